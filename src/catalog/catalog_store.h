@@ -1,0 +1,115 @@
+// CatalogStore: the seam between tidemark and the database that holds the
+// catalog (SQLite embedded; PostgreSQL in a later issue).
+//
+// A store owns its connection(s). Opening a store applies the versioned schema
+// migrations (catalog/migrations.h); a database whose schema is newer than the
+// binary knows fails with FailedPrecondition.
+//
+// Reads are methods on the store, each its own consistent snapshot. Writes
+// happen only inside a CatalogTransaction, and only the sync Gateway opens
+// transactions (see sync/gateway.h): no other code writes the catalog.
+//
+// Error codes: NotFound (unknown repository), AlreadyExists (duplicate name or
+// path), Unavailable (database locked or unreachable; retry may succeed),
+// PermissionDenied (read-only database file), DataLoss (not a database or
+// corrupt), FailedPrecondition (schema version mismatch).
+//
+// Thread-safety: a store is thread-safe; reads may run while a transaction is
+// open on another thread. A transaction is used by one thread.
+#ifndef TIDEMARK_CATALOG_CATALOG_STORE_H_
+#define TIDEMARK_CATALOG_CATALOG_STORE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/records.h"
+#include "common/result.h"
+#include "common/status.h"
+
+namespace tidemark {
+
+// A slice of one repository's records in path byte order.
+struct RecordRange {
+  int64_t repository_id = 0;
+  // Only paths in this scope: equal to it or below it ("" = all).
+  std::string scope;
+  // When set, only paths strictly greater than this (keyset paging).
+  std::optional<std::string> after;
+};
+
+class CatalogTransaction {
+ public:
+  // Destroying an uncommitted transaction rolls it back.
+  virtual ~CatalogTransaction() = default;
+
+  // Inserts new records and writes their assigned ids back into `records`.
+  // AlreadyExists if a (repository, path) is taken.
+  virtual Status InsertRecords(std::span<FileRecord> records) = 0;
+
+  // Rewrites records by id, all fields including path (a move).
+  // NotFound if an id does not exist.
+  virtual Status UpdateRecords(std::span<const FileRecord> records) = 0;
+
+  // Removes each record whose id still has the given path; returns how many
+  // were removed. A key that no longer matches is skipped, not an error.
+  virtual Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) = 0;
+
+  // Inserts a repository and returns its id. AlreadyExists for a taken name.
+  virtual Result<int64_t> InsertRepository(const Repository& repo) = 0;
+  // Rewrites a repository by id (url, options, state, reason, generations,
+  // updated_at). NotFound if absent.
+  virtual Status UpdateRepository(const Repository& repo) = 0;
+  // Deletes a repository with its records and operations. NotFound if absent.
+  virtual Status DeleteRepository(int64_t repository_id) = 0;
+
+  // Inserts an operation row and returns its id.
+  virtual Result<int64_t> InsertOperation(const SyncOperation& op) = 0;
+  // Rewrites an operation by id. NotFound if absent.
+  virtual Status UpdateOperation(const SyncOperation& op) = 0;
+
+  // Makes every change visible at once. After an error nothing was applied.
+  virtual Status Commit() = 0;
+};
+
+class CatalogStore {
+ public:
+  virtual ~CatalogStore() = default;
+
+  // The schema version this store is at after its migrations.
+  virtual int SchemaVersion() const = 0;
+
+  // Starts a write transaction. Unavailable when another writer holds the
+  // database past the busy timeout.
+  virtual Result<std::unique_ptr<CatalogTransaction>> Begin() = 0;
+
+  // Repositories.
+  virtual Result<std::optional<Repository>> FindRepository(
+      std::string_view name) = 0;
+  virtual Result<std::vector<Repository>> ListRepositories() = 0;
+
+  // Up to `limit` records of `range`, ascending by path bytes.
+  virtual Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                                      size_t limit) = 0;
+  // One record by exact path, or nullopt.
+  virtual Result<std::optional<FileRecord>> FindRecord(
+      int64_t repository_id, std::string_view path) = 0;
+  // Records carrying this device+inode fingerprint (move detection).
+  virtual Result<std::vector<FileRecord>> FindRecordsByInode(
+      int64_t repository_id, uint64_t device, uint64_t inode) = 0;
+  // Counts and bytes of one repository's records.
+  virtual Result<RepositoryTotals> Totals(int64_t repository_id) = 0;
+
+  // Newest first, at most `limit`.
+  virtual Result<std::vector<SyncOperation>> ListOperations(
+      int64_t repository_id, size_t limit) = 0;
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_CATALOG_CATALOG_STORE_H_

@@ -1,0 +1,116 @@
+// The catalog's value types: repositories, file records and sync operations.
+//
+// Plain structs with no behaviour beyond name conversions. They are what
+// CatalogStore implementations read and write, and what the planner, the
+// gateway and the CLI pass around. Thread-compatible.
+#ifndef TIDEMARK_CATALOG_RECORDS_H_
+#define TIDEMARK_CATALOG_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/hash_algorithm.h"
+#include "common/result.h"
+#include "storage/storage_backend.h"
+
+namespace tidemark {
+
+enum class RepositoryState { kUnknown, kOnline, kOffline };
+enum class RecordState { kPresent, kMissing, kOffline };
+enum class OperationType {
+  kStartup,
+  kRealtime,
+  kReconciliation,
+  kOnDemand,
+  kCheck,
+  kRepair
+};
+enum class OperationStatus { kRunning, kCompleted, kPartial, kFailed };
+
+struct Repository {
+  int64_t id = 0;
+  std::string name;
+  std::string url;
+  std::string options_json = "{}";  // per-repository options (hash, filters)
+  RepositoryState state = RepositoryState::kUnknown;
+  std::string state_reason;  // why offline; empty otherwise
+  // Incremented at the start of every scan; records written by that scan
+  // carry it. `last_complete_generation` is the last scan that observed the
+  // whole root, so every present record was seen in it.
+  int64_t scan_generation = 0;
+  int64_t last_complete_generation = 0;
+  int64_t created_at_ns = 0;
+  int64_t updated_at_ns = 0;
+};
+
+// The catalog row for one file.
+struct FileRecord {
+  int64_t id = 0;  // assigned by the store on insert; kept across moves
+  int64_t repository_id = 0;
+  std::string path;  // repository-relative raw bytes (common/paths.h)
+  EntryKind kind = EntryKind::kFile;
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  std::string content_hash;  // raw digest bytes; empty when not hashed
+  HashAlgorithm hash_algorithm = HashAlgorithm::kNone;
+  RecordState state = RecordState::kPresent;
+  int64_t last_scanned_ns = 0;
+  int64_t scan_generation = 0;  // generation of the scan that last wrote it
+  int64_t created_at_ns = 0;
+  int64_t updated_at_ns = 0;
+};
+
+// Identifies a record for a guarded removal: the store removes it only if the
+// record with `id` still has `path` (a concurrent move wins over a removal).
+struct RecordKey {
+  int64_t id = 0;
+  std::string path;
+};
+
+struct OperationCounters {
+  int64_t scanned = 0;
+  int64_t added = 0;
+  int64_t updated = 0;
+  int64_t moved = 0;
+  int64_t removed = 0;
+  int64_t errors = 0;
+};
+
+struct SyncOperation {
+  int64_t id = 0;
+  int64_t repository_id = 0;
+  OperationType type = OperationType::kReconciliation;
+  OperationCounters counters;
+  int64_t start_ns = 0;
+  int64_t end_ns = 0;  // 0 while running
+  int64_t duration_ms = 0;
+  OperationStatus status = OperationStatus::kRunning;
+  std::string error_message;
+};
+
+struct RepositoryTotals {
+  int64_t files = 0;  // records in any state
+  int64_t bytes = 0;
+  int64_t present = 0;
+  int64_t missing = 0;
+  int64_t offline = 0;
+};
+
+std::string_view RepositoryStateName(RepositoryState s);
+std::string_view RecordStateName(RecordState s);
+std::string_view OperationTypeName(OperationType t);
+std::string_view OperationStatusName(OperationStatus s);
+std::string_view EntryKindName(EntryKind k);
+
+Result<RepositoryState> ParseRepositoryState(std::string_view s);
+Result<RecordState> ParseRecordState(std::string_view s);
+Result<OperationType> ParseOperationType(std::string_view s);
+Result<OperationStatus> ParseOperationStatus(std::string_view s);
+Result<EntryKind> ParseEntryKind(std::string_view s);
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_CATALOG_RECORDS_H_

@@ -1,0 +1,53 @@
+// Pure helpers for repository-relative paths.
+//
+// A relative path is a byte string: components separated by '/', no leading
+// or trailing '/', no "." or ".." components, never empty except for the root
+// scope "". Bytes are kept exactly as the storage reports them, so names that
+// are not UTF-8 survive a round trip. Paths order by unsigned byte comparison
+// (std::string's operator<), which is also the order the catalog and the
+// listing streams use. No I/O here; every function is thread-safe.
+#ifndef TIDEMARK_COMMON_PATHS_H_
+#define TIDEMARK_COMMON_PATHS_H_
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace tidemark {
+
+// True when `bytes` is well-formed UTF-8.
+bool IsValidUtf8(std::string_view bytes);
+
+// A printable, valid UTF-8 rendering of a raw path: invalid bytes and control
+// characters become "\xNN" and a backslash becomes "\\". Lossless: see
+// ParseDisplayPath.
+std::string DisplayPath(std::string_view raw);
+
+// Inverse of DisplayPath. InvalidArgument on a malformed escape.
+Result<std::string> ParseDisplayPath(std::string_view display);
+
+// The smallest string greater than every string that starts with `prefix`,
+// or "" when there is none (empty prefix or all bytes 0xFF).
+std::string PrefixSuccessor(std::string_view prefix);
+
+// Checks and normalizes a user-supplied relative path or scope: strips
+// leading, trailing and repeated '/'. InvalidArgument for "." or ".."
+// components or NUL bytes.
+Result<std::string> NormalizeRelativePath(std::string_view path);
+
+// "a" + "b" -> "a/b"; "" + "b" -> "b".
+std::string JoinPath(std::string_view dir, std::string_view name);
+
+// Last component of a path ("a/b/c" -> "c").
+std::string_view BaseName(std::string_view path);
+
+// True if `path` is `scope` itself or lies below it ("" contains all).
+bool PathInScope(std::string_view path, std::string_view scope);
+
+// Lower-case hexadecimal encoding of raw bytes.
+std::string ToHex(std::string_view bytes);
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_COMMON_PATHS_H_
