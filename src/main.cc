@@ -1,1 +1,50 @@
-int main() { return 0; }
+// tidemark's entry point and the only place that names concrete backends:
+// it wires the SQLite catalog and the local-folder storage into the CLI.
+#include <unistd.h>
+
+#include <climits>
+#include <string>
+
+#include "catalog/sqlite/sqlite_catalog.h"
+#include "cli/app.h"
+#include "storage/local/local_backend.h"
+#include "storage/storage_url.h"
+
+namespace {
+
+std::string CurrentDirectory() {
+  char buf[PATH_MAX];
+  return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : "/";
+}
+
+tidemark::Result<tidemark::StorageUrl> Parse(const std::string& url) {
+  return tidemark::ParseStorageUrl(url, CurrentDirectory());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  tidemark::cli::Wiring wiring;
+  wiring.open_catalog = [](const std::string& db, int busy_timeout_ms)
+      -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
+    tidemark::SqliteCatalogOptions options;
+    options.busy_timeout_ms = busy_timeout_ms;
+    return tidemark::OpenSqliteCatalog(db, options);
+  };
+  wiring.canonical_url =
+      [](const std::string& url) -> tidemark::Result<std::string> {
+    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
+    return parsed.canonical;
+  };
+  wiring.open_backend = [](const std::string& url)
+      -> tidemark::Result<std::unique_ptr<tidemark::StorageBackend>> {
+    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
+    if (parsed.scheme != "file") {
+      return tidemark::Status::InvalidArgument(
+          "storage scheme '" + parsed.scheme +
+          "' is not supported by this build; use file:///absolute/path");
+    }
+    return tidemark::OpenLocalBackend(parsed.path);
+  };
+  return tidemark::cli::RunCli(argc, argv, wiring);
+}

@@ -102,10 +102,10 @@ class [[nodiscard]] Status {
 #define TM_STATUS_CONCAT_(a, b) TM_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the calling function if `expr` (a Status) is not ok.
-#define RETURN_IF_ERROR(expr)                             \
-  do {                                                    \
-    ::tidemark::Status tm_status_ = (expr);               \
-    if (!tm_status_.ok()) return tm_status_;              \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::tidemark::Status tm_status_ = (expr);  \
+    if (!tm_status_.ok()) return tm_status_; \
   } while (false)
 
 #endif  // TIDEMARK_COMMON_STATUS_H_

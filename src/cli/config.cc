@@ -1,0 +1,154 @@
+#include "cli/config.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace tidemark::cli {
+namespace {
+
+Status Bad(std::string_view origin, const toml::node& node,
+           const std::string& what) {
+  return Status::InvalidArgument(std::string(origin) + ":" +
+                                 std::to_string(node.source().begin.line) +
+                                 ": " + what);
+}
+
+Status CheckKeys(std::string_view origin, const toml::table& table,
+                 std::string_view section, const std::set<std::string>& known) {
+  for (const auto& [key, node] : table) {
+    if (!known.contains(std::string(key.str()))) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Bad(origin, node,
+                 "unknown key '" + std::string(key.str()) + "' in [" +
+                     std::string(section) + "]; known keys: " + list);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadStrings(std::string_view origin, const toml::table& table,
+                   const char* key, std::vector<std::string>* out) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  const toml::array* array = node->as_array();
+  if (array == nullptr) {
+    return Bad(origin, *node, std::string(key) + " must be a list of strings");
+  }
+  for (const toml::node& element : *array) {
+    auto value = element.value<std::string>();
+    if (!value) {
+      return Bad(origin, element,
+                 std::string(key) + " must be a list of strings");
+    }
+    out->push_back(*value);
+  }
+  return Status::Ok();
+}
+
+template <typename T>
+Status ReadValue(std::string_view origin, const toml::table& table,
+                 const char* key, T* out, const char* expected) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  auto value = node->value<T>();
+  if (!value) {
+    return Bad(origin, *node, std::string(key) + " must be " + expected);
+  }
+  *out = *value;
+  return Status::Ok();
+}
+
+Status ParseTables(std::string_view origin, const toml::table& root,
+                   Config* config) {
+  RETURN_IF_ERROR(
+      CheckKeys(origin, root, "top level", {"catalog", "scan", "filters"}));
+  if (const toml::table* catalog = root["catalog"].as_table()) {
+    RETURN_IF_ERROR(
+        CheckKeys(origin, *catalog, "catalog", {"db", "busy_timeout_ms"}));
+    std::string db;
+    RETURN_IF_ERROR(ReadValue(origin, *catalog, "db", &db, "a string"));
+    if (!db.empty()) config->db = db;
+    int64_t timeout = config->busy_timeout_ms;
+    RETURN_IF_ERROR(ReadValue(origin, *catalog, "busy_timeout_ms", &timeout,
+                              "an integer (milliseconds)"));
+    config->busy_timeout_ms = static_cast<int>(timeout);
+  }
+  if (const toml::table* scan = root["scan"].as_table()) {
+    RETURN_IF_ERROR(
+        CheckKeys(origin, *scan, "scan",
+                  {"hash", "batch_size", "threads", "mass_removal_threshold"}));
+    std::string hash(HashAlgorithmName(config->hash));
+    RETURN_IF_ERROR(ReadValue(origin, *scan, "hash", &hash, "a string"));
+    auto algo = ParseHashAlgorithm(hash);
+    if (!algo.ok()) return algo.status().WithContext(origin);
+    config->hash = *algo;
+    int64_t batch = static_cast<int64_t>(config->batch_size);
+    RETURN_IF_ERROR(
+        ReadValue(origin, *scan, "batch_size", &batch, "a positive integer"));
+    if (batch < 1) {
+      return Status::InvalidArgument(std::string(origin) +
+                                     ": batch_size must be at least 1");
+    }
+    config->batch_size = static_cast<size_t>(batch);
+    int64_t threads = config->threads;
+    RETURN_IF_ERROR(
+        ReadValue(origin, *scan, "threads", &threads, "a positive integer"));
+    config->threads = static_cast<int>(std::max<int64_t>(1, threads));
+    RETURN_IF_ERROR(ReadValue(origin, *scan, "mass_removal_threshold",
+                              &config->mass_removal_threshold,
+                              "a number between 0 and 1"));
+  }
+  if (const toml::table* filters = root["filters"].as_table()) {
+    RETURN_IF_ERROR(
+        CheckKeys(origin, *filters, "filters",
+                  {"include", "exclude", "ignore_hidden", "ignore_temporary",
+                   "ignore_system", "ignore_backups"}));
+    FilterConfig& f = config->filters;
+    RETURN_IF_ERROR(ReadStrings(origin, *filters, "include", &f.include));
+    RETURN_IF_ERROR(ReadStrings(origin, *filters, "exclude", &f.exclude));
+    RETURN_IF_ERROR(ReadValue(origin, *filters, "ignore_hidden",
+                              &f.ignore_hidden, "true or false"));
+    RETURN_IF_ERROR(ReadValue(origin, *filters, "ignore_temporary",
+                              &f.ignore_temporary, "true or false"));
+    RETURN_IF_ERROR(ReadValue(origin, *filters, "ignore_system",
+                              &f.ignore_system, "true or false"));
+    RETURN_IF_ERROR(ReadValue(origin, *filters, "ignore_backups",
+                              &f.ignore_backups, "true or false"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
+  Config config;
+  try {
+    toml::table root = toml::parse(text, origin);
+    RETURN_IF_ERROR(ParseTables(origin, root, &config));
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(std::string(origin) + ":" +
+                                   std::to_string(e.source().begin.line) +
+                                   ": " + std::string(e.description()));
+  }
+  auto rules = PathFilterRules::Create(config.filters);
+  if (!rules.ok()) return rules.status().WithContext(origin);
+  return config;
+}
+
+Result<Config> LoadConfig(const std::string& path, bool required) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!required) return Config{};
+    return Status::InvalidArgument("cannot read config file '" + path +
+                                   "': check the path given to --config");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseConfig(text.str(), path);
+}
+
+}  // namespace tidemark::cli

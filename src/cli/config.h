@@ -1,0 +1,39 @@
+// Config: the settings read from tidemark.toml, with their defaults.
+//
+// Precedence, highest first: command-line flags, the repository's own options
+// (set with `repo add`), the config file, built-in defaults. A plain value
+// type; loading is a pure parse of the file's text plus one read.
+#ifndef TIDEMARK_CLI_CONFIG_H_
+#define TIDEMARK_CLI_CONFIG_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/hash_algorithm.h"
+#include "common/result.h"
+#include "sync/path_filter.h"
+
+namespace tidemark::cli {
+
+struct Config {
+  std::optional<std::string> db;                // [catalog] db
+  int busy_timeout_ms = 5000;                   // [catalog] busy_timeout_ms
+  HashAlgorithm hash = HashAlgorithm::kSha256;  // [scan] hash
+  size_t batch_size = 5000;                     // [scan] batch_size
+  int threads = 2;                              // [scan] threads
+  double mass_removal_threshold = 0.5;          // [scan] mass_removal_threshold
+  FilterConfig filters;                         // [filters] ...
+};
+
+// Parses TOML text; `origin` names the file in errors. InvalidArgument with
+// the line and the offending key on a syntax error, an unknown key or a bad
+// value.
+Result<Config> ParseConfig(std::string_view text, std::string_view origin);
+
+// Reads `path`. With `required` false, a missing file yields the defaults.
+Result<Config> LoadConfig(const std::string& path, bool required);
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_CONFIG_H_

@@ -1,0 +1,76 @@
+#include "cli/context.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+namespace tidemark::cli {
+
+Status CliContext::Prepare() {
+  const bool explicit_config = !options_.config_path.empty();
+  const std::string config_path =
+      explicit_config ? options_.config_path : "tidemark.toml";
+  auto config = LoadConfig(config_path, explicit_config);
+  if (!config.ok()) return config.status();
+  config_ = std::move(config).value();
+
+  if (!options_.db.empty()) {
+    db_path_ = options_.db;
+  } else if (const char* env = std::getenv("TIDEMARK_DB");
+             env != nullptr && *env != '\0') {
+    db_path_ = env;
+  } else if (config_.db.has_value()) {
+    db_path_ = *config_.db;
+  } else {
+    db_path_ = "tidemark.db";
+  }
+  if (const char* env = std::getenv("TIDEMARK_BUSY_TIMEOUT_MS")) {
+    config_.busy_timeout_ms = std::atoi(env);
+  }
+  return Status::Ok();
+}
+
+Result<CatalogStore*> CliContext::Store() {
+  if (store_ == nullptr) {
+    auto store = wiring_.open_catalog(db_path_, config_.busy_timeout_ms);
+    if (!store.ok()) return store.status();
+    store_ = std::move(store).value();
+  }
+  return store_.get();
+}
+
+Result<Gateway*> CliContext::GetGateway() {
+  if (gateway_ == nullptr) {
+    ASSIGN_OR_RETURN(CatalogStore * store, Store());
+    gateway_ = std::make_unique<Gateway>(*store, clock_);
+  }
+  return gateway_.get();
+}
+
+Result<Repository> CliContext::FindRepository(const std::string& name) {
+  ASSIGN_OR_RETURN(CatalogStore * store, Store());
+  ASSIGN_OR_RETURN(auto repo, store->FindRepository(name));
+  if (repo.has_value()) return *repo;
+  ASSIGN_OR_RETURN(auto all, store->ListRepositories());
+  std::string known;
+  for (const Repository& r : all) known += (known.empty() ? "" : ", ") + r.name;
+  return Status::NotFound("no repository named '" + name + "' in " + db_path_ +
+                          (known.empty()
+                               ? "; add one with 'tidemark repo add NAME PATH'"
+                               : "; known repositories: " + known));
+}
+
+ExitCode CliContext::ReportError(const Status& status, bool json) {
+  std::cerr << "tidemark: error: " << status.message() << "\n";
+  if (json) {
+    nlohmann::json j = {{"error", status.message()},
+                        {"code", std::string(StatusCodeName(status.code()))}};
+    std::cout << j.dump() << "\n";
+  }
+  return ExitCodeFor(status);
+}
+
+}  // namespace tidemark::cli

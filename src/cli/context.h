@@ -1,0 +1,81 @@
+// CliContext: what every subcommand shares — the global flags, the loaded
+// config, the wiring to concrete backends, and the catalog opened on demand.
+//
+// Owned by RunCli for one invocation; single-threaded.
+#ifndef TIDEMARK_CLI_CONTEXT_H_
+#define TIDEMARK_CLI_CONTEXT_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "catalog/catalog_store.h"
+#include "cli/config.h"
+#include "cli/exit_codes.h"
+#include "common/clock.h"
+#include "storage/storage_backend.h"
+#include "sync/gateway.h"
+
+namespace tidemark::cli {
+
+// The only knowledge of concrete implementations the CLI gets: main.cc fills
+// these in.
+struct Wiring {
+  std::function<Result<std::unique_ptr<CatalogStore>>(const std::string& db,
+                                                      int busy_timeout_ms)>
+      open_catalog;
+  // Canonicalizes a user-supplied URL or path (InvalidArgument if malformed).
+  std::function<Result<std::string>(const std::string& url_or_path)>
+      canonical_url;
+  // Opens the backend for a canonical URL.
+  std::function<Result<std::unique_ptr<StorageBackend>>(const std::string&)>
+      open_backend;
+};
+
+struct GlobalOptions {
+  std::string db;           // --db
+  std::string config_path;  // --config
+  bool verbose = false;
+  bool quiet = false;
+};
+
+class CliContext {
+ public:
+  CliContext(const Wiring& wiring, Clock& clock)
+      : wiring_(wiring), clock_(clock) {}
+
+  GlobalOptions& options() { return options_; }
+  const Config& config() const { return config_; }
+  const Wiring& wiring() const { return wiring_; }
+  Clock& clock() { return clock_; }
+
+  // Loads the config file and resolves the database path. Call once, after
+  // flags are parsed.
+  Status Prepare();
+
+  // The catalog, opened on first use.
+  Result<CatalogStore*> Store();
+  Result<Gateway*> GetGateway();
+
+  // The repository called `name`; NotFound listing the known names.
+  Result<Repository> FindRepository(const std::string& name);
+
+  const std::string& db_path() const { return db_path_; }
+
+  // Prints an error for a failed command and returns its exit code. With
+  // `json` the error is also printed on stdout as {"error", "code"}.
+  ExitCode ReportError(const Status& status, bool json);
+
+ private:
+  const Wiring& wiring_;
+  Clock& clock_;
+  GlobalOptions options_;
+  Config config_;
+  std::string db_path_;
+  std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_CONTEXT_H_

@@ -1,0 +1,66 @@
+// The CLI's exit codes, documented in README.md and docs/CLI.md:
+//   0 ok, 2 usage error (bad flags, unknown repository, malformed URL),
+//   3 partial (finished with errors), 4 failed.
+#ifndef TIDEMARK_CLI_EXIT_CODES_H_
+#define TIDEMARK_CLI_EXIT_CODES_H_
+
+#include "catalog/records.h"
+#include "common/status.h"
+
+namespace tidemark::cli {
+
+enum class ExitCode : int {
+  kOk = 0,
+  kUsage = 2,
+  kPartial = 3,
+  kFailed = 4,
+};
+
+// InvalidArgument and NotFound are the caller's input: usage. Anything else
+// that stops a command is a failure.
+inline ExitCode ExitCodeFor(const Status& status) {
+  if (status.ok()) return ExitCode::kOk;
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kAlreadyExists:
+      return ExitCode::kUsage;
+    default:
+      return ExitCode::kFailed;
+  }
+}
+
+inline ExitCode ExitCodeFor(OperationStatus status) {
+  switch (status) {
+    case OperationStatus::kCompleted:
+      return ExitCode::kOk;
+    case OperationStatus::kPartial:
+      return ExitCode::kPartial;
+    case OperationStatus::kRunning:
+    case OperationStatus::kFailed:
+      return ExitCode::kFailed;
+  }
+  return ExitCode::kFailed;
+}
+
+// The more severe of two exit codes (failed > partial > usage > ok).
+inline ExitCode Worse(ExitCode a, ExitCode b) {
+  auto rank = [](ExitCode c) {
+    switch (c) {
+      case ExitCode::kOk:
+        return 0;
+      case ExitCode::kUsage:
+        return 1;
+      case ExitCode::kPartial:
+        return 2;
+      case ExitCode::kFailed:
+        return 3;
+    }
+    return 3;
+  };
+  return rank(a) >= rank(b) ? a : b;
+}
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_EXIT_CODES_H_

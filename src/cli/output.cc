@@ -1,0 +1,134 @@
+#include "cli/output.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <ctime>
+
+#include "common/paths.h"
+
+namespace tidemark::cli {
+
+nlohmann::json RecordJson(const FileRecord& r) {
+  nlohmann::json j = {
+      {"id", r.id},
+      {"path", DisplayPath(r.path)},
+      {"kind", std::string(EntryKindName(r.kind))},
+      {"size", r.size},
+      {"mtime_ns", r.mtime_ns},
+      {"mtime", FormatTime(r.mtime_ns)},
+      {"device", r.device},
+      {"inode", r.inode},
+      {"hash_algorithm", std::string(HashAlgorithmName(r.hash_algorithm))},
+      {"content_hash", r.content_hash.empty()
+                           ? nlohmann::json(nullptr)
+                           : nlohmann::json(ToHex(r.content_hash))},
+      {"state", std::string(RecordStateName(r.state))},
+      {"last_scanned", FormatTime(r.last_scanned_ns)},
+      {"scan_generation", r.scan_generation},
+      {"created_at", FormatTime(r.created_at_ns)},
+      {"updated_at", FormatTime(r.updated_at_ns)},
+  };
+  if (!IsValidUtf8(r.path)) j["path_hex"] = ToHex(r.path);
+  return j;
+}
+
+nlohmann::json OperationJson(const SyncOperation& op) {
+  return {
+      {"id", op.id},
+      {"type", std::string(OperationTypeName(op.type))},
+      {"status", std::string(OperationStatusName(op.status))},
+      {"counters",
+       {{"scanned", op.counters.scanned},
+        {"added", op.counters.added},
+        {"updated", op.counters.updated},
+        {"moved", op.counters.moved},
+        {"removed", op.counters.removed},
+        {"errors", op.counters.errors}}},
+      {"start_time", FormatTime(op.start_ns)},
+      {"end_time", op.end_ns == 0 ? nlohmann::json(nullptr)
+                                  : nlohmann::json(FormatTime(op.end_ns))},
+      {"duration_ms", op.duration_ms},
+      {"error_message", op.error_message},
+  };
+}
+
+nlohmann::json RepositoryJson(const Repository& repo) {
+  nlohmann::json options = nlohmann::json::parse(repo.options_json, nullptr,
+                                                 /*allow_exceptions=*/false);
+  if (options.is_discarded()) options = nlohmann::json::object();
+  return {
+      {"name", repo.name},
+      {"url", repo.url},
+      {"options", options},
+      {"state", std::string(RepositoryStateName(repo.state))},
+      {"state_reason", repo.state_reason},
+      {"scan_generation", repo.scan_generation},
+      {"last_complete_generation", repo.last_complete_generation},
+      {"created_at", FormatTime(repo.created_at_ns)},
+  };
+}
+
+nlohmann::json TotalsJson(const RepositoryTotals& t) {
+  return {{"files", t.files},
+          {"bytes", t.bytes},
+          {"present", t.present},
+          {"missing", t.missing},
+          {"offline", t.offline}};
+}
+
+std::string DumpJson(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string FormatBytes(int64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 5) {
+    value /= 1024;
+    ++unit;
+  }
+  char buf[32];
+  if (unit == 0) {
+    std::snprintf(buf, sizeof(buf), "%" PRId64 " B", bytes);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.1f %s", value, kUnits[unit]);
+  }
+  return buf;
+}
+
+std::string FormatCount(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+std::string FormatTime(int64_t ns) {
+  if (ns == 0) return "";
+  const time_t seconds = static_cast<time_t>(ns / 1'000'000'000);
+  int64_t millis = (ns % 1'000'000'000) / 1'000'000;
+  if (millis < 0) millis += 1000;
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(millis));
+  return buf;
+}
+
+std::string FormatDuration(int64_t ms) {
+  char buf[32];
+  if (ms < 1000) {
+    std::snprintf(buf, sizeof(buf), "%" PRId64 " ms", ms);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2f s", static_cast<double>(ms) / 1000);
+  }
+  return buf;
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,32 @@
+// Rendering of catalog values for people (tables, sizes, times) and for
+// scripts (--json). Pure functions; thread-safe.
+//
+// Paths are always rendered with DisplayPath, so output is valid UTF-8 even
+// for names that are not; JSON adds "path_hex" with the raw bytes then.
+#ifndef TIDEMARK_CLI_OUTPUT_H_
+#define TIDEMARK_CLI_OUTPUT_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "catalog/records.h"
+
+namespace tidemark::cli {
+
+nlohmann::json RecordJson(const FileRecord& record);
+nlohmann::json OperationJson(const SyncOperation& op);
+nlohmann::json RepositoryJson(const Repository& repo);
+nlohmann::json TotalsJson(const RepositoryTotals& totals);
+
+// One line of JSON; invalid UTF-8 (never expected) is replaced, not thrown.
+std::string DumpJson(const nlohmann::json& j);
+
+std::string FormatBytes(int64_t bytes);  // "1.5 MiB"
+std::string FormatCount(int64_t n);      // "1,234,567"
+std::string FormatTime(int64_t ns);      // "2026-11-23T12:00:00.123Z"
+std::string FormatDuration(int64_t ms);  // "1.23 s", "850 ms"
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_OUTPUT_H_

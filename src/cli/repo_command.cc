@@ -1,0 +1,159 @@
+// `tidemark repo add|list|remove`.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/repository_options.h"
+#include "sync/reconciler.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct AddFlags {
+  std::string name;
+  std::string url;
+  std::string hash;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  bool no_default_ignores = false;
+  bool allow_offline = false;
+  bool json = false;
+};
+
+ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
+  RepositoryOptions options;
+  if (!flags.hash.empty()) {
+    auto algo = ParseHashAlgorithm(flags.hash);
+    if (!algo.ok()) return ctx.ReportError(algo.status(), flags.json);
+    options.hash = *algo;
+  }
+  options.include = flags.include;
+  options.exclude = flags.exclude;
+  if (flags.no_default_ignores) options.default_ignores = false;
+  auto filters =
+      PathFilterRules::Create(EffectiveFilters(ctx.config(), options));
+  if (!filters.ok()) return ctx.ReportError(filters.status(), flags.json);
+
+  auto url = ctx.wiring().canonical_url(flags.url);
+  if (!url.ok()) return ctx.ReportError(url.status(), flags.json);
+  auto backend = ctx.wiring().open_backend(*url);
+  if (!backend.ok()) return ctx.ReportError(backend.status(), flags.json);
+  if (Status root = (*backend)->CheckRoot();
+      !root.ok() && !flags.allow_offline) {
+    return ctx.ReportError(
+        Status::InvalidArgument(
+            "cannot use '" + *url +
+            "' as a repository root: " + root.message() +
+            "; fix the path, or pass --allow-offline to add it anyway"),
+        flags.json);
+  }
+  auto gateway = ctx.GetGateway();
+  if (!gateway.ok()) return ctx.ReportError(gateway.status(), flags.json);
+  auto repo = (*gateway)->AddRepository(flags.name, *url,
+                                        RepositoryOptionsToJson(options));
+  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+  if (flags.json) {
+    std::cout << DumpJson(RepositoryJson(*repo)) << "\n";
+  } else if (!ctx.options().quiet) {
+    std::cout << "added repository '" << repo->name << "' at " << repo->url
+              << "\nrun 'tidemark scan " << repo->name << "' to catalog it\n";
+  }
+  return ExitCode::kOk;
+}
+
+ExitCode RunList(CliContext& ctx, bool json) {
+  auto store = ctx.Store();
+  if (!store.ok()) return ctx.ReportError(store.status(), json);
+  auto repos = (*store)->ListRepositories();
+  if (!repos.ok()) return ctx.ReportError(repos.status(), json);
+  nlohmann::json out = nlohmann::json::array();
+  for (const Repository& repo : *repos) {
+    auto totals = (*store)->Totals(repo.id);
+    if (!totals.ok()) return ctx.ReportError(totals.status(), json);
+    if (json) {
+      nlohmann::json j = RepositoryJson(repo);
+      j["totals"] = TotalsJson(*totals);
+      out.push_back(std::move(j));
+    } else {
+      std::cout << repo.name << "\t" << repo.url << "\t"
+                << RepositoryStateName(repo.state) << "\t"
+                << FormatCount(totals->files) << " files\t"
+                << FormatBytes(totals->bytes) << "\n";
+    }
+  }
+  if (json) std::cout << DumpJson(out) << "\n";
+  if (!json && repos->empty() && !ctx.options().quiet) {
+    std::cout
+        << "no repositories; add one with 'tidemark repo add NAME PATH'\n";
+  }
+  return ExitCode::kOk;
+}
+
+ExitCode RunRemove(CliContext& ctx, const std::string& name, bool json) {
+  auto repo = ctx.FindRepository(name);
+  if (!repo.ok()) return ctx.ReportError(repo.status(), json);
+  auto store = ctx.Store();
+  auto totals = (*store)->Totals(repo->id);
+  if (!totals.ok()) return ctx.ReportError(totals.status(), json);
+  auto gateway = ctx.GetGateway();
+  if (!gateway.ok()) return ctx.ReportError(gateway.status(), json);
+  if (Status s = (*gateway)->RemoveRepository(*repo); !s.ok()) {
+    return ctx.ReportError(s, json);
+  }
+  if (json) {
+    std::cout << DumpJson(
+                     {{"removed", name}, {"records_removed", totals->files}})
+              << "\n";
+  } else if (!ctx.options().quiet) {
+    std::cout << "removed repository '" << name << "' and its "
+              << FormatCount(totals->files)
+              << " catalog records (files on storage were not touched)\n";
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterRepoCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
+  CLI::App* repo = app.add_subcommand("repo", "Manage repositories");
+  repo->require_subcommand(1);
+
+  auto add_flags = std::make_shared<AddFlags>();
+  CLI::App* add = repo->add_subcommand(
+      "add", "Register a storage root (file:///abs/path or a plain path)");
+  add->add_option("name", add_flags->name, "Repository name")->required();
+  add->add_option("url", add_flags->url, "file:///absolute/path or a path")
+      ->required();
+  add->add_option("--hash", add_flags->hash,
+                  "Content hash: sha256 (default), xxh3 or none");
+  add->add_option("--include", add_flags->include,
+                  "Only catalog files matching this glob (repeatable)");
+  add->add_option("--exclude", add_flags->exclude,
+                  "Skip paths matching this glob (repeatable)");
+  add->add_flag("--no-default-ignores", add_flags->no_default_ignores,
+                "Also catalog hidden, temporary, system and backup files");
+  add->add_flag("--allow-offline", add_flags->allow_offline,
+                "Add even if the root cannot be reached now");
+  add->add_flag("--json", add_flags->json, "Print the repository as JSON");
+  runners.emplace_back(add,
+                       [&ctx, add_flags] { return RunAdd(ctx, *add_flags); });
+
+  auto list_json = std::make_shared<bool>(false);
+  CLI::App* list = repo->add_subcommand("list", "List repositories");
+  list->add_flag("--json", *list_json, "Print JSON");
+  runners.emplace_back(list,
+                       [&ctx, list_json] { return RunList(ctx, *list_json); });
+
+  auto remove_name = std::make_shared<std::string>();
+  auto remove_json = std::make_shared<bool>(false);
+  CLI::App* remove = repo->add_subcommand(
+      "remove", "Forget a repository and its catalog records (not its files)");
+  remove->add_option("name", *remove_name, "Repository name")->required();
+  remove->add_flag("--json", *remove_json, "Print JSON");
+  runners.emplace_back(remove, [&ctx, remove_name, remove_json] {
+    return RunRemove(ctx, *remove_name, *remove_json);
+  });
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,36 @@
+// RepositoryOptions: the per-repository settings kept in repositories.options
+// as JSON, and how they combine with the config file. Pure; thread-safe.
+#ifndef TIDEMARK_CLI_REPOSITORY_OPTIONS_H_
+#define TIDEMARK_CLI_REPOSITORY_OPTIONS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/config.h"
+#include "common/hash_algorithm.h"
+#include "common/result.h"
+#include "sync/path_filter.h"
+
+namespace tidemark::cli {
+
+struct RepositoryOptions {
+  std::optional<HashAlgorithm> hash;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::optional<bool> default_ignores;  // false turns the seed-001 ignores off
+};
+
+std::string RepositoryOptionsToJson(const RepositoryOptions& options);
+// InvalidArgument naming the repository when the stored JSON is malformed.
+Result<RepositoryOptions> ParseRepositoryOptions(const std::string& json,
+                                                 const std::string& repo_name);
+
+// The filters for one repository: the config's, with the repository's globs
+// added and its default_ignores applied.
+FilterConfig EffectiveFilters(const Config& config,
+                              const RepositoryOptions& options);
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_REPOSITORY_OPTIONS_H_

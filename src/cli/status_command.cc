@@ -1,0 +1,85 @@
+// `tidemark status [NAME]`: totals, bytes, state and the last operation.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+
+namespace tidemark::cli {
+namespace {
+
+ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
+  auto store = ctx.Store();
+  if (!store.ok()) return ctx.ReportError(store.status(), json);
+  std::vector<Repository> repos;
+  if (name.empty()) {
+    auto all = (*store)->ListRepositories();
+    if (!all.ok()) return ctx.ReportError(all.status(), json);
+    repos = std::move(all).value();
+  } else {
+    auto repo = ctx.FindRepository(name);
+    if (!repo.ok()) return ctx.ReportError(repo.status(), json);
+    repos.push_back(std::move(repo).value());
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const Repository& repo : repos) {
+    auto totals = (*store)->Totals(repo.id);
+    if (!totals.ok()) return ctx.ReportError(totals.status(), json);
+    auto ops = (*store)->ListOperations(repo.id, 1);
+    if (!ops.ok()) return ctx.ReportError(ops.status(), json);
+    const SyncOperation* last = ops->empty() ? nullptr : &ops->front();
+    if (json) {
+      nlohmann::json j = RepositoryJson(repo);
+      j["totals"] = TotalsJson(*totals);
+      j["last_operation"] =
+          last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
+      out.push_back(std::move(j));
+      continue;
+    }
+    std::cout << repo.name << " (" << repo.url << ")\n"
+              << "  state:          " << RepositoryStateName(repo.state);
+    if (!repo.state_reason.empty()) std::cout << " — " << repo.state_reason;
+    std::cout << "\n  files:          " << FormatCount(totals->files) << " ("
+              << FormatBytes(totals->bytes) << ")\n";
+    if (totals->missing > 0 || totals->offline > 0) {
+      std::cout << "  missing:        " << FormatCount(totals->missing)
+                << ", offline: " << FormatCount(totals->offline) << "\n";
+    }
+    if (last != nullptr) {
+      std::cout << "  last operation: " << OperationTypeName(last->type) << " "
+                << OperationStatusName(last->status) << " at "
+                << FormatTime(last->start_ns) << " ("
+                << FormatDuration(last->duration_ms) << ")\n";
+      if (!last->error_message.empty()) {
+        std::cout << "                  " << last->error_message << "\n";
+      }
+    } else {
+      std::cout << "  last operation: none yet; run 'tidemark scan "
+                << repo.name << "'\n";
+    }
+  }
+  if (json) {
+    std::cout << DumpJson(name.empty() ? nlohmann::json{{"repositories", out}}
+                                       : out.front())
+              << "\n";
+  } else if (repos.empty() && !ctx.options().quiet) {
+    std::cout << "no repositories in " << ctx.db_path()
+              << "; add one with 'tidemark repo add NAME PATH'\n";
+  }
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterStatusCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
+  auto name = std::make_shared<std::string>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* status =
+      app.add_subcommand("status", "Show totals, state and last operation");
+  status->add_option("name", *name, "Repository name (all when omitted)");
+  status->add_flag("--json", *json, "Print JSON");
+  runners.emplace_back(
+      status, [&ctx, name, json] { return RunStatus(ctx, *name, *json); });
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,131 @@
+// Gateway: the only code that writes the catalog.
+//
+// Every change to repositories, file records and sync operations goes through
+// here. Apply() writes one ChangeSet in one CatalogStore transaction and then
+// publishes what changed to in-process subscribers (later: the change log,
+// SSE and webhooks). Large sets are published as one bulk event with counts
+// instead of one event per record.
+//
+// The Gateway borrows the store and the clock; both must outlive it.
+// Thread-safe: writes are serialized by the store's transactions, and the
+// subscriber list has its own lock. Subscribers are called on the writing
+// thread after the commit and must not call back into the Gateway.
+#ifndef TIDEMARK_SYNC_GATEWAY_H_
+#define TIDEMARK_SYNC_GATEWAY_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace tidemark {
+
+// Record changes for one repository, applied atomically.
+struct ChangeSet {
+  int64_t repository_id = 0;
+  std::vector<FileRecord> added;        // ids are assigned by Apply
+  std::vector<FileRecord> updated;      // by id; a new path is a move
+  std::vector<std::string> moved_from;  // old path of each updated record
+                                        // that moved, "" for plain updates
+  std::vector<RecordKey> removed;       // guarded by (id, path)
+  // When set, this operation row is rewritten in the same transaction, so
+  // its counters never disagree with the records.
+  const SyncOperation* progress = nullptr;
+
+  bool empty() const {
+    return added.empty() && updated.empty() && removed.empty();
+  }
+};
+
+struct ChangeEvent {
+  enum class Type { kAdded, kUpdated, kMoved, kRemoved };
+  Type type = Type::kAdded;
+  int64_t record_id = 0;
+  std::string path;
+  std::string old_path;  // for kMoved
+};
+
+// What subscribers receive after each committed ChangeSet.
+struct ChangeBatch {
+  int64_t repository_id = 0;
+  bool bulk = false;  // true: `events` is empty, only the counts are set
+  int64_t added = 0;
+  int64_t updated = 0;
+  int64_t moved = 0;
+  int64_t removed = 0;
+  std::vector<ChangeEvent> events;
+};
+
+struct ApplyResult {
+  int64_t rows_written = 0;  // records inserted, updated and removed
+  int64_t removed = 0;       // removals that matched (guarded)
+};
+
+struct GatewayOptions {
+  // Sets with more records than this are published as one bulk event.
+  size_t bulk_event_threshold = 1000;
+};
+
+class Gateway {
+ public:
+  using Subscriber = std::function<void(const ChangeBatch&)>;
+
+  Gateway(CatalogStore& store, Clock& clock, GatewayOptions options = {});
+
+  // Repositories. AddRepository: AlreadyExists for a taken name,
+  // InvalidArgument for an empty or malformed name.
+  Result<Repository> AddRepository(const std::string& name,
+                                   const std::string& url,
+                                   const std::string& options_json);
+  Status RemoveRepository(const Repository& repo);
+  // Records whether the root could be reached. Touches no file record.
+  Status SetRepositoryState(Repository& repo, RepositoryState state,
+                            const std::string& reason);
+  // Starts a scan: increments the repository's scan generation, marks it
+  // online, and returns the new generation.
+  Result<int64_t> BeginScan(Repository& repo);
+  // Records that scan `generation` observed the whole root.
+  Status CompleteScan(Repository& repo, int64_t generation);
+
+  // Operations history. BeginOperation inserts a running row.
+  Result<SyncOperation> BeginOperation(int64_t repository_id,
+                                       OperationType type);
+  // Sets end time and duration from the clock and writes the final row.
+  Status FinishOperation(SyncOperation& op);
+
+  // Writes `set` in one transaction; assigns ids to `set.added`. After an
+  // error nothing was written and nothing is published.
+  Result<ApplyResult> Apply(ChangeSet& set);
+
+  // Returns a handle for Unsubscribe.
+  int Subscribe(Subscriber subscriber);
+  void Unsubscribe(int handle);
+
+  // Records written through Apply since construction.
+  int64_t rows_written() const { return rows_written_.load(); }
+
+  Clock& clock() { return clock_; }
+
+ private:
+  void Publish(const ChangeSet& set, int64_t removed);
+
+  CatalogStore& store_;
+  Clock& clock_;
+  GatewayOptions options_;
+  std::atomic<int64_t> rows_written_{0};
+
+  std::mutex subscribers_mu_;
+  std::vector<std::pair<int, Subscriber>> subscribers_;
+  int next_handle_ = 1;
+  std::atomic<bool> has_subscribers_{false};
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_SYNC_GATEWAY_H_

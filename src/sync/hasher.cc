@@ -1,0 +1,125 @@
+#include "sync/hasher.h"
+
+#include <openssl/evp.h>
+#include <xxhash.h>
+
+#include <memory>
+#include <vector>
+
+namespace tidemark {
+namespace {
+
+constexpr size_t kBufferSize = 256 * 1024;
+
+// The digest state for one algorithm; one per thread, reused across files.
+class Digest {
+ public:
+  explicit Digest(HashAlgorithm algo) : algo_(algo) {
+    if (algo_ == HashAlgorithm::kSha256) {
+      // Fetching once avoids the implicit per-init fetch of OpenSSL 3.
+      md_ = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+      ctx_ = EVP_MD_CTX_new();
+    } else {
+      xxh_ = XXH3_createState();
+    }
+  }
+  ~Digest() {
+    if (ctx_ != nullptr) EVP_MD_CTX_free(ctx_);
+    if (md_ != nullptr) EVP_MD_free(md_);
+    if (xxh_ != nullptr) XXH3_freeState(xxh_);
+  }
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+
+  void Reset() {
+    if (algo_ == HashAlgorithm::kSha256) {
+      EVP_DigestInit_ex(ctx_, md_, nullptr);
+    } else {
+      XXH3_64bits_reset(xxh_);
+    }
+  }
+  void Update(const char* data, size_t n) {
+    if (algo_ == HashAlgorithm::kSha256) {
+      EVP_DigestUpdate(ctx_, data, n);
+    } else {
+      XXH3_64bits_update(xxh_, data, n);
+    }
+  }
+  std::string Finish() {
+    if (algo_ == HashAlgorithm::kSha256) {
+      unsigned char out[EVP_MAX_MD_SIZE];
+      unsigned int len = 0;
+      EVP_DigestFinal_ex(ctx_, out, &len);
+      return std::string(reinterpret_cast<char*>(out), len);
+    }
+    XXH64_canonical_t canonical;
+    XXH64_canonicalFromHash(&canonical, XXH3_64bits_digest(xxh_));
+    return std::string(reinterpret_cast<char*>(canonical.digest),
+                       sizeof(canonical.digest));
+  }
+
+ private:
+  HashAlgorithm algo_;
+  EVP_MD* md_ = nullptr;
+  EVP_MD_CTX* ctx_ = nullptr;
+  XXH3_state_t* xxh_ = nullptr;
+};
+
+Digest& ThreadDigest(HashAlgorithm algo) {
+  thread_local std::unique_ptr<Digest> sha;
+  thread_local std::unique_ptr<Digest> xxh;
+  auto& slot = algo == HashAlgorithm::kSha256 ? sha : xxh;
+  if (!slot) slot = std::make_unique<Digest>(algo);
+  return *slot;
+}
+
+char* ThreadBuffer() {
+  thread_local std::unique_ptr<char[]> buffer(new char[kBufferSize]);
+  return buffer.get();
+}
+
+bool SameContentVersion(const StorageEntry& a, const StorageEntry& b) {
+  return a.size == b.size && a.mtime_ns == b.mtime_ns && a.inode == b.inode;
+}
+
+}  // namespace
+
+Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
+                                HashAlgorithm algo, int retries) {
+  if (algo == HashAlgorithm::kNone) {
+    return Status::InvalidArgument("HashObject called with algorithm none");
+  }
+  Digest& digest = ThreadDigest(algo);
+  char* buffer = ThreadBuffer();
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(std::unique_ptr<ReadStream> stream, backend.Open(path));
+    ASSIGN_OR_RETURN(StorageEntry before, stream->Stat());
+    digest.Reset();
+    int64_t total = 0;
+    for (;;) {
+      ASSIGN_OR_RETURN(size_t n, stream->Read(buffer, kBufferSize));
+      if (n == 0) break;
+      digest.Update(buffer, n);
+      total += static_cast<int64_t>(n);
+    }
+    ASSIGN_OR_RETURN(StorageEntry after, stream->Stat());
+    if (SameContentVersion(before, after) && total == after.size) {
+      after.path = std::string(path);
+      return HashedObject{digest.Finish(), std::move(after)};
+    }
+    if (attempt >= retries) {
+      return Status::Aborted("'" + std::string(path) +
+                             "' kept changing while it was hashed");
+    }
+  }
+}
+
+std::string HashBytes(std::string_view data, HashAlgorithm algo) {
+  if (algo == HashAlgorithm::kNone) return "";
+  Digest& digest = ThreadDigest(algo);
+  digest.Reset();
+  digest.Update(data.data(), data.size());
+  return digest.Finish();
+}
+
+}  // namespace tidemark

@@ -1,0 +1,71 @@
+#include "sync/path_filter.h"
+
+#include <utility>
+
+#include "common/paths.h"
+#include "sync/glob.h"
+
+namespace tidemark {
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// An exclude rule like "cache/**" also prunes the directory "cache" itself.
+bool ExcludesDirectory(std::string_view pattern, std::string_view dir) {
+  if (GlobMatch(pattern, dir)) return true;
+  if (EndsWith(pattern, "/**")) {
+    return GlobMatch(pattern.substr(0, pattern.size() - 3), dir);
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<PathFilterRules> PathFilterRules::Create(FilterConfig config) {
+  for (const auto& list : {&config.include, &config.exclude}) {
+    for (const std::string& pattern : *list) {
+      RETURN_IF_ERROR(ValidateGlob(pattern));
+    }
+  }
+  return PathFilterRules(std::move(config));
+}
+
+bool PathFilterRules::Accept(std::string_view path, bool is_directory) const {
+  const std::string_view name = BaseName(path);
+  if (config_.ignore_hidden && !name.empty() && name[0] == '.') return false;
+  if (!is_directory) {
+    if (config_.ignore_temporary &&
+        (EndsWith(name, "~") || EndsWith(name, ".tmp"))) {
+      return false;
+    }
+    if (config_.ignore_system && (name == ".DS_Store" || name == "Thumbs.db")) {
+      return false;
+    }
+    if (config_.ignore_backups &&
+        (EndsWith(name, ".bak") || EndsWith(name, ".swp"))) {
+      return false;
+    }
+  }
+  for (const std::string& pattern : config_.exclude) {
+    if (is_directory ? ExcludesDirectory(pattern, path)
+                     : GlobMatch(pattern, path)) {
+      return false;
+    }
+  }
+  if (is_directory || config_.include.empty()) return true;
+  for (const std::string& pattern : config_.include) {
+    if (GlobMatch(pattern, path)) return true;
+  }
+  return false;
+}
+
+PathFilter PathFilterRules::AsListFilter() const {
+  return [this](std::string_view path, bool is_directory) {
+    return Accept(path, is_directory);
+  };
+}
+
+}  // namespace tidemark

@@ -1,0 +1,234 @@
+#include "sync/reconciler.h"
+
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <unordered_set>
+#include <utility>
+
+#include "common/paths.h"
+#include "sync/cursors.h"
+#include "sync/planner.h"
+#include "sync/write_pipeline.h"
+
+namespace tidemark {
+namespace {
+
+constexpr size_t kRemovalBatch = 5000;
+constexpr int64_t kProgressEvery = 4096;
+
+// Finds the record a new path was moved from: same fingerprint, not already
+// claimed in this scan, and its old path no longer exists. Returns nullopt
+// when it is a plain add.
+Result<std::optional<FileRecord>> FindMoveSource(
+    StorageBackend& backend, CatalogStore& store, int64_t repository_id,
+    const StorageEntry& entry, const std::unordered_set<int64_t>& moved_ids) {
+  if (entry.inode == 0) return std::optional<FileRecord>();
+  ASSIGN_OR_RETURN(
+      auto candidates,
+      store.FindRecordsByInode(repository_id, entry.device, entry.inode));
+  for (FileRecord& candidate : candidates) {
+    if (candidate.path == entry.path || moved_ids.contains(candidate.id) ||
+        candidate.kind != entry.kind || candidate.size != entry.size ||
+        candidate.mtime_ns != entry.mtime_ns) {
+      continue;
+    }
+    // Only a record whose path is gone can have moved. If something is still
+    // there (a hard link, or a new file put in its place), the record stays
+    // with its path and the new path is an addition.
+    auto old = backend.Stat(candidate.path);
+    if (old.ok() || !old.status().IsNotFound()) continue;
+    return std::optional<FileRecord>(std::move(candidate));
+  }
+  return std::optional<FileRecord>();
+}
+
+}  // namespace
+
+Reconciler::Reconciler(StorageBackend& backend, CatalogStore& store,
+                       Gateway& gateway)
+    : backend_(backend), store_(store), gateway_(gateway) {}
+
+Result<ReconcileReport> Reconciler::Run(Repository& repo,
+                                        const ReconcileOptions& options) {
+  ReconcileReport report;
+  ASSIGN_OR_RETURN(SyncOperation op,
+                   gateway_.BeginOperation(repo.id, options.type));
+  auto fail = [&](const Status& why, bool offline) -> Result<ReconcileReport> {
+    op.status = OperationStatus::kFailed;
+    op.error_message = why.message();
+    if (offline) {
+      report.offline = true;
+      RETURN_IF_ERROR(gateway_.SetRepositoryState(
+          repo, RepositoryState::kOffline, why.message()));
+    }
+    RETURN_IF_ERROR(gateway_.FinishOperation(op));
+    report.operation = op;
+    return report;
+  };
+
+  // Rule 1: an unreachable root never turns records into "gone".
+  if (Status root = backend_.CheckRoot(); !root.ok()) {
+    return fail(root, /*offline=*/true);
+  }
+  ListOptions list_options;
+  list_options.threads = options.walker_threads;
+  if (options.filter != nullptr) {
+    list_options.filter = options.filter->AsListFilter();
+  }
+  auto listing = backend_.List(list_options);
+  if (!listing.ok()) return fail(listing.status(), /*offline=*/true);
+
+  ASSIGN_OR_RETURN(RepositoryTotals before, store_.Totals(repo.id));
+  ASSIGN_OR_RETURN(int64_t generation, gateway_.BeginScan(repo));
+
+  WritePipelineOptions pipeline_options;
+  pipeline_options.hash = options.hash;
+  pipeline_options.batch_size = options.batch_size;
+  pipeline_options.hash_threads = options.hash_threads;
+  pipeline_options.generation = generation;
+  WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
+
+  PagedRecordCursor records(store_, repo.id, "");
+  ListingCursor observations(**listing);
+  CompareOptions compare;
+  compare.compare_inodes = backend_.Capabilities().has_inodes;
+  const bool detect_moves = compare.compare_inodes && before.files > 0;
+
+  int64_t scanned = 0;
+  int64_t unobserved = 0;
+  std::vector<RecordKey> gone;
+  std::unordered_set<int64_t> moved_ids;
+  std::vector<std::string> subtree_errors;
+  ScanProgress progress;
+  progress.catalog_records = before.files;
+
+  auto sink = [&](const PlanItem& item) -> Status {
+    switch (item.action) {
+      case PlanAction::kUnchanged:
+        ++scanned;
+        break;
+      case PlanAction::kChange:
+        ++scanned;
+        // Its path still exists, so it cannot be the source of a move.
+        if (detect_moves) moved_ids.insert(item.record->id);
+        RETURN_IF_ERROR(pipeline.Change(*item.record, *item.entry));
+        break;
+      case PlanAction::kAdd: {
+        ++scanned;
+        if (detect_moves) {
+          ASSIGN_OR_RETURN(auto source,
+                           FindMoveSource(backend_, store_, repo.id,
+                                          *item.entry, moved_ids));
+          if (source.has_value()) {
+            moved_ids.insert(source->id);
+            return pipeline.Move(*source, *item.entry);
+          }
+        }
+        RETURN_IF_ERROR(pipeline.Add(*item.entry));
+        break;
+      }
+      case PlanAction::kGone:
+        gone.push_back({item.record->id, item.record->path});
+        break;
+      case PlanAction::kUnobserved:
+        ++unobserved;
+        break;
+    }
+    if (scanned % kProgressEvery == 0) {
+      pipeline.SetScanned(scanned);
+      if (options.progress) {
+        progress.scanned = scanned;
+        options.progress(progress);
+      }
+    }
+    return Status::Ok();
+  };
+  auto on_subtree_error = [&](const std::string& dir, const Status& error) {
+    spdlog::warn("could not list '{}': {}; its records are kept",
+                 DisplayPath(dir), error.message());
+    if (subtree_errors.size() < 100) {
+      subtree_errors.push_back("could not list '" + DisplayPath(dir) +
+                               "': " + error.message());
+    }
+  };
+
+  auto merged =
+      MergePlan(records, observations, compare, sink, on_subtree_error);
+  pipeline.SetScanned(scanned);
+  Status written = pipeline.Finish();
+  report.rows_written = pipeline.rows_written();
+  report.warnings = subtree_errors;
+  report.warnings.insert(report.warnings.end(), pipeline.warnings().begin(),
+                         pipeline.warnings().end());
+  op.counters.scanned = scanned;
+  if (!written.ok()) {
+    // The catalog failed; say so in the history if it still takes writes.
+    op.status = OperationStatus::kFailed;
+    op.error_message = written.message();
+    (void)gateway_.FinishOperation(op);
+    return written;
+  }
+  if (!merged.ok()) {
+    // Rule 2: a listing that failed part-way removes nothing.
+    report.removals_deferred = static_cast<int64_t>(gone.size());
+    return fail(merged.status().WithContext("listing failed"), false);
+  }
+  op.counters.errors += merged->subtree_errors;
+
+  // Rules 2 and 3: remove only after a complete walk, and pause a mass
+  // disappearance until it is confirmed.
+  const auto gone_count = static_cast<int64_t>(gone.size());
+  if (merged->subtree_errors > 0 && gone_count > 0) {
+    report.removals_deferred = gone_count;
+    report.removal_pause_reason =
+        std::to_string(gone_count) +
+        " removals deferred: the walk was partial, so nothing is removed "
+        "until a complete scan confirms it";
+  } else if (gone_count > 0 && !options.allow_mass_removal &&
+             (scanned == 0 || static_cast<double>(gone_count) >
+                                  options.mass_removal_threshold *
+                                      static_cast<double>(before.files))) {
+    report.removals_deferred = gone_count;
+    report.removal_pause_reason =
+        "mass removal paused: " + std::to_string(gone_count) + " of " +
+        std::to_string(before.files) + " records would be removed" +
+        (scanned == 0 ? " (the root listed empty)" : "") +
+        "; check the storage, then re-run with --allow-mass-removal to "
+        "confirm";
+  } else {
+    for (size_t i = 0; i < gone.size(); i += kRemovalBatch) {
+      ChangeSet set;
+      set.repository_id = repo.id;
+      const size_t end = std::min(gone.size(), i + kRemovalBatch);
+      set.removed.assign(std::make_move_iterator(gone.begin() + i),
+                         std::make_move_iterator(gone.begin() + end));
+      SyncOperation progress_row = op;
+      set.progress = &progress_row;
+      ASSIGN_OR_RETURN(ApplyResult applied, gateway_.Apply(set));
+      op.counters.removed += applied.removed;
+      report.rows_written += applied.rows_written;
+    }
+  }
+
+  if (merged->subtree_errors == 0) {
+    RETURN_IF_ERROR(gateway_.CompleteScan(repo, generation));
+  }
+  const bool partial = op.counters.errors > 0 || report.removals_deferred > 0;
+  op.status = partial ? OperationStatus::kPartial : OperationStatus::kCompleted;
+  if (!report.removal_pause_reason.empty()) {
+    op.error_message = report.removal_pause_reason;
+  } else if (merged->subtree_errors > 0) {
+    op.error_message = std::to_string(merged->subtree_errors) +
+                       " directories could not be listed; their " +
+                       std::to_string(unobserved) + " records were kept";
+  } else if (op.counters.errors > 0) {
+    op.error_message =
+        std::to_string(op.counters.errors) + " files could not be hashed";
+  }
+  RETURN_IF_ERROR(gateway_.FinishOperation(op));
+  report.operation = op;
+  return report;
+}
+
+}  // namespace tidemark

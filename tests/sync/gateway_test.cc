@@ -1,0 +1,145 @@
+#include "sync/gateway.h"
+
+#include <gtest/gtest.h>
+
+#include "catalog/store_factories.h"
+#include "fakes/fake_clock.h"
+#include "fakes/memory_catalog.h"
+
+namespace tidemark {
+namespace {
+
+FileRecord NewRecord(int64_t repo, std::string path) {
+  FileRecord r;
+  r.repository_id = repo;
+  r.path = std::move(path);
+  r.size = 3;
+  r.mtime_ns = 10;
+  return r;
+}
+
+class GatewayTest : public ::testing::TestWithParam<CatalogStoreFactory> {
+ protected:
+  void SetUp() override {
+    auto store = GetParam().open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    gateway_ =
+        std::make_unique<Gateway>(*store_, clock_, GatewayOptions{/*bulk=*/3});
+    auto repo = gateway_->AddRepository("photos", "file:///x", "{}");
+    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+    repo_ = *repo;
+  }
+
+  ScopedTempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<Gateway> gateway_;
+  Repository repo_;
+};
+
+TEST_P(GatewayTest, AppliesAChangeSetAndPublishesEachRecord) {
+  std::vector<ChangeBatch> seen;
+  gateway_->Subscribe([&](const ChangeBatch& b) { seen.push_back(b); });
+  ChangeSet set;
+  set.repository_id = repo_.id;
+  set.added = {NewRecord(repo_.id, "a"), NewRecord(repo_.id, "b")};
+  auto applied = gateway_->Apply(set);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(applied->rows_written, 2);
+  EXPECT_NE(set.added[0].id, 0);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_FALSE(seen[0].bulk);
+  ASSERT_EQ(seen[0].events.size(), 2u);
+  EXPECT_EQ(seen[0].events[1].path, "b");
+  EXPECT_EQ(seen[0].events[1].record_id, set.added[1].id);
+
+  // A move and a removal.
+  ChangeSet next;
+  next.repository_id = repo_.id;
+  FileRecord moved = set.added[0];
+  moved.path = "c";
+  next.updated = {moved};
+  next.moved_from = {"a"};
+  next.removed = {{set.added[1].id, "b"}};
+  ASSERT_TRUE(gateway_->Apply(next).ok());
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1].moved, 1);
+  EXPECT_EQ(seen[1].removed, 1);
+  EXPECT_EQ(seen[1].events[0].type, ChangeEvent::Type::kMoved);
+  EXPECT_EQ(seen[1].events[0].old_path, "a");
+  auto found = store_->FindRecord(repo_.id, "c");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, set.added[0].id);
+}
+
+TEST_P(GatewayTest, LargeSetsArePublishedAsOneBulkEvent) {
+  std::vector<ChangeBatch> seen;
+  gateway_->Subscribe([&](const ChangeBatch& b) { seen.push_back(b); });
+  ChangeSet set;
+  set.repository_id = repo_.id;
+  for (int i = 0; i < 5; ++i) {
+    set.added.push_back(NewRecord(repo_.id, "f" + std::to_string(i)));
+  }
+  ASSERT_TRUE(gateway_->Apply(set).ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_TRUE(seen[0].bulk);
+  EXPECT_TRUE(seen[0].events.empty());
+  EXPECT_EQ(seen[0].added, 5);
+}
+
+TEST_P(GatewayTest, RepositoryNamesAreValidatedAndUnique) {
+  auto dup = gateway_->AddRepository("photos", "file:///y", "{}");
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_NE(dup.status().message().find("photos"), std::string::npos);
+  auto bad = gateway_->AddRepository("has space", "file:///y", "{}");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_P(GatewayTest, OperationsRecordDurationFromTheClock) {
+  auto op = gateway_->BeginOperation(repo_.id, OperationType::kStartup);
+  ASSERT_TRUE(op.ok());
+  clock_.AdvanceMs(1500);
+  op->status = OperationStatus::kCompleted;
+  op->counters.added = 4;
+  ASSERT_TRUE(gateway_->FinishOperation(*op).ok());
+  auto ops = store_->ListOperations(repo_.id, 10);
+  ASSERT_TRUE(ops.ok());
+  ASSERT_EQ(ops->size(), 1u);
+  EXPECT_EQ((*ops)[0].duration_ms, 1500);
+  EXPECT_EQ((*ops)[0].counters.added, 4);
+  EXPECT_EQ((*ops)[0].type, OperationType::kStartup);
+  EXPECT_EQ((*ops)[0].status, OperationStatus::kCompleted);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,
+                         ::testing::ValuesIn(AllCatalogStoreFactories()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(GatewayFaultTest, AFailedCommitWritesAndPublishesNothing) {
+  MemoryCatalog store;
+  FakeClock clock;
+  Gateway gateway(store, clock);
+  auto repo = gateway.AddRepository("r", "file:///r", "{}");
+  ASSERT_TRUE(repo.ok());
+  int published = 0;
+  gateway.Subscribe([&](const ChangeBatch&) { ++published; });
+  store.FailCommitsAfter(0, Status::Unavailable("disk gone"));
+  ChangeSet set;
+  set.repository_id = repo->id;
+  set.added = {NewRecord(repo->id, "a")};
+  auto applied = gateway.Apply(set);
+  ASSERT_FALSE(applied.ok());
+  EXPECT_TRUE(applied.status().IsUnavailable());
+  EXPECT_EQ(published, 0);
+  EXPECT_EQ(gateway.rows_written(), 0);
+  auto totals = store.Totals(repo->id);
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(totals->files, 0);
+}
+
+}  // namespace
+}  // namespace tidemark

@@ -1,0 +1,67 @@
+#include "sync/path_filter.h"
+
+#include <gtest/gtest.h>
+
+namespace tidemark {
+namespace {
+
+PathFilterRules Rules(FilterConfig config = {}) {
+  auto rules = PathFilterRules::Create(std::move(config));
+  EXPECT_TRUE(rules.ok());
+  return std::move(rules).value();
+}
+
+TEST(PathFilterTest, SeedDefaultsIgnoreHiddenTemporarySystemAndBackups) {
+  PathFilterRules rules = Rules();
+  EXPECT_FALSE(rules.Accept("a/.hidden", false));
+  EXPECT_FALSE(rules.Accept(".git", true));
+  EXPECT_FALSE(rules.Accept("a/file~", false));
+  EXPECT_FALSE(rules.Accept("a/upload.tmp", false));
+  EXPECT_FALSE(rules.Accept("a/.DS_Store", false));
+  EXPECT_FALSE(rules.Accept("a/Thumbs.db", false));
+  EXPECT_FALSE(rules.Accept("a/old.bak", false));
+  EXPECT_FALSE(rules.Accept("a/.x.swp", false));
+  EXPECT_TRUE(rules.Accept("a/photo.jpg", false));
+  EXPECT_TRUE(rules.Accept("a/tmp", true));
+}
+
+TEST(PathFilterTest, DefaultsCanBeTurnedOff) {
+  FilterConfig config;
+  config.ignore_hidden = config.ignore_temporary = false;
+  config.ignore_system = config.ignore_backups = false;
+  PathFilterRules rules = Rules(config);
+  EXPECT_TRUE(rules.Accept("a/.hidden", false));
+  EXPECT_TRUE(rules.Accept("a/upload.tmp", false));
+  EXPECT_TRUE(rules.Accept("Thumbs.db", false));
+}
+
+TEST(PathFilterTest, ExcludePrunesDirectoriesAndFiles) {
+  FilterConfig config;
+  config.exclude = {"cache/**", "*.raw"};
+  PathFilterRules rules = Rules(config);
+  EXPECT_FALSE(rules.Accept("cache", true));
+  EXPECT_FALSE(rules.Accept("cache/x.jpg", false));
+  EXPECT_FALSE(rules.Accept("a/b.raw", false));
+  EXPECT_TRUE(rules.Accept("cachet", true));
+}
+
+TEST(PathFilterTest, IncludeLimitsFilesButNotDirectories) {
+  FilterConfig config;
+  config.include = {"*.jpg", "docs/**"};
+  PathFilterRules rules = Rules(config);
+  EXPECT_TRUE(rules.Accept("a/b.jpg", false));
+  EXPECT_TRUE(rules.Accept("docs/readme.txt", false));
+  EXPECT_FALSE(rules.Accept("a/b.png", false));
+  EXPECT_TRUE(rules.Accept("a", true));
+}
+
+TEST(PathFilterTest, MalformedGlobIsRejected) {
+  FilterConfig config;
+  config.exclude = {"[oops"};
+  auto rules = PathFilterRules::Create(config);
+  ASSERT_FALSE(rules.ok());
+  EXPECT_NE(rules.status().message().find("[oops"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tidemark

@@ -1,0 +1,426 @@
+// The reconciler over every combination of storage backend and catalog store
+// (real and fake), plus fault-injection cases on the in-memory fakes.
+#include "sync/reconciler.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <tuple>
+
+#include "catalog/store_factories.h"
+#include "fakes/fake_clock.h"
+#include "fakes/memory_catalog.h"
+#include "fakes/memory_storage.h"
+#include "storage/backend_factories.h"
+#include "sync/hasher.h"
+
+namespace tidemark {
+namespace {
+
+std::map<std::string, FileRecord> ReadAll(CatalogStore& store, int64_t repo) {
+  RecordRange range;
+  range.repository_id = repo;
+  auto records = store.ReadRecords(range, 1'000'000);
+  EXPECT_TRUE(records.ok()) << records.status().ToString();
+  std::map<std::string, FileRecord> out;
+  if (records.ok()) {
+    for (FileRecord& r : *records) out[r.path] = r;
+  }
+  return out;
+}
+
+// The scan under test, with its collaborators.
+struct Harness {
+  Harness(StorageBackend& backend, CatalogStore& store)
+      : backend(backend), store(store), gateway(store, clock) {
+    auto added = gateway.AddRepository("repo", backend.RootUrl(), "{}");
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    if (added.ok()) repo = *added;
+    options.batch_size = 2;  // many batches even in small tests
+  }
+
+  ReconcileReport Scan() {
+    Reconciler reconciler(backend, store, gateway);
+    auto report = reconciler.Run(repo, options);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : ReconcileReport{};
+  }
+
+  std::map<std::string, FileRecord> Records() {
+    return ReadAll(store, repo.id);
+  }
+
+  StorageBackend& backend;
+  CatalogStore& store;
+  FakeClock clock;
+  Gateway gateway;
+  Repository repo;
+  ReconcileOptions options;
+};
+
+using Combo = std::tuple<BackendFactory, CatalogStoreFactory>;
+
+class ReconcilerTest : public ::testing::TestWithParam<Combo> {
+ protected:
+  void SetUp() override {
+    storage_dir_ = MakeTempDir();
+    auto backend = std::get<0>(GetParam()).open(storage_dir_);
+    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+    backend_ = std::move(backend).value();
+    auto store = std::get<1>(GetParam()).open(catalog_dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    h_ = std::make_unique<Harness>(*backend_, *store_);
+  }
+  void TearDown() override {
+    h_.reset();
+    RemoveTree(storage_dir_);
+  }
+
+  void Put(const std::string& path, const std::string& content) {
+    ASSERT_TRUE(backend_->Write(path, content).ok()) << path;
+  }
+
+  std::string storage_dir_;
+  ScopedTempDir catalog_dir_;
+  std::unique_ptr<StorageBackend> backend_;
+  std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<Harness> h_;
+};
+
+TEST_P(ReconcilerTest, ColdScanCatalogsAndHashesEveryFile) {
+  Put("a/one.jpg", "one");
+  Put("a/b/two.jpg", "two!");
+  Put("three.jpg", "3");
+  Put("a/.hidden", "x");
+  Put("a/upload.tmp", "x");
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kCompleted);
+  EXPECT_EQ(report.operation.counters.scanned, 5);  // no filter configured
+  EXPECT_EQ(report.operation.counters.added, 5);
+  auto records = h_->Records();
+  ASSERT_EQ(records.size(), 5u);
+  EXPECT_EQ(records["a/b/two.jpg"].size, 4);
+  EXPECT_EQ(records["a/b/two.jpg"].content_hash,
+            HashBytes("two!", HashAlgorithm::kSha256));
+  EXPECT_EQ(records["a/b/two.jpg"].hash_algorithm, HashAlgorithm::kSha256);
+  EXPECT_EQ(records["three.jpg"].scan_generation, 1);
+}
+
+TEST_P(ReconcilerTest, FilterLeavesIgnoredFilesOut) {
+  Put("a/one.jpg", "one");
+  Put("a/.hidden", "x");
+  Put("a/upload.tmp", "x");
+  Put("cache/c.jpg", "x");
+  FilterConfig config;
+  config.exclude = {"cache/**"};
+  auto rules = PathFilterRules::Create(config);
+  ASSERT_TRUE(rules.ok());
+  h_->options.filter = &*rules;
+  h_->Scan();
+  auto records = h_->Records();
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_TRUE(records.contains("a/one.jpg"));
+}
+
+TEST_P(ReconcilerTest, RescanWithoutChangesWritesNothing) {
+  for (int i = 0; i < 9; ++i) Put("d/f" + std::to_string(i), "x");
+  h_->Scan();
+  ReconcileReport again = h_->Scan();
+  EXPECT_EQ(again.rows_written, 0);
+  EXPECT_EQ(again.operation.counters.scanned, 9);
+  EXPECT_EQ(again.operation.counters.added, 0);
+  EXPECT_EQ(again.operation.counters.updated, 0);
+  EXPECT_EQ(again.operation.status, OperationStatus::kCompleted);
+}
+
+TEST_P(ReconcilerTest, ChangedFileIsRehashedInPlace) {
+  Put("a.txt", "old");
+  Put("b.txt", "same");
+  h_->Scan();
+  const int64_t id = h_->Records()["a.txt"].id;
+  Put("a.txt", "new content");
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.counters.updated, 1);
+  EXPECT_EQ(report.rows_written, 1);
+  auto records = h_->Records();
+  EXPECT_EQ(records["a.txt"].id, id);
+  EXPECT_EQ(records["a.txt"].size, 11);
+  EXPECT_EQ(records["a.txt"].content_hash,
+            HashBytes("new content", HashAlgorithm::kSha256));
+}
+
+TEST_P(ReconcilerTest, MoveKeepsTheRecordAndItsHash) {
+  Put("old/photo.jpg", "pixels");
+  Put("keep1", "k");
+  Put("keep2", "k");
+  h_->Scan();
+  const FileRecord before = h_->Records()["old/photo.jpg"];
+  ASSERT_TRUE(backend_->Move("old/photo.jpg", "new/place/photo.jpg").ok());
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.counters.moved, 1);
+  EXPECT_EQ(report.operation.counters.added, 0);
+  EXPECT_EQ(report.operation.counters.removed, 0);
+  auto records = h_->Records();
+  ASSERT_EQ(records.size(), 3u);
+  const FileRecord& after = records["new/place/photo.jpg"];
+  EXPECT_EQ(after.id, before.id);
+  EXPECT_EQ(after.content_hash, before.content_hash);
+  EXPECT_EQ(after.created_at_ns, before.created_at_ns);
+}
+
+TEST_P(ReconcilerTest, MoveToAnEarlierPathIsAlsoAMove) {
+  Put("z/photo.jpg", "pixels");
+  Put("keep1", "k");
+  Put("keep2", "k");
+  h_->Scan();
+  const int64_t id = h_->Records()["z/photo.jpg"].id;
+  ASSERT_TRUE(backend_->Move("z/photo.jpg", "a/photo.jpg").ok());
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.counters.moved, 1);
+  auto records = h_->Records();
+  EXPECT_EQ(records.size(), 3u);
+  EXPECT_EQ(records["a/photo.jpg"].id, id);
+}
+
+TEST_P(ReconcilerTest, DeletedFileIsRemovedAfterACompleteWalk) {
+  Put("a", "1");
+  Put("b", "2");
+  Put("c", "3");
+  h_->Scan();
+  ASSERT_TRUE(backend_->Remove("b").ok());
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.counters.removed, 1);
+  EXPECT_EQ(report.operation.status, OperationStatus::kCompleted);
+  EXPECT_FALSE(h_->Records().contains("b"));
+}
+
+TEST_P(ReconcilerTest, MassDisappearanceIsPausedUntilConfirmed) {
+  for (const char* p : {"a", "b", "c", "d"}) Put(p, "x");
+  h_->Scan();
+  for (const char* p : {"a", "b", "c"}) ASSERT_TRUE(backend_->Remove(p).ok());
+  ReconcileReport paused = h_->Scan();
+  EXPECT_EQ(paused.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(paused.removals_deferred, 3);
+  EXPECT_NE(paused.removal_pause_reason.find("--allow-mass-removal"),
+            std::string::npos);
+  EXPECT_EQ(h_->Records().size(), 4u);
+  h_->options.allow_mass_removal = true;
+  ReconcileReport confirmed = h_->Scan();
+  EXPECT_EQ(confirmed.operation.counters.removed, 3);
+  EXPECT_EQ(h_->Records().size(), 1u);
+}
+
+TEST_P(ReconcilerTest, EmptyListingNeverEmptiesTheCatalog) {
+  Put("only/file", "x");
+  Put("only/other", "y");
+  Put("third", "z");
+  h_->Scan();
+  for (const char* p : {"only/file", "only/other", "third"}) {
+    ASSERT_TRUE(backend_->Remove(p).ok());
+  }
+  h_->options.mass_removal_threshold = 1.0;  // even then: empty listing
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.removals_deferred, 3);
+  EXPECT_EQ(h_->Records().size(), 3u);
+}
+
+TEST_P(ReconcilerTest, TinyAndLargeBatchesGiveTheSameCatalog) {
+  for (int i = 0; i < 50; ++i) {
+    Put("d" + std::to_string(i % 7) + "/f" + std::to_string(i),
+        std::string(static_cast<size_t>(i), 'x'));
+  }
+  h_->options.batch_size = 1;
+  h_->Scan();
+  auto small = h_->Records();
+  ASSERT_EQ(small.size(), 50u);
+  MemoryCatalog other;
+  Harness big(*backend_, other);
+  big.options.batch_size = 10'000;
+  big.Scan();
+  auto large = big.Records();
+  ASSERT_EQ(large.size(), small.size());
+  for (const auto& [path, r] : small) {
+    EXPECT_EQ(large[path].content_hash, r.content_hash) << path;
+    EXPECT_EQ(large[path].size, r.size) << path;
+  }
+}
+
+TEST_P(ReconcilerTest, NonUtf8NamesRoundTrip) {
+  const std::string name = std::string("dir/\xff\xfe-") + "\x80.jpg";
+  Put(name, "raw");
+  Put("keep", "k");
+  Put("keep2", "k");
+  h_->Scan();
+  auto records = h_->Records();
+  ASSERT_TRUE(records.contains(name));
+  EXPECT_EQ(h_->Scan().rows_written, 0);
+  ASSERT_TRUE(backend_->Remove(name).ok());
+  h_->Scan();
+  EXPECT_FALSE(h_->Records().contains(name));
+}
+
+TEST_P(ReconcilerTest, ChangesArePublishedToSubscribers) {
+  int64_t added = 0;
+  h_->gateway.Subscribe([&](const ChangeBatch& b) { added += b.added; });
+  Put("a", "1");
+  Put("b", "2");
+  Put("c", "3");
+  h_->Scan();
+  EXPECT_EQ(added, 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BackendsAndStores, ReconcilerTest,
+    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
+                       ::testing::ValuesIn(AllCatalogStoreFactories())),
+    [](const auto& info) {
+      return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
+    });
+
+// Faults injected at the storage seam, over every catalog store.
+class ReconcilerFaultTest
+    : public ::testing::TestWithParam<CatalogStoreFactory> {
+ protected:
+  void SetUp() override {
+    auto store = GetParam().open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    h_ = std::make_unique<Harness>(storage_, *store_);
+  }
+  ScopedTempDir dir_;
+  MemoryStorage storage_;
+  std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<Harness> h_;
+};
+
+TEST_P(ReconcilerFaultTest, UnreachableRootMarksOfflineAndTouchesNoRecord) {
+  storage_.PutFile("a", "1", 1);
+  storage_.PutFile("b", "2", 1);
+  h_->Scan();
+  storage_.SetRootAvailable(false);
+  ReconcileReport report = h_->Scan();
+  EXPECT_TRUE(report.offline);
+  EXPECT_EQ(report.operation.status, OperationStatus::kFailed);
+  EXPECT_EQ(h_->Records().size(), 2u);
+  auto repo = store_->FindRepository("repo");
+  ASSERT_TRUE(repo.ok() && repo->has_value());
+  EXPECT_EQ((*repo)->state, RepositoryState::kOffline);
+  EXPECT_FALSE((*repo)->state_reason.empty());
+  storage_.SetRootAvailable(true);
+  EXPECT_EQ(h_->Scan().operation.status, OperationStatus::kCompleted);
+  repo = store_->FindRepository("repo");
+  EXPECT_EQ((*repo)->state, RepositoryState::kOnline);
+}
+
+TEST_P(ReconcilerFaultTest, UnreadableSubtreeKeepsItsRecordsAndDefersRemovals) {
+  storage_.PutFile("locked/a", "1", 1);
+  storage_.PutFile("locked/b", "2", 1);
+  storage_.PutFile("open/c", "3", 1);
+  storage_.PutFile("open/d", "4", 1);
+  storage_.PutFile("open/e", "5", 1);
+  h_->Scan();
+  storage_.InjectListError("locked", Status::PermissionDenied("denied"));
+  ASSERT_TRUE(storage_.Remove("open/c").ok());
+  storage_.PutFile("open/new", "6", 1);
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(report.operation.counters.added, 1);
+  EXPECT_EQ(report.operation.counters.removed, 0);
+  EXPECT_EQ(report.removals_deferred, 1);
+  auto records = h_->Records();
+  EXPECT_TRUE(records.contains("locked/a"));
+  EXPECT_TRUE(records.contains("locked/b"));
+  EXPECT_TRUE(records.contains("open/c"));  // deferred, not lost
+  EXPECT_TRUE(records.contains("open/new"));
+  EXPECT_FALSE(report.warnings.empty());
+  storage_.InjectListError("locked", Status::Ok());
+  ReconcileReport healed = h_->Scan();
+  EXPECT_EQ(healed.operation.status, OperationStatus::kCompleted);
+  EXPECT_FALSE(h_->Records().contains("open/c"));
+}
+
+TEST_P(ReconcilerFaultTest, FileVanishingBeforeHashIsNotAdded) {
+  storage_.PutFile("stays", "1", 1);
+  storage_.PutFile("vanishes", "2", 1);
+  storage_.SetBeforeOpenHook([&](std::string_view path) {
+    if (path == "vanishes") (void)storage_.Remove("vanishes");
+  });
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kCompleted);
+  EXPECT_EQ(report.operation.counters.errors, 0);
+  auto records = h_->Records();
+  EXPECT_TRUE(records.contains("stays"));
+  EXPECT_FALSE(records.contains("vanishes"));
+}
+
+TEST_P(ReconcilerFaultTest, FileChangingBeforeHashIsRecordedAsReadNotAsListed) {
+  storage_.PutFile("grows", "1", 1);
+  storage_.SetBeforeOpenHook([&](std::string_view path) {
+    if (path == "grows") storage_.PutFile("grows", "longer", 2);
+  });
+  h_->Scan();
+  auto records = h_->Records();
+  ASSERT_TRUE(records.contains("grows"));
+  EXPECT_EQ(records["grows"].size, 6);  // the hash and size belong together
+  EXPECT_EQ(records["grows"].content_hash,
+            HashBytes("longer", HashAlgorithm::kSha256));
+}
+
+TEST_P(ReconcilerFaultTest, MoveIsNotRehashed) {
+  storage_.PutFile("a/photo", "pixels", 5);
+  storage_.PutFile("k1", "k", 5);
+  storage_.PutFile("k2", "k", 5);
+  h_->Scan();
+  ASSERT_TRUE(storage_.Move("a/photo", "b/photo").ok());
+  int opens = 0;
+  storage_.SetBeforeOpenHook([&](std::string_view) { ++opens; });
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.counters.moved, 1);
+  EXPECT_EQ(opens, 0);
+}
+
+TEST_P(ReconcilerFaultTest, ReplacedOldPathMeansAnAddNotAMove) {
+  // The file moves away and a new file takes its old path: both paths must
+  // keep a record, and no record may be claimed by both.
+  storage_.PutFile("a", "same", 5);
+  storage_.PutFile("k1", "k", 5);
+  h_->Scan();
+  FileRecord a = h_->Records()["a"];
+  ASSERT_TRUE(storage_.Move("a", "b").ok());
+  storage_.PutFile("a", "same", 5);
+  ReconcileReport report = h_->Scan();
+  auto records = h_->Records();
+  EXPECT_EQ(records.size(), 3u);
+  EXPECT_EQ(records["a"].id, a.id);
+  EXPECT_NE(records["b"].id, a.id);
+  EXPECT_EQ(records["b"].content_hash, a.content_hash);
+  EXPECT_EQ(report.operation.counters.moved, 0);
+  EXPECT_EQ(report.operation.counters.added, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, ReconcilerFaultTest,
+                         ::testing::ValuesIn(AllCatalogStoreFactories()),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(ReconcilerCatalogFaultTest,
+     CatalogFailureMidScanLosesNothingAndConverges) {
+  MemoryStorage storage;
+  for (int i = 0; i < 20; ++i) {
+    storage.PutFile("f" + std::to_string(100 + i), "x", 1);
+  }
+  MemoryCatalog store;
+  Harness h(storage, store);
+  store.FailCommitsAfter(5, Status::Unavailable("database went away"));
+  Reconciler reconciler(storage, store, h.gateway);
+  auto report = reconciler.Run(h.repo, h.options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(report.status().IsUnavailable());
+  store.FailCommitsAfter(1'000'000, Status::Ok());
+  ReconcileReport healed = h.Scan();
+  EXPECT_NE(healed.operation.status, OperationStatus::kFailed);
+  EXPECT_EQ(h.Records().size(), 20u);
+}
+
+}  // namespace
+}  // namespace tidemark
