@@ -9,9 +9,12 @@
 namespace tidemark::cli {
 
 nlohmann::json RecordJson(const FileRecord& r) {
+  std::string display = DisplayPath(r.path);
+  // Raw bytes whenever the display form had to escape anything.
+  const bool escaped = display != r.path;
   nlohmann::json j = {
       {"id", r.id},
-      {"path", DisplayPath(r.path)},
+      {"path", std::move(display)},
       {"kind", std::string(EntryKindName(r.kind))},
       {"size", r.size},
       {"mtime_ns", r.mtime_ns},
@@ -28,7 +31,7 @@ nlohmann::json RecordJson(const FileRecord& r) {
       {"created_at", FormatTime(r.created_at_ns)},
       {"updated_at", FormatTime(r.updated_at_ns)},
   };
-  if (!IsValidUtf8(r.path)) j["path_hex"] = ToHex(r.path);
+  if (escaped) j["path_hex"] = ToHex(r.path);
   return j;
 }
 

@@ -2,7 +2,8 @@
 // scripts (--json). Pure functions; thread-safe.
 //
 // Paths are always rendered with DisplayPath, so output is valid UTF-8 even
-// for names that are not; JSON adds "path_hex" with the raw bytes then.
+// for names that are not; JSON adds "path_hex" with the raw bytes whenever
+// the display form escaped something.
 #ifndef TIDEMARK_CLI_OUTPUT_H_
 #define TIDEMARK_CLI_OUTPUT_H_
 
