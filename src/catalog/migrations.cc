@@ -1,0 +1,139 @@
+#include "catalog/migrations.h"
+
+#include <array>
+
+namespace tidemark {
+namespace {
+
+// Times are nanoseconds since the epoch in 64-bit integers. Paths are byte
+// strings (BLOB / bytea) so names that are not UTF-8 survive and order by
+// memcmp, which is the order of std::string and of the listing streams.
+// device and inode are uint64 stored as the int64 with the same bits.
+constexpr std::string_view kSqliteV1 = R"sql(
+CREATE TABLE schema_version (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL
+);
+CREATE TABLE repositories (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  url TEXT NOT NULL,
+  options TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL,
+  state_reason TEXT NOT NULL DEFAULT '',
+  scan_generation INTEGER NOT NULL DEFAULT 0,
+  last_complete_generation INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE file_records (
+  id INTEGER PRIMARY KEY,
+  repository_id INTEGER NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  path BLOB NOT NULL,
+  kind TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL,
+  content_hash BLOB,
+  hash_algorithm TEXT NOT NULL DEFAULT 'none',
+  state TEXT NOT NULL,
+  last_scanned INTEGER NOT NULL,
+  scan_generation INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (repository_id, path)
+);
+CREATE INDEX file_records_inode ON file_records (repository_id, inode);
+CREATE TABLE sync_operations (
+  id INTEGER PRIMARY KEY,
+  repository_id INTEGER NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  operation_type TEXT NOT NULL,
+  files_scanned INTEGER NOT NULL DEFAULT 0,
+  files_added INTEGER NOT NULL DEFAULT 0,
+  files_updated INTEGER NOT NULL DEFAULT 0,
+  files_moved INTEGER NOT NULL DEFAULT 0,
+  files_removed INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  start_time INTEGER NOT NULL,
+  end_time INTEGER NOT NULL DEFAULT 0,
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  error_message TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sync_operations_repository ON sync_operations (repository_id, id);
+)sql";
+
+// bytea compares bytewise like memcmp, so the unique index on (repository_id,
+// path) serves the same keyset reads as SQLite's BLOB index.
+constexpr std::string_view kPostgresV1 = R"sql(
+CREATE TABLE schema_version (
+  version integer PRIMARY KEY,
+  description text NOT NULL
+);
+CREATE TABLE repositories (
+  id bigserial PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  url text NOT NULL,
+  options text NOT NULL DEFAULT '{}',
+  state text NOT NULL,
+  state_reason text NOT NULL DEFAULT '',
+  scan_generation bigint NOT NULL DEFAULT 0,
+  last_complete_generation bigint NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE TABLE file_records (
+  id bigserial PRIMARY KEY,
+  repository_id bigint NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  path bytea NOT NULL,
+  kind text NOT NULL,
+  size bigint NOT NULL,
+  mtime_ns bigint NOT NULL,
+  device bigint NOT NULL,
+  inode bigint NOT NULL,
+  content_hash bytea,
+  hash_algorithm text NOT NULL DEFAULT 'none',
+  state text NOT NULL,
+  last_scanned bigint NOT NULL,
+  scan_generation bigint NOT NULL,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  UNIQUE (repository_id, path)
+);
+CREATE INDEX file_records_inode ON file_records (repository_id, inode);
+CREATE TABLE sync_operations (
+  id bigserial PRIMARY KEY,
+  repository_id bigint NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  operation_type text NOT NULL,
+  files_scanned bigint NOT NULL DEFAULT 0,
+  files_added bigint NOT NULL DEFAULT 0,
+  files_updated bigint NOT NULL DEFAULT 0,
+  files_moved bigint NOT NULL DEFAULT 0,
+  files_removed bigint NOT NULL DEFAULT 0,
+  errors bigint NOT NULL DEFAULT 0,
+  start_time bigint NOT NULL,
+  end_time bigint NOT NULL DEFAULT 0,
+  duration_ms bigint NOT NULL DEFAULT 0,
+  status text NOT NULL,
+  error_message text NOT NULL DEFAULT ''
+);
+CREATE INDEX sync_operations_repository ON sync_operations (repository_id, id);
+)sql";
+
+constexpr std::array<Migration, 1> kMigrations{{
+    {1, "repositories, file records and sync operations", kSqliteV1,
+     kPostgresV1},
+}};
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() { return kMigrations; }
+
+int LatestSchemaVersion() { return kMigrations.back().version; }
+
+}  // namespace tidemark

@@ -1,0 +1,284 @@
+#include "catalog/sqlite/sqlite_catalog.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "catalog/sqlite/sqlite_connection.h"
+#include "catalog/sqlite/sqlite_error.h"
+#include "catalog/sqlite/sqlite_schema.h"
+#include "catalog/sqlite/sqlite_transaction.h"
+#include "common/paths.h"
+
+namespace tidemark {
+namespace {
+
+// Reads allocate at most this many records up front; larger pages grow.
+constexpr size_t kMaxReserve = 8192;
+
+class SqliteCatalog final : public CatalogStore {
+ public:
+  SqliteCatalog(std::unique_ptr<SqliteConnection> writer,
+                std::unique_ptr<SqliteConnection> reader, int schema_version)
+      : schema_version_(schema_version),
+        writer_(std::move(writer)),
+        reader_(std::move(reader)) {}
+
+  int SchemaVersion() const override { return schema_version_; }
+  Result<std::unique_ptr<CatalogTransaction>> Begin() override;
+  Result<std::optional<Repository>> FindRepository(
+      std::string_view name) override;
+  Result<std::vector<Repository>> ListRepositories() override;
+  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                              size_t limit) override;
+  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
+                                               std::string_view path) override;
+  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
+                                                     uint64_t device,
+                                                     uint64_t inode) override;
+  Result<RepositoryTotals> Totals(int64_t repository_id) override;
+  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
+                                                    size_t limit) override;
+
+ private:
+  // Appends every row `stmt` yields (already bound) to `out`.
+  Status CollectRecords(SqliteStatement* stmt, std::string_view doing,
+                        std::vector<FileRecord>* out);
+  Result<std::optional<FileRecord>> FindRecordLocked(int64_t repository_id,
+                                                     std::string_view path);
+  Status ReadRecordsLocked(const RecordRange& range, size_t limit,
+                           std::vector<FileRecord>* out);
+
+  const int schema_version_;
+  // Held by a SqliteTransaction from Begin until Commit or destruction.
+  std::timed_mutex writer_mu_;
+  std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_
+  std::mutex reader_mu_;
+  std::unique_ptr<SqliteConnection> reader_;  // guarded by reader_mu_
+};
+
+Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::Begin() {
+  std::unique_lock<std::timed_mutex> lock(writer_mu_, std::defer_lock);
+  const int timeout_ms = writer_->busy_timeout_ms();
+  if (!lock.try_lock_for(std::chrono::milliseconds(timeout_ms))) {
+    return Status::Unavailable(
+        writer_->path() +
+        " is locked by another transaction in this process (waited " +
+        std::to_string(timeout_ms) + " ms): retry when it finishes");
+  }
+  RETURN_IF_ERROR(
+      writer_->Run(SqlId::kBeginImmediate, "starting a write transaction"));
+  return std::unique_ptr<CatalogTransaction>(
+      new SqliteTransaction(writer_.get(), std::move(lock)));
+}
+
+Result<std::optional<Repository>> SqliteCatalog::FindRepository(
+    std::string_view name) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kFindRepository));
+  ScopedReset reset(stmt);
+  stmt->BindText(1, name);
+  int rc = stmt->Step();
+  if (rc == SQLITE_DONE) return std::optional<Repository>();
+  if (rc != SQLITE_ROW) {
+    return reader_->Error(rc, "finding repository '" + std::string(name) + "'");
+  }
+  Repository repo;
+  RETURN_IF_ERROR(ReadRepositoryRow(*stmt, &repo));
+  return std::optional<Repository>(std::move(repo));
+}
+
+Result<std::vector<Repository>> SqliteCatalog::ListRepositories() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kListRepositories));
+  ScopedReset reset(stmt);
+  std::vector<Repository> out;
+  int rc;
+  while ((rc = stmt->Step()) == SQLITE_ROW) {
+    RETURN_IF_ERROR(ReadRepositoryRow(*stmt, &out.emplace_back()));
+  }
+  if (rc != SQLITE_DONE) return reader_->Error(rc, "listing repositories");
+  return out;
+}
+
+Status SqliteCatalog::CollectRecords(SqliteStatement* stmt,
+                                     std::string_view doing,
+                                     std::vector<FileRecord>* out) {
+  int rc;
+  while ((rc = stmt->Step()) == SQLITE_ROW) {
+    RETURN_IF_ERROR(ReadRecordRow(*stmt, &out->emplace_back()));
+  }
+  if (rc != SQLITE_DONE) return reader_->Error(rc, doing);
+  return Status::Ok();
+}
+
+Result<std::optional<FileRecord>> SqliteCatalog::FindRecordLocked(
+    int64_t repository_id, std::string_view path) {
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kFindRecord));
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, repository_id);
+  stmt->BindBlob(2, path);
+  int rc = stmt->Step();
+  if (rc == SQLITE_DONE) return std::optional<FileRecord>();
+  if (rc != SQLITE_ROW) {
+    return reader_->Error(rc, "finding record '" + DisplayPath(path) + "'");
+  }
+  FileRecord record;
+  RETURN_IF_ERROR(ReadRecordRow(*stmt, &record));
+  return std::optional<FileRecord>(std::move(record));
+}
+
+Status SqliteCatalog::ReadRecordsLocked(const RecordRange& range, size_t limit,
+                                        std::vector<FileRecord>* out) {
+  // Everything is folded into one inclusive lower bound so that SQLite seeks
+  // straight to it in UNIQUE(repository_id, path): keyset paging stays
+  // O(page) however deep it goes. after + '\0' is the least string > after.
+  std::string lower;
+  if (range.after) {
+    lower = *range.after;
+    lower.push_back('\0');
+  }
+  std::string upper;  // exclusive; empty = unbounded
+  if (!range.scope.empty()) {
+    // The scope itself sorts before everything below it ("a" < "a/..."),
+    // but entries like "a.txt" sort between them, so it is a point lookup
+    // followed by the range ["a/", "a0").
+    if (!range.after || *range.after < range.scope) {
+      ASSIGN_OR_RETURN(auto self,
+                       FindRecordLocked(range.repository_id, range.scope));
+      if (self) out->push_back(std::move(*self));
+      if (out->size() >= limit) return Status::Ok();
+    }
+    std::string below = range.scope + "/";
+    upper = PrefixSuccessor(below);
+    lower = std::max(lower, below);
+  }
+  const auto remaining = static_cast<int64_t>(limit - out->size());
+  SqliteStatement* stmt = nullptr;
+  if (upper.empty()) {
+    ASSIGN_OR_RETURN(stmt, reader_->Statement(SqlId::kReadRecordsFrom));
+    stmt->BindInt64(3, remaining);
+  } else {
+    ASSIGN_OR_RETURN(stmt, reader_->Statement(SqlId::kReadRecordsBounded));
+    stmt->BindBlob(3, upper);
+    stmt->BindInt64(4, remaining);
+  }
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, range.repository_id);
+  stmt->BindBlob(2, lower);
+  return CollectRecords(stmt, "reading records", out);
+}
+
+Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
+    const RecordRange& range, size_t limit) {
+  std::vector<FileRecord> out;
+  if (limit == 0) return out;
+  out.reserve(std::min(limit, kMaxReserve));
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  if (range.scope.empty()) {
+    RETURN_IF_ERROR(ReadRecordsLocked(range, limit, &out));
+    return out;
+  }
+  // Two statements: one snapshot, so a concurrent move cannot show a record
+  // twice or not at all.
+  RETURN_IF_ERROR(reader_->Run(SqlId::kBeginRead, "starting a read"));
+  Status status = ReadRecordsLocked(range, limit, &out);
+  Status end = reader_->Run(SqlId::kCommit, "ending a read");
+  if (!status.ok()) return status;
+  if (!end.ok()) return end;
+  return out;
+}
+
+Result<std::optional<FileRecord>> SqliteCatalog::FindRecord(
+    int64_t repository_id, std::string_view path) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return FindRecordLocked(repository_id, path);
+}
+
+Result<std::vector<FileRecord>> SqliteCatalog::FindRecordsByInode(
+    int64_t repository_id, uint64_t device, uint64_t inode) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kFindRecordsByInode));
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, repository_id);
+  stmt->BindUint64(2, inode);
+  stmt->BindUint64(3, device);
+  std::vector<FileRecord> out;
+  RETURN_IF_ERROR(CollectRecords(stmt, "finding records by inode", &out));
+  return out;
+}
+
+Result<RepositoryTotals> SqliteCatalog::Totals(int64_t repository_id) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, reader_->Statement(SqlId::kTotals));
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, repository_id);
+  stmt->BindText(2, RecordStateName(RecordState::kPresent));
+  stmt->BindText(3, RecordStateName(RecordState::kMissing));
+  stmt->BindText(4, RecordStateName(RecordState::kOffline));
+  int rc = stmt->Step();
+  if (rc != SQLITE_ROW) return reader_->Error(rc, "counting records");
+  RepositoryTotals totals;
+  totals.files = stmt->ColumnInt64(0);
+  totals.bytes = stmt->ColumnInt64(1);
+  totals.present = stmt->ColumnInt64(2);
+  totals.missing = stmt->ColumnInt64(3);
+  totals.offline = stmt->ColumnInt64(4);
+  return totals;
+}
+
+Result<std::vector<SyncOperation>> SqliteCatalog::ListOperations(
+    int64_t repository_id, size_t limit) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kListOperations));
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, repository_id);
+  stmt->BindInt64(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+  std::vector<SyncOperation> out;
+  int rc;
+  while ((rc = stmt->Step()) == SQLITE_ROW) {
+    RETURN_IF_ERROR(ReadOperationRow(*stmt, &out.emplace_back()));
+  }
+  if (rc != SQLITE_DONE) return reader_->Error(rc, "listing operations");
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
+    const std::string& path, const SqliteCatalogOptions& options) {
+  // Checked before SQLite opens the file: a foreign file must stay
+  // byte-identical, and SQLite may write (WAL setup, journal recovery).
+  RETURN_IF_ERROR(CheckDatabaseHeader(path));
+  ASSIGN_OR_RETURN(
+      auto writer,
+      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                             options.busy_timeout_ms));
+  if (sqlite3_db_readonly(writer->db(), "main") == 1) {
+    return SqliteStatus(SQLITE_READONLY, nullptr, path, "opening the catalog");
+  }
+  ASSIGN_OR_RETURN(int found_version, ReadSchemaVersion(*writer));
+  RETURN_IF_ERROR(CheckSchemaNotNewer(path, found_version));
+  RETURN_IF_ERROR(ConfigureWriter(*writer));
+  ASSIGN_OR_RETURN(int version, MigrateSchema(*writer));
+  // The reader opens read-write only so that it can map the WAL index; it
+  // never writes (query_only).
+  ASSIGN_OR_RETURN(auto reader,
+                   SqliteConnection::Open(path, SQLITE_OPEN_READWRITE,
+                                          options.busy_timeout_ms));
+  RETURN_IF_ERROR(
+      reader->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -32768; "
+                   "PRAGMA mmap_size = 268435456",
+                   "configuring the catalog reader"));
+  return std::unique_ptr<CatalogStore>(
+      new SqliteCatalog(std::move(writer), std::move(reader), version));
+}
+
+}  // namespace tidemark

@@ -1,0 +1,33 @@
+// The SQLite implementation of CatalogStore: the embedded catalog in one file.
+//
+// OpenSqliteCatalog creates the file if absent, refuses files that are not
+// tidemark catalogs without writing to them (DataLoss), refuses schemas newer
+// than this binary (FailedPrecondition), and applies pending migrations
+// (catalog/migrations.h). The store owns two connections in WAL mode: one for
+// writes, held by a transaction for its whole life, and one for reads, so
+// reads proceed while a transaction is open. Errors follow catalog_store.h:
+// a database locked past the busy timeout is Unavailable, a read-only one
+// PermissionDenied. The returned store is thread-safe; transactions must not
+// outlive it.
+#ifndef TIDEMARK_CATALOG_SQLITE_SQLITE_CATALOG_H_
+#define TIDEMARK_CATALOG_SQLITE_SQLITE_CATALOG_H_
+
+#include <memory>
+#include <string>
+
+#include "catalog/catalog_store.h"
+#include "common/result.h"
+
+namespace tidemark {
+
+struct SqliteCatalogOptions {
+  // How long a write waits for another process's lock before Unavailable.
+  int busy_timeout_ms = 5000;
+};
+
+Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
+    const std::string& path, const SqliteCatalogOptions& options = {});
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_CATALOG_SQLITE_SQLITE_CATALOG_H_

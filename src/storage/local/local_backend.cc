@@ -1,0 +1,362 @@
+#include "storage/local/local_backend.h"
+
+#include <fcntl.h>
+#include <stdio.h>  // renameat2
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <utility>
+
+#include "common/paths.h"
+#include "storage/local/parallel_walker.h"
+#include "storage/local/posix_error.h"
+#include "storage/storage_url.h"
+
+namespace tidemark {
+namespace {
+
+// Checks a repository-relative object path and normalizes it.
+Result<std::string> ValidateObjectPath(std::string_view path) {
+  if (!path.empty() && path.front() == '/') {
+    return Status::InvalidArgument("path '" + DisplayPath(path) +
+                                   "' is absolute; give a path relative to "
+                                   "the repository root");
+  }
+  ASSIGN_OR_RETURN(std::string normalized, NormalizeRelativePath(path));
+  if (normalized.empty()) {
+    return Status::InvalidArgument(
+        "empty path; give a path relative to the repository root");
+  }
+  return normalized;
+}
+
+std::string Quote(std::string_view path) {
+  return "'" + DisplayPath(path) + "'";
+}
+
+StorageEntry EntryFromStat(std::string path, const struct stat& st) {
+  StorageEntry e;
+  e.path = std::move(path);
+  e.kind = S_ISLNK(st.st_mode) ? EntryKind::kSymlink : EntryKind::kFile;
+  e.size = st.st_size;
+  e.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
+               st.st_mtim.tv_nsec;
+  e.device = st.st_dev;
+  e.inode = st.st_ino;
+  return e;
+}
+
+// An object's parent directory, opened, and its name in it.
+struct Location {
+  UniqueFd parent;
+  std::string path;  // normalized relative path
+  std::string name;  // last component
+};
+
+class LocalReadStream final : public ReadStream {
+ public:
+  LocalReadStream(UniqueFd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    while (true) {
+      const ssize_t got = read(fd_.get(), buf, n);
+      if (got >= 0) return static_cast<size_t>(got);
+      if (errno != EINTR) {
+        return PosixError("cannot read " + Quote(path_), errno);
+      }
+    }
+  }
+
+  Result<StorageEntry> Stat() override {
+    struct stat st;
+    if (fstat(fd_.get(), &st) != 0) {
+      return PosixError("cannot stat open file " + Quote(path_), errno);
+    }
+    return EntryFromStat(path_, st);
+  }
+
+ private:
+  const UniqueFd fd_;
+  const std::string path_;
+};
+
+class LocalBackend final : public StorageBackend {
+ public:
+  LocalBackend(std::string root, std::string url)
+      : root_(std::move(root)), url_(std::move(url)) {}
+
+  BackendCapabilities Capabilities() const override {
+    BackendCapabilities caps;
+    caps.has_inodes = true;
+    caps.server_side_move = true;
+    caps.atomic_write = true;
+    caps.symlinks = true;
+    return caps;
+  }
+
+  std::string RootUrl() const override { return url_; }
+
+  Status CheckRoot() override {
+    ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_RDONLY));
+    // Reading one block catches mounts that open but fail to read (EIO).
+    char buf[4096];
+    if (syscall(SYS_getdents64, root.get(), buf, sizeof(buf)) < 0) {
+      return PosixError("cannot read storage root " + Quote(root_), errno);
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<ListingStream>> List(
+      const ListOptions& options) override {
+    if (!options.scope.empty() && options.scope.front() == '/') {
+      return Status::InvalidArgument("scope " + Quote(options.scope) +
+                                     " is absolute; give a directory relative "
+                                     "to the repository root");
+    }
+    WalkOptions walk;
+    ASSIGN_OR_RETURN(walk.scope, NormalizeRelativePath(options.scope));
+    walk.filter = options.filter;
+    walk.threads = options.threads;
+    ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_PATH));
+    return StartParallelWalk(root.get(), std::move(walk));
+  }
+
+  Result<StorageEntry> Stat(std::string_view path) override {
+    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    struct stat st;
+    if (fstatat(loc.parent.get(), loc.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
+        0) {
+      return PosixError("cannot stat " + Quote(loc.path), errno);
+    }
+    RETURN_IF_ERROR(RequireObject(loc.path, st));
+    return EntryFromStat(std::move(loc.path), st);
+  }
+
+  Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override {
+    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    // O_NONBLOCK keeps a fifo from blocking the open; it is rejected below.
+    UniqueFd fd(
+        openat(loc.parent.get(), loc.name.c_str(),
+               O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+    if (!fd.valid()) {
+      if (errno == ELOOP) {
+        return Status::InvalidArgument(
+            "cannot open " + Quote(loc.path) +
+            ": it is a symlink, and symlinks are not followed");
+      }
+      return PosixError("cannot open " + Quote(loc.path), errno);
+    }
+    struct stat st;
+    if (fstat(fd.get(), &st) != 0) {
+      return PosixError("cannot stat " + Quote(loc.path), errno);
+    }
+    RETURN_IF_ERROR(RequireObject(loc.path, st));
+    const int flags = fcntl(fd.get(), F_GETFL);
+    if (flags >= 0) fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK);
+    posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    return std::unique_ptr<ReadStream>(
+        std::make_unique<LocalReadStream>(std::move(fd), std::move(loc.path)));
+  }
+
+  Status Write(std::string_view path, std::string_view data) override {
+    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/true, O_RDONLY));
+    const std::string temp = TempName();
+    UniqueFd fd(openat(loc.parent.get(), temp.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+    if (!fd.valid()) {
+      return PosixError("cannot create a temporary file for " + Quote(loc.path),
+                        errno);
+    }
+    Status status = WriteAll(fd.get(), data, loc.path);
+    if (status.ok() && fsync(fd.get()) != 0) {
+      status = PosixError("cannot sync " + Quote(loc.path), errno);
+    }
+    if (status.ok() && close(fd.Release()) != 0) {
+      status = PosixError("cannot close " + Quote(loc.path), errno);
+    }
+    if (status.ok() && renameat(loc.parent.get(), temp.c_str(),
+                                loc.parent.get(), loc.name.c_str()) != 0) {
+      status = PosixError("cannot replace " + Quote(loc.path), errno);
+    }
+    if (!status.ok()) {
+      unlinkat(loc.parent.get(), temp.c_str(), 0);
+      return status;
+    }
+    // Make the rename durable; a failure here does not undo the write.
+    fsync(loc.parent.get());
+    return Status::Ok();
+  }
+
+  Status Remove(std::string_view path) override {
+    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    if (unlinkat(loc.parent.get(), loc.name.c_str(), 0) != 0) {
+      if (errno == EISDIR) return NotAnObject(loc.path);
+      return PosixError("cannot remove " + Quote(loc.path), errno);
+    }
+    return Status::Ok();
+  }
+
+  Status Move(std::string_view from, std::string_view to) override {
+    // Both paths are checked before anything is touched.
+    RETURN_IF_ERROR(ValidateObjectPath(from).status());
+    RETURN_IF_ERROR(ValidateObjectPath(to).status());
+    ASSIGN_OR_RETURN(Location src, Locate(from, /*create=*/false, O_PATH));
+    struct stat st;
+    if (fstatat(src.parent.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
+        0) {
+      return PosixError("cannot move " + Quote(src.path), errno);
+    }
+    ASSIGN_OR_RETURN(Location dst, Locate(to, /*create=*/true, O_PATH));
+    const std::string what =
+        "cannot move " + Quote(src.path) + " to " + Quote(dst.path);
+    if (renameat2(src.parent.get(), src.name.c_str(), dst.parent.get(),
+                  dst.name.c_str(), RENAME_NOREPLACE) == 0) {
+      return Status::Ok();
+    }
+    if (errno != EINVAL) return PosixError(what, errno);
+    // EINVAL: the filesystem may lack RENAME_NOREPLACE (or `to` is inside
+    // `from`, which renameat reports the same way).
+    if (fstatat(dst.parent.get(), dst.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ==
+        0) {
+      return PosixError(what, EEXIST);
+    }
+    if (renameat(src.parent.get(), src.name.c_str(), dst.parent.get(),
+                 dst.name.c_str()) != 0) {
+      return PosixError(what, errno);
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static Status NotAnObject(std::string_view path) {
+    return Status::NotFound("no file at " + Quote(path) +
+                            ": it is a directory or a special file");
+  }
+
+  static Status RequireObject(std::string_view path, const struct stat& st) {
+    if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) return Status::Ok();
+    return NotAnObject(path);
+  }
+
+  static std::string TempName() {
+    static std::atomic<uint64_t> counter{0};
+    const auto now = std::chrono::steady_clock::now().time_since_epoch();
+    return ".tidemark-" + std::to_string(getpid()) + "-" +
+           std::to_string(counter.fetch_add(1)) + "-" +
+           std::to_string(now.count() % 1'000'000'007) + ".tmp";
+  }
+
+  static Status WriteAll(int fd, std::string_view data, std::string_view path) {
+    while (!data.empty()) {
+      const ssize_t n = write(fd, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return PosixError("cannot write " + Quote(path), errno);
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return Status::Ok();
+  }
+
+  // The root directory, opened with `flags`. A missing root is Unavailable:
+  // the storage is offline, which is not the same as empty.
+  Result<UniqueFd> OpenRoot(int flags) const {
+    UniqueFd fd(open(root_.c_str(), flags | O_DIRECTORY | O_CLOEXEC));
+    if (fd.valid()) return fd;
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      return Status::Unavailable("storage root " + Quote(root_) +
+                                 " is missing or not a directory (is the "
+                                 "disk mounted?)");
+    }
+    return PosixError("cannot open storage root " + Quote(root_), err);
+  }
+
+  // Validates `path` and opens its parent directory with `flags`, creating
+  // missing parents when `create` is set. Never follows symlinks.
+  Result<Location> Locate(std::string_view path, bool create, int flags) {
+    Location loc;
+    ASSIGN_OR_RETURN(loc.path, ValidateObjectPath(path));
+    ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_PATH));
+    const size_t slash = loc.path.rfind('/');
+    const std::string_view parent =
+        slash == std::string::npos
+            ? std::string_view()
+            : std::string_view(loc.path).substr(0, slash);
+    loc.name = loc.path.substr(slash == std::string::npos ? 0 : slash + 1);
+    if (create) {
+      RETURN_IF_ERROR(MakeDirectories(root.get(), parent, loc.path));
+    }
+    const int fd = OpenDirectoryBeneath(root.get(), parent, flags);
+    if (fd < 0) {
+      if (-fd == ENOENT || -fd == ENOTDIR || -fd == ELOOP) {
+        return Status::NotFound("no file at " + Quote(loc.path) +
+                                ": a parent directory is missing, or is a "
+                                "file or a symlink");
+      }
+      return PosixError("cannot open the directory of " + Quote(loc.path), -fd);
+    }
+    loc.parent = UniqueFd(fd);
+    return loc;
+  }
+
+  static Status MakeDirectories(int root_fd, std::string_view dir,
+                                std::string_view for_path) {
+    UniqueFd current;
+    size_t begin = 0;
+    while (begin < dir.size()) {
+      size_t end = dir.find('/', begin);
+      if (end == std::string_view::npos) end = dir.size();
+      const std::string component(dir.substr(begin, end - begin));
+      const int base = current.valid() ? current.get() : root_fd;
+      const int flags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+      int fd = openat(base, component.c_str(), flags);
+      if (fd < 0 && errno == ENOENT) {
+        if (mkdirat(base, component.c_str(), 0777) != 0 && errno != EEXIST) {
+          return PosixError("cannot create the directory " +
+                                Quote(dir.substr(0, end)) + " for " +
+                                Quote(for_path),
+                            errno);
+        }
+        fd = openat(base, component.c_str(), flags);
+      }
+      if (fd < 0) {
+        if (errno == ENOTDIR || errno == ELOOP) {
+          return Status::FailedPrecondition("cannot create " + Quote(for_path) +
+                                            ": " + Quote(dir.substr(0, end)) +
+                                            " is a file or a symlink, not a "
+                                            "directory");
+        }
+        return PosixError(
+            "cannot open the directory " + Quote(dir.substr(0, end)), errno);
+      }
+      current = UniqueFd(fd);
+      begin = end + 1;
+    }
+    return Status::Ok();
+  }
+
+  const std::string root_;
+  const std::string url_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StorageBackend>> OpenLocalBackend(
+    const std::string& absolute_root) {
+  if (absolute_root.empty() || absolute_root.front() != '/') {
+    return Status::InvalidArgument(
+        "local storage root " + Quote(absolute_root) +
+        " is not an absolute path; give a path starting with '/'");
+  }
+  ASSIGN_OR_RETURN(StorageUrl url, ParseStorageUrl(absolute_root, "/"));
+  return std::unique_ptr<StorageBackend>(
+      std::make_unique<LocalBackend>(url.path, url.canonical));
+}
+
+}  // namespace tidemark

@@ -1,0 +1,287 @@
+// Behaviour of the SQLite store that the in-memory fake has no counterpart
+// for: persistence, the schema version, refusing foreign files without
+// touching them, and locking.
+#include "catalog/sqlite/sqlite_catalog.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
+
+#include "catalog/catalog_test_util.h"
+#include "catalog/migrations.h"
+#include "catalog/store_factories.h"
+#include "testing/capabilities.h"
+
+namespace tidemark {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void WriteFile(const std::string& path, const std::string& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+}
+
+// A raw connection for poking at the file behind the store's back.
+class RawDb {
+ public:
+  explicit RawDb(const std::string& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+  }
+  ~RawDb() { sqlite3_close(db_); }
+  int Exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  }
+  int64_t QueryInt(const std::string& sql) {
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class SqliteCatalogTest : public ::testing::Test {
+ protected:
+  std::string DbPath() const { return dir_.path() + "/catalog.db"; }
+  ScopedTempDir dir_;
+};
+
+TEST_F(SqliteCatalogTest, ReopenKeepsData) {
+  int64_t repo = 0;
+  {
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    repo = AddRepository(**store, "photos");
+    std::vector<FileRecord> records = {MakeRecord(repo, "a/b")};
+    AddRecords(**store, records);
+  }
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto found = (*store)->FindRecord(repo, "a/b");
+  ASSERT_TRUE(found.ok());
+  EXPECT_TRUE(found->has_value());
+  auto repos = (*store)->ListRepositories();
+  ASSERT_TRUE(repos.ok());
+  ASSERT_EQ(repos->size(), 1u);
+  EXPECT_EQ((*repos)[0].name, "photos");
+}
+
+TEST_F(SqliteCatalogTest, RecordsSchemaVersionInTheFile) {
+  {
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+  }
+  RawDb raw(DbPath());
+  EXPECT_EQ(raw.QueryInt("SELECT max(version) FROM schema_version"),
+            LatestSchemaVersion());
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM schema_version"),
+            static_cast<int64_t>(AllMigrations().size()));
+  // WAL is a property of the file.
+  EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM pragma_journal_mode "
+                         "WHERE journal_mode = 'wal'"),
+            1);
+}
+
+TEST_F(SqliteCatalogTest, NewerSchemaIsFailedPreconditionNamingVersions) {
+  { ASSERT_TRUE(OpenSqliteCatalog(DbPath()).ok()); }
+  const int newer = LatestSchemaVersion() + 1;
+  {
+    RawDb raw(DbPath());
+    ASSERT_EQ(raw.Exec("INSERT INTO schema_version VALUES (" +
+                       std::to_string(newer) + ", 'from the future')"),
+              SQLITE_OK);
+  }
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_FALSE(store.ok());
+  const Status& s = store.status();
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_NE(s.message().find(DbPath()), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(std::to_string(newer)), std::string::npos);
+  EXPECT_NE(s.message().find(std::to_string(LatestSchemaVersion())),
+            std::string::npos);
+  EXPECT_NE(s.message().find("upgrade tidemark"), std::string::npos);
+}
+
+TEST_F(SqliteCatalogTest, GarbageFileIsDataLossAndStaysByteIdentical) {
+  std::string garbage;
+  for (int i = 0; i < 8192; ++i) garbage.push_back(static_cast<char>(i * 7));
+  for (const std::string& bytes : {garbage, std::string("not a db\n")}) {
+    WriteFile(DbPath(), bytes);
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_FALSE(store.ok());
+    const Status& s = store.status();
+    EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s.ToString();
+    EXPECT_NE(s.message().find(DbPath()), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("not a database"), std::string::npos);
+    EXPECT_NE(s.message().find("--db"), std::string::npos);
+    EXPECT_EQ(ReadFile(DbPath()), bytes);
+    EXPECT_FALSE(std::filesystem::exists(DbPath() + "-wal"));
+    EXPECT_FALSE(std::filesystem::exists(DbPath() + "-journal"));
+  }
+}
+
+TEST_F(SqliteCatalogTest, ForeignSqliteDatabaseIsRefusedUntouched) {
+  {
+    RawDb raw(DbPath());
+    ASSERT_EQ(raw.Exec("CREATE TABLE photos (id INTEGER PRIMARY KEY)"),
+              SQLITE_OK);
+  }
+  const std::string before = ReadFile(DbPath());
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kFailedPrecondition)
+      << store.status().ToString();
+  EXPECT_NE(store.status().message().find("not a tidemark catalog"),
+            std::string::npos);
+  EXPECT_EQ(ReadFile(DbPath()), before);
+}
+
+TEST_F(SqliteCatalogTest, MissingDirectoryIsNotFound) {
+  auto store = OpenSqliteCatalog(dir_.path() + "/no/such/dir/catalog.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), StatusCode::kNotFound)
+      << store.status().ToString();
+}
+
+// Permission bits bind root too once its DAC capabilities are dropped, so
+// these run (never skip) under CI's root.
+TEST_F(SqliteCatalogTest, ReadOnlyDirectoryIsPermissionDenied) {
+  const std::string ro = dir_.path() + "/ro";
+  std::filesystem::create_directory(ro);
+  std::filesystem::permissions(ro, std::filesystem::perms::owner_read |
+                                       std::filesystem::perms::owner_exec);
+  const std::string problem = RunWithoutDacOverride([&]() -> std::string {
+    auto store = OpenSqliteCatalog(ro + "/catalog.db");
+    if (store.ok()) return "opened a database in a read-only directory";
+    if (store.status().code() != StatusCode::kPermissionDenied ||
+        store.status().message().find("--db") == std::string::npos) {
+      return "unexpected error: " + store.status().ToString();
+    }
+    return "";
+  });
+  std::filesystem::permissions(ro, std::filesystem::perms::owner_all);
+  EXPECT_EQ(problem, "");
+}
+
+TEST_F(SqliteCatalogTest, ReadOnlyFileIsPermissionDenied) {
+  { ASSERT_TRUE(OpenSqliteCatalog(DbPath()).ok()); }
+  std::filesystem::permissions(DbPath(), std::filesystem::perms::owner_read);
+  const std::string before = ReadFile(DbPath());
+  const std::string problem = RunWithoutDacOverride([&]() -> std::string {
+    auto store = OpenSqliteCatalog(DbPath());
+    if (store.ok()) {
+      // Opening may succeed read-only; a write must then be refused.
+      auto txn = (*store)->Begin();
+      Status s = txn.ok() ? Status::Ok() : txn.status();
+      if (txn.ok()) {
+        Repository repo;
+        repo.name = "x";
+        repo.url = "file:///x";
+        auto id = (*txn)->InsertRepository(repo);
+        s = id.ok() ? (*txn)->Commit() : id.status();
+      }
+      if (s.ok()) return "wrote to a read-only database file";
+      store = s;
+    }
+    if (store.status().code() != StatusCode::kPermissionDenied ||
+        store.status().message().find(DbPath()) == std::string::npos) {
+      return "unexpected error: " + store.status().ToString();
+    }
+    return "";
+  });
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(ReadFile(DbPath()), before);
+}
+
+TEST_F(SqliteCatalogTest, DatabaseLockedByAnotherProcessIsUnavailable) {
+  auto store = OpenSqliteCatalog(DbPath(), {.busy_timeout_ms = 50});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const int64_t repo = AddRepository(**store, "photos");
+  RawDb other(DbPath());
+  ASSERT_EQ(other.Exec("BEGIN EXCLUSIVE"), SQLITE_OK);
+
+  auto txn = (*store)->Begin();
+  ASSERT_FALSE(txn.ok());
+  EXPECT_EQ(txn.status().code(), StatusCode::kUnavailable)
+      << txn.status().ToString();
+  EXPECT_NE(txn.status().message().find("locked"), std::string::npos);
+  EXPECT_NE(txn.status().message().find(DbPath()), std::string::npos);
+  // Reads still work in WAL mode.
+  auto found = (*store)->FindRepository("photos");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ((*found)->id, repo);
+
+  ASSERT_EQ(other.Exec("COMMIT"), SQLITE_OK);
+  EXPECT_TRUE((*store)->Begin().ok());
+}
+
+TEST_F(SqliteCatalogTest, SecondWriterInProcessWaitsThenIsUnavailable) {
+  auto store = OpenSqliteCatalog(DbPath(), {.busy_timeout_ms = 50});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto first = (*store)->Begin();
+  ASSERT_TRUE(first.ok());
+  Status second_status;
+  std::thread t([&] { second_status = (*store)->Begin().status(); });
+  t.join();
+  EXPECT_EQ(second_status.code(), StatusCode::kUnavailable)
+      << second_status.ToString();
+  EXPECT_NE(second_status.message().find("locked"), std::string::npos);
+  first->reset();  // rolls back and frees the writer
+  EXPECT_TRUE((*store)->Begin().ok());
+}
+
+TEST_F(SqliteCatalogTest, ReadsProceedWhileAnotherThreadHoldsATransaction) {
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  const int64_t repo = AddRepository(**store, "photos");
+  std::atomic<bool> holding{false};
+  std::atomic<bool> release{false};
+  Status writer_status;
+  std::thread writer([&] {
+    auto txn = (*store)->Begin();
+    if (!txn.ok()) {
+      writer_status = txn.status();
+      holding = true;
+      return;
+    }
+    std::vector<FileRecord> records;
+    for (int i = 0; i < 1000; ++i) {
+      records.push_back(MakeRecord(repo, "f" + std::to_string(i)));
+    }
+    writer_status = (*txn)->InsertRecords(records);
+    holding = true;
+    while (!release) std::this_thread::yield();
+    if (writer_status.ok()) writer_status = (*txn)->Commit();
+  });
+  while (!holding) std::this_thread::yield();
+  for (int i = 0; i < 20; ++i) {
+    auto page = (*store)->ReadRecords(Range(repo), 100);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    EXPECT_TRUE(page->empty());
+  }
+  release = true;
+  writer.join();
+  ASSERT_TRUE(writer_status.ok()) << writer_status.ToString();
+  auto totals = (*store)->Totals(repo);
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(totals->files, 1000);
+}
+
+}  // namespace
+}  // namespace tidemark

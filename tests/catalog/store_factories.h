@@ -1,0 +1,48 @@
+// Every CatalogStore implementation, as factories that test suites can be
+// parameterized over (INSTANTIATE_TEST_SUITE_P(..., ValuesIn(
+// AllCatalogStoreFactories()), ...)), plus a scoped temporary directory to
+// open them in.
+//
+// "sqlite" opens <temp_dir>/catalog.db; "memory" ignores the directory.
+// PostgreSQL joins the list when it exists. Factories are thread-safe; each
+// call opens a new, empty store owned by the caller.
+#ifndef TIDEMARK_TESTS_CATALOG_STORE_FACTORIES_H_
+#define TIDEMARK_TESTS_CATALOG_STORE_FACTORIES_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "common/result.h"
+
+namespace tidemark {
+
+struct CatalogStoreFactory {
+  std::string name;  // a valid gtest parameter name
+  std::function<Result<std::unique_ptr<CatalogStore>>(
+      const std::string& temp_dir)>
+      open;
+};
+
+std::vector<CatalogStoreFactory> AllCatalogStoreFactories();
+
+// A fresh directory under the test temp dir, removed with its contents when
+// this goes out of scope. Aborts the test binary if it cannot be created.
+class ScopedTempDir {
+ public:
+  ScopedTempDir();
+  ~ScopedTempDir();
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_TESTS_CATALOG_STORE_FACTORIES_H_

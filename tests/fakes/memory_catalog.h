@@ -1,0 +1,98 @@
+// MemoryCatalog: an in-memory CatalogStore for tests of the catalog's callers.
+//
+// It passes the same contract suite as the SQLite store (tests/catalog):
+// records of a repository are kept in a std::map keyed by path bytes, so reads
+// come back in the same unsigned byte order; one transaction at a time may be
+// open (Begin waits up to 5 s for the previous one, then Unavailable), and it
+// buffers its writes, which Commit applies all at once. A failed call leaves
+// the transaction as it was before the call; a transaction destroyed without
+// Commit changes nothing.
+//
+// Fault injection: FailCommitsAfter makes later commits fail and apply
+// nothing; SetUnavailable makes Begin and every read return Unavailable, like
+// a locked or unreachable database. rows_written() counts what commits did.
+//
+// Thread-safe: reads may run on any thread while a transaction is open on
+// another. Transactions must not outlive the catalog.
+#ifndef TIDEMARK_TESTS_FAKES_MEMORY_CATALOG_H_
+#define TIDEMARK_TESTS_FAKES_MEMORY_CATALOG_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "catalog/catalog_store.h"
+
+namespace tidemark {
+
+class MemoryCatalog final : public CatalogStore {
+ public:
+  MemoryCatalog() = default;
+  MemoryCatalog(const MemoryCatalog&) = delete;
+  MemoryCatalog& operator=(const MemoryCatalog&) = delete;
+
+  // The first `n` commits from now on succeed; every later one fails with
+  // `status` and applies nothing. A negative `n` turns this off.
+  void FailCommitsAfter(int n, Status status);
+  // While true, Begin and every read return Unavailable.
+  void SetUnavailable(bool unavailable);
+  // Records inserted + updated + removed (by RemoveRecords) by successful
+  // commits. Records that DeleteRepository cascades away are not counted.
+  int64_t rows_written() const;
+
+  int SchemaVersion() const override;
+  Result<std::unique_ptr<CatalogTransaction>> Begin() override;
+  Result<std::optional<Repository>> FindRepository(
+      std::string_view name) override;
+  Result<std::vector<Repository>> ListRepositories() override;
+  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                              size_t limit) override;
+  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
+                                               std::string_view path) override;
+  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
+                                                     uint64_t device,
+                                                     uint64_t inode) override;
+  Result<RepositoryTotals> Totals(int64_t repository_id) override;
+  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
+                                                    size_t limit) override;
+
+  // What is committed. Public so the transaction (in the .cc) can name it;
+  // not part of the test-facing API.
+  struct RepositoryData {
+    Repository repo;
+    std::map<std::string, FileRecord, std::less<>> records;  // by path bytes
+    std::map<int64_t, SyncOperation> operations;             // by id
+  };
+  struct State {
+    std::map<int64_t, RepositoryData> repositories;  // by id
+    std::map<std::string, int64_t, std::less<>> names;
+    // id -> (repository id, path) of every committed record.
+    std::unordered_map<int64_t, std::pair<int64_t, std::string>> record_ids;
+    // operation id -> repository id.
+    std::unordered_map<int64_t, int64_t> operation_ids;
+  };
+
+ private:
+  friend class MemoryTransaction;
+
+  Status CheckAvailable() const;
+
+  // Held by a transaction from Begin until Commit or destruction.
+  std::timed_mutex writer_mu_;
+  mutable std::mutex mu_;  // guards everything below
+  State state_;
+  int64_t next_id_ = 1;  // ids for records, repositories and operations
+  int commits_allowed_ = -1;
+  Status commit_failure_;
+  bool unavailable_ = false;
+  int64_t rows_written_ = 0;
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_TESTS_FAKES_MEMORY_CATALOG_H_
