@@ -16,6 +16,8 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
       "Exit codes: 0 ok, 2 usage error, 3 partial (completed with errors), "
       "4 failed."};
   app.require_subcommand(1);
+  // Global options are accepted after the subcommand too.
+  app.fallthrough();
   app.set_version_flag("--version", "tidemark 0.1.0");
   GlobalOptions& g = ctx.options();
   app.add_option("--db", g.db,

@@ -101,6 +101,9 @@ Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
       if (n == 0) break;
       digest.Update(buffer, n);
       total += static_cast<int64_t>(n);
+      // A short read that reaches the size seen at open is the end; the stat
+      // below catches a file that grew meanwhile. Saves a read per file.
+      if (n < kBufferSize && total == before.size) break;
     }
     ASSIGN_OR_RETURN(StorageEntry after, stream->Stat());
     if (SameContentVersion(before, after) && total == after.size) {

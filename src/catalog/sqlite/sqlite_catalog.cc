@@ -274,8 +274,7 @@ Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
                    SqliteConnection::Open(path, SQLITE_OPEN_READWRITE,
                                           options.busy_timeout_ms));
   RETURN_IF_ERROR(
-      reader->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -32768; "
-                   "PRAGMA mmap_size = 268435456",
+      reader->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -8192",
                    "configuring the catalog reader"));
   return std::unique_ptr<CatalogStore>(
       new SqliteCatalog(std::move(writer), std::move(reader), version));

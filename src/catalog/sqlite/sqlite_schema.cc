@@ -99,7 +99,7 @@ Status ConfigureWriter(SqliteConnection& conn) {
   // insert dirties again and again reach the database file once (about 1.5x
   // faster cold scans); journal_size_limit truncates the WAL back afterwards.
   return conn.Exec(
-      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -24576; "
       "PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384; "
       "PRAGMA journal_size_limit = 67108864",
       "configuring the catalog connection");

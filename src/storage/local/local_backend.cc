@@ -57,10 +57,14 @@ struct Location {
   std::string name;  // last component
 };
 
+constexpr off_t kSequentialAdviceBytes = 256 * 1024;
+
 class LocalReadStream final : public ReadStream {
  public:
-  LocalReadStream(UniqueFd fd, std::string path)
-      : fd_(std::move(fd)), path_(std::move(path)) {}
+  // `opened` is the fstat taken at open; the first Stat() returns it, which
+  // saves a syscall per file when hashing many small files.
+  LocalReadStream(UniqueFd fd, std::string path, const struct stat& opened)
+      : fd_(std::move(fd)), path_(std::move(path)), opened_(opened) {}
 
   Result<size_t> Read(char* buf, size_t n) override {
     while (true) {
@@ -73,6 +77,10 @@ class LocalReadStream final : public ReadStream {
   }
 
   Result<StorageEntry> Stat() override {
+    if (!opened_used_) {
+      opened_used_ = true;
+      return EntryFromStat(path_, opened_);
+    }
     struct stat st;
     if (fstat(fd_.get(), &st) != 0) {
       return PosixError("cannot stat open file " + Quote(path_), errno);
@@ -83,6 +91,8 @@ class LocalReadStream final : public ReadStream {
  private:
   const UniqueFd fd_;
   const std::string path_;
+  const struct stat opened_;
+  bool opened_used_ = false;
 };
 
 class LocalBackend final : public StorageBackend {
@@ -156,11 +166,13 @@ class LocalBackend final : public StorageBackend {
       return PosixError("cannot stat " + Quote(loc.path), errno);
     }
     RETURN_IF_ERROR(RequireObject(loc.path, st));
-    const int flags = fcntl(fd.get(), F_GETFL);
-    if (flags >= 0) fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK);
-    posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
-    return std::unique_ptr<ReadStream>(
-        std::make_unique<LocalReadStream>(std::move(fd), std::move(loc.path)));
+    // O_NONBLOCK has no effect on regular files, so it stays set; read-ahead
+    // advice only pays off past a few blocks.
+    if (st.st_size > kSequentialAdviceBytes) {
+      posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+    }
+    return std::unique_ptr<ReadStream>(std::make_unique<LocalReadStream>(
+        std::move(fd), std::move(loc.path), st));
   }
 
   Status Write(std::string_view path, std::string_view data) override {

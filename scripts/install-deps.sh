@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tidemark needs to build, test and benchmark.
+# Idempotent: when every package is already installed it does not touch apt.
+# Needs root or sudo only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config
+  libsqlite3-dev sqlite3 libssl-dev
+  nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
+  libtomlplusplus-dev libxxhash-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  rclone clang-format
+  util-linux   # setpriv, used by tests that drop privileges
+  libcap2-bin
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  status="$(dpkg-query -W -f='${db:Status-Abbrev}' "$pkg" 2>/dev/null || true)"
+  # "ii " means installed and configured; anything else needs apt.
+  if [[ "$status" != ii* ]]; then
+    missing+=("$pkg")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+if [[ "$(id -u)" -eq 0 ]]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  SUDO=(sudo -n)
+elif command -v sudo >/dev/null 2>&1 && [[ -t 0 ]]; then
+  echo "install-deps: installing ${missing[*]} with sudo (may ask for your password)"
+  SUDO=(sudo)
+else
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: need root or passwordless sudo to install them. Run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+log="$(mktemp -t tidemark-install-deps.XXXXXX.log)"
+trap 'rm -f "$log"' EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+if ! "${SUDO[@]}" apt-get update -q >"$log" 2>&1 ||
+   ! "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+  cat "$log" >&2
+  echo "install-deps: apt-get failed while installing: ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installed ${missing[*]}"
