@@ -58,11 +58,10 @@ Status Gateway::RemoveRepository(const Repository& repo) {
   return txn->Commit();
 }
 
-Status Gateway::SetRepositoryState(Repository& repo, RepositoryState state,
-                                   const std::string& reason) {
+Status Gateway::RewriteRepository(
+    Repository& repo, const std::function<void(Repository&)>& change) {
   Repository updated = repo;
-  updated.state = state;
-  updated.state_reason = reason;
+  change(updated);
   updated.updated_at_ns = clock_.NowNanos();
   ASSIGN_OR_RETURN(auto txn, store_.Begin());
   RETURN_IF_ERROR(txn->UpdateRepository(updated));
@@ -71,28 +70,27 @@ Status Gateway::SetRepositoryState(Repository& repo, RepositoryState state,
   return Status::Ok();
 }
 
+Status Gateway::SetRepositoryState(Repository& repo, RepositoryState state,
+                                   const std::string& reason) {
+  return RewriteRepository(repo, [&](Repository& r) {
+    r.state = state;
+    r.state_reason = reason;
+  });
+}
+
 Result<int64_t> Gateway::BeginScan(Repository& repo) {
-  Repository updated = repo;
-  updated.scan_generation += 1;
-  updated.state = RepositoryState::kOnline;
-  updated.state_reason.clear();
-  updated.updated_at_ns = clock_.NowNanos();
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
-  RETURN_IF_ERROR(txn->UpdateRepository(updated));
-  RETURN_IF_ERROR(txn->Commit());
-  repo = std::move(updated);
+  RETURN_IF_ERROR(RewriteRepository(repo, [](Repository& r) {
+    r.scan_generation += 1;
+    r.state = RepositoryState::kOnline;
+    r.state_reason.clear();
+  }));
   return repo.scan_generation;
 }
 
 Status Gateway::CompleteScan(Repository& repo, int64_t generation) {
-  Repository updated = repo;
-  updated.last_complete_generation = generation;
-  updated.updated_at_ns = clock_.NowNanos();
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
-  RETURN_IF_ERROR(txn->UpdateRepository(updated));
-  RETURN_IF_ERROR(txn->Commit());
-  repo = std::move(updated);
-  return Status::Ok();
+  return RewriteRepository(repo, [generation](Repository& r) {
+    r.last_complete_generation = generation;
+  });
 }
 
 Result<SyncOperation> Gateway::BeginOperation(int64_t repository_id,

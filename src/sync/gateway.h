@@ -114,6 +114,10 @@ class Gateway {
 
  private:
   void Publish(const ChangeSet& set, int64_t removed);
+  // Applies `change` to a copy of `repo`, writes it, and on success stores
+  // the result back into `repo`.
+  Status RewriteRepository(Repository& repo,
+                           const std::function<void(Repository&)>& change);
 
   CatalogStore& store_;
   Clock& clock_;

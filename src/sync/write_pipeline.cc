@@ -15,8 +15,10 @@ constexpr size_t kMaxQueuedBatches = 3;
 
 }  // namespace
 
+enum class WritePipeline::ItemKind { kAdd, kChange, kMove };
+
 struct WritePipeline::Item {
-  enum class Kind { kAdd, kChange, kMove };
+  using Kind = ItemKind;
   Kind kind = Kind::kAdd;
   StorageEntry entry;
   FileRecord base;  // the existing record, for kChange and kMove
@@ -53,35 +55,29 @@ WritePipeline::~WritePipeline() {
 }
 
 Status WritePipeline::Add(const StorageEntry& entry) {
-  Item item;
-  item.kind = Item::Kind::kAdd;
-  item.entry = entry;
-  return Enqueue(std::move(item));
+  return Enqueue(Item::Kind::kAdd, nullptr, entry);
 }
 
 Status WritePipeline::Change(const FileRecord& record,
                              const StorageEntry& entry) {
-  Item item;
-  item.kind = Item::Kind::kChange;
-  item.entry = entry;
-  item.base = record;
-  return Enqueue(std::move(item));
+  return Enqueue(Item::Kind::kChange, &record, entry);
 }
 
 Status WritePipeline::Move(const FileRecord& record,
                            const StorageEntry& entry) {
-  Item item;
-  item.kind = Item::Kind::kMove;
-  item.entry = entry;
-  item.base = record;
-  return Enqueue(std::move(item));
+  return Enqueue(Item::Kind::kMove, &record, entry);
 }
 
-Status WritePipeline::Enqueue(Item item) {
+Status WritePipeline::Enqueue(ItemKind kind, const FileRecord* base,
+                              const StorageEntry& entry) {
   if (failed_.load()) {
     std::lock_guard<std::mutex> lock(mu_);
     return writer_status_;
   }
+  Item item;
+  item.kind = kind;
+  item.entry = entry;
+  if (base != nullptr) item.base = *base;
   item.needs_hash = item.kind != Item::Kind::kMove &&
                     options_.hash != HashAlgorithm::kNone &&
                     item.entry.kind == EntryKind::kFile;

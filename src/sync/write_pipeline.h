@@ -70,8 +70,10 @@ class WritePipeline {
  private:
   struct Item;
   struct Batch;
+  enum class ItemKind;
 
-  Status Enqueue(Item item);
+  Status Enqueue(ItemKind kind, const FileRecord* base,
+                 const StorageEntry& entry);
   Status Flush();
   void WriterLoop();
   Status WriteBatch(Batch& batch);

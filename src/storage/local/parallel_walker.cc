@@ -406,7 +406,11 @@ std::atomic<bool> g_have_openat2{true};
 }  // namespace
 
 int OpenDirectoryBeneath(int root_fd, std::string_view rel, int flags) {
-  flags |= O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  return OpenBeneath(root_fd, rel, flags | O_DIRECTORY);
+}
+
+int OpenBeneath(int root_fd, std::string_view rel, int flags) {
+  flags |= O_NOFOLLOW | O_CLOEXEC;
   if (rel.empty()) {
     const int fd = openat(root_fd, ".", flags);
     return fd >= 0 ? fd : -errno;

@@ -70,6 +70,10 @@ Result<std::unique_ptr<ListingStream>> StartParallelWalk(int root_fd,
 // walker and by the local backend.
 int OpenDirectoryBeneath(int root_fd, std::string_view rel, int flags);
 
+// The same for any object: opens `rel` below `root_fd` with `flags`, never
+// following a symlink at any component. Returns the fd or -errno.
+int OpenBeneath(int root_fd, std::string_view rel, int flags);
+
 }  // namespace tidemark
 
 #endif  // TIDEMARK_STORAGE_LOCAL_PARALLEL_WALKER_H_
