@@ -67,8 +67,9 @@ ExitCode ScanOne(CliContext& ctx, Repository& repo, const ScanFlags& flags,
   auto report = reconciler.Run(repo, ro);
   progress.Clear();
   if (!report.ok()) {
-    return fail(
-        report.status().WithContext("scan of '" + repo.name + "' failed"));
+    // Whatever the catalog said, a scan that stopped part-way has failed.
+    fail(report.status().WithContext("scan of '" + repo.name + "' failed"));
+    return ExitCode::kFailed;
   }
   const SyncOperation& op = report->operation;
   out = {{"repository", repo.name},

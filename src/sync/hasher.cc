@@ -4,6 +4,8 @@
 #include <xxhash.h>
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace tidemark {
@@ -31,25 +33,25 @@ class Digest {
   Digest(const Digest&) = delete;
   Digest& operator=(const Digest&) = delete;
 
-  void Reset() {
+  // Each returns false when the library failed; the digest is then void.
+  bool Reset() {
     if (algo_ == HashAlgorithm::kSha256) {
-      EVP_DigestInit_ex(ctx_, md_, nullptr);
-    } else {
-      XXH3_64bits_reset(xxh_);
+      return md_ != nullptr && ctx_ != nullptr &&
+             EVP_DigestInit_ex(ctx_, md_, nullptr) == 1;
     }
+    return xxh_ != nullptr && XXH3_64bits_reset(xxh_) == XXH_OK;
   }
-  void Update(const char* data, size_t n) {
+  bool Update(const char* data, size_t n) {
     if (algo_ == HashAlgorithm::kSha256) {
-      EVP_DigestUpdate(ctx_, data, n);
-    } else {
-      XXH3_64bits_update(xxh_, data, n);
+      return EVP_DigestUpdate(ctx_, data, n) == 1;
     }
+    return XXH3_64bits_update(xxh_, data, n) == XXH_OK;
   }
-  std::string Finish() {
+  std::optional<std::string> Finish() {
     if (algo_ == HashAlgorithm::kSha256) {
       unsigned char out[EVP_MAX_MD_SIZE];
       unsigned int len = 0;
-      EVP_DigestFinal_ex(ctx_, out, &len);
+      if (EVP_DigestFinal_ex(ctx_, out, &len) != 1) return std::nullopt;
       return std::string(reinterpret_cast<char*>(out), len);
     }
     XXH64_canonical_t canonical;
@@ -78,6 +80,11 @@ char* ThreadBuffer() {
   return buffer.get();
 }
 
+Status DigestFailed(HashAlgorithm algo) {
+  return Status::Internal("the " + std::string(HashAlgorithmName(algo)) +
+                          " digest failed in the crypto library");
+}
+
 bool SameContentVersion(const StorageEntry& a, const StorageEntry& b) {
   return a.size == b.size && a.mtime_ns == b.mtime_ns && a.inode == b.inode;
 }
@@ -94,12 +101,12 @@ Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(std::unique_ptr<ReadStream> stream, backend.Open(path));
     ASSIGN_OR_RETURN(StorageEntry before, stream->Stat());
-    digest.Reset();
+    if (!digest.Reset()) return DigestFailed(algo);
     int64_t total = 0;
     for (;;) {
       ASSIGN_OR_RETURN(size_t n, stream->Read(buffer, kBufferSize));
       if (n == 0) break;
-      digest.Update(buffer, n);
+      if (!digest.Update(buffer, n)) return DigestFailed(algo);
       total += static_cast<int64_t>(n);
       // A short read that reaches the size seen at open is the end; the stat
       // below catches a file that grew meanwhile. Saves a read per file.
@@ -108,7 +115,9 @@ Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
     ASSIGN_OR_RETURN(StorageEntry after, stream->Stat());
     if (SameContentVersion(before, after) && total == after.size) {
       after.path = std::string(path);
-      return HashedObject{digest.Finish(), std::move(after)};
+      std::optional<std::string> digest_bytes = digest.Finish();
+      if (!digest_bytes) return DigestFailed(algo);
+      return HashedObject{std::move(*digest_bytes), std::move(after)};
     }
     if (attempt >= retries) {
       return Status::Aborted("'" + std::string(path) +
@@ -120,9 +129,8 @@ Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
 std::string HashBytes(std::string_view data, HashAlgorithm algo) {
   if (algo == HashAlgorithm::kNone) return "";
   Digest& digest = ThreadDigest(algo);
-  digest.Reset();
-  digest.Update(data.data(), data.size());
-  return digest.Finish();
+  if (!digest.Reset() || !digest.Update(data.data(), data.size())) return "";
+  return digest.Finish().value_or("");
 }
 
 }  // namespace tidemark

@@ -31,7 +31,8 @@ struct HashedObject {
 Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
                                 HashAlgorithm algo, int retries = 2);
 
-// Digest of an in-memory buffer, for tests and small payloads.
+// Digest of an in-memory buffer, for tests and small payloads ("" if the
+// crypto library fails).
 std::string HashBytes(std::string_view data, HashAlgorithm algo);
 
 }  // namespace tidemark

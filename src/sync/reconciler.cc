@@ -67,6 +67,15 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     return report;
   };
 
+  // The catalog failed mid-run: record that in the history if it still takes
+  // writes, and return the catalog's error.
+  auto catalog_failed = [&](const Status& why) -> Status {
+    op.status = OperationStatus::kFailed;
+    op.error_message = why.message();
+    (void)gateway_.FinishOperation(op);
+    return why;
+  };
+
   // Rule 1: an unreachable root never turns records into "gone".
   if (Status root = backend_.CheckRoot(); !root.ok()) {
     return fail(root, /*offline=*/true);
@@ -79,8 +88,12 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   auto listing = backend_.List(list_options);
   if (!listing.ok()) return fail(listing.status(), /*offline=*/true);
 
-  ASSIGN_OR_RETURN(RepositoryTotals before, store_.Totals(repo.id));
-  ASSIGN_OR_RETURN(int64_t generation, gateway_.BeginScan(repo));
+  auto totals = store_.Totals(repo.id);
+  if (!totals.ok()) return catalog_failed(totals.status());
+  const RepositoryTotals before = *totals;
+  auto begun = gateway_.BeginScan(repo);
+  if (!begun.ok()) return catalog_failed(begun.status());
+  const int64_t generation = *begun;
 
   WritePipelineOptions pipeline_options;
   pipeline_options.hash = options.hash;
@@ -103,33 +116,39 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   ScanProgress progress;
   progress.catalog_records = before.files;
 
+  // A record claimed as the source of a move now lives at its new path. If
+  // the (older) listing still shows its old path, that entry is not this
+  // record any more: it is handled as an addition.
+  auto add = [&](const StorageEntry& entry, bool may_be_move) -> Status {
+    if (detect_moves && may_be_move) {
+      ASSIGN_OR_RETURN(auto source, FindMoveSource(backend_, store_, repo.id,
+                                                   entry, moved_ids));
+      if (source.has_value()) {
+        moved_ids.insert(source->id);
+        return pipeline.Move(*source, entry);
+      }
+    }
+    return pipeline.Add(entry);
+  };
   auto sink = [&](const PlanItem& item) -> Status {
+    const bool claimed =
+        item.record != nullptr && moved_ids.contains(item.record->id);
     switch (item.action) {
       case PlanAction::kUnchanged:
         ++scanned;
+        if (claimed) RETURN_IF_ERROR(add(*item.entry, false));
         break;
       case PlanAction::kChange:
         ++scanned;
-        // Its path still exists, so it cannot be the source of a move.
-        if (detect_moves) moved_ids.insert(item.record->id);
-        RETURN_IF_ERROR(pipeline.Change(*item.record, *item.entry));
+        RETURN_IF_ERROR(claimed ? add(*item.entry, false)
+                                : pipeline.Change(*item.record, *item.entry));
         break;
-      case PlanAction::kAdd: {
+      case PlanAction::kAdd:
         ++scanned;
-        if (detect_moves) {
-          ASSIGN_OR_RETURN(auto source,
-                           FindMoveSource(backend_, store_, repo.id,
-                                          *item.entry, moved_ids));
-          if (source.has_value()) {
-            moved_ids.insert(source->id);
-            return pipeline.Move(*source, *item.entry);
-          }
-        }
-        RETURN_IF_ERROR(pipeline.Add(*item.entry));
+        RETURN_IF_ERROR(add(*item.entry, true));
         break;
-      }
       case PlanAction::kGone:
-        gone.push_back({item.record->id, item.record->path});
+        if (!claimed) gone.push_back({item.record->id, item.record->path});
         break;
       case PlanAction::kUnobserved:
         ++unobserved;
@@ -162,19 +181,19 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   report.warnings.insert(report.warnings.end(), pipeline.warnings().begin(),
                          pipeline.warnings().end());
   op.counters.scanned = scanned;
-  if (!written.ok()) {
-    // The catalog failed; say so in the history if it still takes writes.
-    op.status = OperationStatus::kFailed;
-    op.error_message = written.message();
-    (void)gateway_.FinishOperation(op);
-    return written;
-  }
+  if (!written.ok()) return catalog_failed(written);
   if (!merged.ok()) {
-    // Rule 2: a listing that failed part-way removes nothing.
+    // Rule 2: a listing that failed part-way removes nothing. Rule 1: if
+    // the root went away meanwhile, the repository is offline.
     report.removals_deferred = static_cast<int64_t>(gone.size());
-    return fail(merged.status().WithContext("listing failed"), false);
+    return fail(merged.status().WithContext("listing failed"),
+                /*offline=*/merged.status().IsUnavailable());
   }
   op.counters.errors += merged->subtree_errors;
+  // A record that was claimed by a move after its old path was passed is
+  // not gone.
+  std::erase_if(gone,
+                [&](const RecordKey& k) { return moved_ids.contains(k.id); });
 
   // Rules 2 and 3: remove only after a complete walk, and pause a mass
   // disappearance until it is confirmed.
@@ -201,18 +220,38 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
       ChangeSet set;
       set.repository_id = repo.id;
       const size_t end = std::min(gone.size(), i + kRemovalBatch);
-      set.removed.assign(std::make_move_iterator(gone.begin() + i),
-                         std::make_move_iterator(gone.begin() + end));
+      for (size_t k = i; k < end; ++k) {
+        // The walk may be minutes old: confirm each removal now. A path
+        // that is back is kept; one that cannot be checked is deferred.
+        auto now = backend_.Stat(gone[k].path);
+        if (now.ok()) continue;
+        if (!now.status().IsNotFound()) {
+          ++report.removals_deferred;
+          continue;
+        }
+        set.removed.push_back(std::move(gone[k]));
+      }
       SyncOperation progress_row = op;
+      progress_row.counters.removed += static_cast<int64_t>(set.removed.size());
       set.progress = &progress_row;
-      ASSIGN_OR_RETURN(ApplyResult applied, gateway_.Apply(set));
-      op.counters.removed += applied.removed;
-      report.rows_written += applied.rows_written;
+      auto applied = gateway_.Apply(set);
+      if (!applied.ok()) return catalog_failed(applied.status());
+      op.counters.removed += applied->removed;
+      report.rows_written += applied->rows_written;
+    }
+    if (report.removals_deferred > 0) {
+      report.removal_pause_reason =
+          std::to_string(report.removals_deferred) +
+          " removals deferred: their paths could not be checked again";
     }
   }
 
-  if (merged->subtree_errors == 0) {
-    RETURN_IF_ERROR(gateway_.CompleteScan(repo, generation));
+  // Only a scan that saw everything and applied everything it saw vouches
+  // for every present record.
+  if (merged->subtree_errors == 0 && report.removals_deferred == 0) {
+    if (Status s = gateway_.CompleteScan(repo, generation); !s.ok()) {
+      return catalog_failed(s);
+    }
   }
   const bool partial = op.counters.errors > 0 || report.removals_deferred > 0;
   op.status = partial ? OperationStatus::kPartial : OperationStatus::kCompleted;

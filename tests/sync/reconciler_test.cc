@@ -9,6 +9,7 @@
 
 #include "catalog/store_factories.h"
 #include "fakes/fake_clock.h"
+#include "fakes/faulty_storage.h"
 #include "fakes/memory_catalog.h"
 #include "fakes/memory_storage.h"
 #include "storage/backend_factories.h"
@@ -31,11 +32,17 @@ std::map<std::string, FileRecord> ReadAll(CatalogStore& store, int64_t repo) {
 
 // The scan under test, with its collaborators.
 struct Harness {
-  Harness(StorageBackend& backend, CatalogStore& store)
+  // Registers a repository "repo", or reuses `existing`.
+  Harness(StorageBackend& backend, CatalogStore& store,
+          const Repository* existing = nullptr)
       : backend(backend), store(store), gateway(store, clock) {
-    auto added = gateway.AddRepository("repo", backend.RootUrl(), "{}");
-    EXPECT_TRUE(added.ok()) << added.status().ToString();
-    if (added.ok()) repo = *added;
+    if (existing != nullptr) {
+      repo = *existing;
+    } else {
+      auto added = gateway.AddRepository("repo", backend.RootUrl(), "{}");
+      EXPECT_TRUE(added.ok()) << added.status().ToString();
+      if (added.ok()) repo = *added;
+    }
     options.batch_size = 2;  // many batches even in small tests
   }
 
@@ -397,6 +404,57 @@ TEST_P(ReconcilerFaultTest, ReplacedOldPathMeansAnAddNotAMove) {
   EXPECT_EQ(records["b"].content_hash, a.content_hash);
   EXPECT_EQ(report.operation.counters.moved, 0);
   EXPECT_EQ(report.operation.counters.added, 1);
+}
+
+TEST_P(ReconcilerFaultTest, RenamingMostOfTheTreeIsMovesNotAMassRemoval) {
+  // The old paths sort before the new ones, so they are passed (as gone
+  // candidates) before the moves are found; they must not count as removals.
+  for (int i = 0; i < 4; ++i) {
+    storage_.PutFile("a/f" + std::to_string(i), std::to_string(i), 5);
+  }
+  storage_.PutFile("k", "k", 5);
+  h_->Scan();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(
+        storage_.Move("a/f" + std::to_string(i), "z/f" + std::to_string(i))
+            .ok());
+  }
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kCompleted);
+  EXPECT_EQ(report.operation.counters.moved, 4);
+  EXPECT_EQ(report.operation.counters.removed, 0);
+  EXPECT_EQ(report.removals_deferred, 0);
+  EXPECT_EQ(h_->Records().size(), 5u);
+}
+
+TEST_P(ReconcilerFaultTest, RemovalIsConfirmedAgainstStorageFirst) {
+  storage_.PutFile("a", "1", 5);
+  storage_.PutFile("b", "2", 5);
+  storage_.PutFile("c", "3", 5);
+  h_->Scan();
+  // A stale listing misses "b", though the file is there.
+  FaultyStorage stale(storage_);
+  stale.HideFromListing("b");
+  Harness h(stale, *store_, &h_->repo);
+  ReconcileReport report = h.Scan();
+  EXPECT_EQ(report.operation.counters.removed, 0);
+  EXPECT_TRUE(h_->Records().contains("b"));
+}
+
+TEST_P(ReconcilerFaultTest, StorageLostMidWalkMarksOfflineAndRemovesNothing) {
+  for (const char* p : {"a", "b", "c", "d"}) storage_.PutFile(p, "x", 5);
+  h_->Scan();
+  ASSERT_TRUE(storage_.Remove("a").ok());
+  FaultyStorage failing(storage_);
+  failing.FailListingAfter(1, Status::Unavailable("transport endpoint lost"));
+  Harness h(failing, *store_, &h_->repo);
+  ReconcileReport report = h.Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kFailed);
+  EXPECT_TRUE(report.offline);
+  EXPECT_EQ(h_->Records().size(), 4u);
+  auto repo = store_->FindRepository("repo");
+  ASSERT_TRUE(repo.ok() && repo->has_value());
+  EXPECT_EQ((*repo)->state, RepositoryState::kOffline);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, ReconcilerFaultTest,

@@ -1,0 +1,63 @@
+// FaultyStorage: wraps any StorageBackend and injects listing faults, in the
+// manner of leveldb's FaultInjectionTestEnv. Everything not listed here is
+// passed through to the wrapped backend.
+//
+//   HideFromListing(path)      listings skip `path`, while Stat still sees it
+//                              (a stale or flaky listing);
+//   FailListingAfter(n, s)     the listing stream returns `s` after n items
+//                              (storage lost in the middle of a walk).
+//
+// The wrapped backend must outlive this. Configure before use; not
+// thread-safe to reconfigure while a listing runs.
+#ifndef TIDEMARK_TESTS_FAKES_FAULTY_STORAGE_H_
+#define TIDEMARK_TESTS_FAKES_FAULTY_STORAGE_H_
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "storage/storage_backend.h"
+
+namespace tidemark {
+
+class FaultyStorage final : public StorageBackend {
+ public:
+  explicit FaultyStorage(StorageBackend& base) : base_(base) {}
+
+  void HideFromListing(std::string path) { hidden_.insert(std::move(path)); }
+  void FailListingAfter(int items, Status status) {
+    fail_after_ = items;
+    failure_ = std::move(status);
+  }
+
+  BackendCapabilities Capabilities() const override {
+    return base_.Capabilities();
+  }
+  std::string RootUrl() const override { return base_.RootUrl(); }
+  Status CheckRoot() override { return base_.CheckRoot(); }
+  Result<std::unique_ptr<ListingStream>> List(
+      const ListOptions& options) override;
+  Result<StorageEntry> Stat(std::string_view path) override {
+    return base_.Stat(path);
+  }
+  Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override {
+    return base_.Open(path);
+  }
+  Status Write(std::string_view path, std::string_view data) override {
+    return base_.Write(path, data);
+  }
+  Status Remove(std::string_view path) override { return base_.Remove(path); }
+  Status Move(std::string_view from, std::string_view to) override {
+    return base_.Move(from, to);
+  }
+
+ private:
+  StorageBackend& base_;
+  std::set<std::string> hidden_;
+  int fail_after_ = -1;
+  Status failure_;
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_TESTS_FAKES_FAULTY_STORAGE_H_
