@@ -145,6 +145,20 @@ Result<std::string> NormalizeRelativePath(std::string_view path) {
   return out;
 }
 
+Result<std::string> NormalizeObjectPath(std::string_view path) {
+  if (!path.empty() && path.front() == '/') {
+    return Status::InvalidArgument("path '" + DisplayPath(path) +
+                                   "' is absolute; give a path relative to "
+                                   "the repository root");
+  }
+  ASSIGN_OR_RETURN(std::string normalized, NormalizeRelativePath(path));
+  if (normalized.empty()) {
+    return Status::InvalidArgument(
+        "empty path; give a path relative to the repository root");
+  }
+  return normalized;
+}
+
 std::string JoinPath(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   std::string out;

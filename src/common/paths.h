@@ -36,6 +36,11 @@ std::string PrefixSuccessor(std::string_view prefix);
 // components or NUL bytes.
 Result<std::string> NormalizeRelativePath(std::string_view path);
 
+// Like NormalizeRelativePath, for the path of one object: also rejects an
+// absolute path and the empty path (the root is not an object). Every
+// backend validates paths given to Stat/Open/Write/Remove/Move with it.
+Result<std::string> NormalizeObjectPath(std::string_view path);
+
 // "a" + "b" -> "a/b"; "" + "b" -> "b".
 std::string JoinPath(std::string_view dir, std::string_view name);
 

@@ -26,20 +26,6 @@ std::string Quote(std::string_view path) {
   return "'" + DisplayPath(path) + "'";
 }
 
-Result<std::string> ValidateObjectPath(std::string_view path) {
-  if (!path.empty() && path.front() == '/') {
-    return Status::InvalidArgument("path " + Quote(path) +
-                                   " is absolute; give a path relative to "
-                                   "the repository root");
-  }
-  ASSIGN_OR_RETURN(std::string normalized, NormalizeRelativePath(path));
-  if (normalized.empty()) {
-    return Status::InvalidArgument(
-        "empty path; give a path relative to the repository root");
-  }
-  return normalized;
-}
-
 int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -236,7 +222,7 @@ Result<std::unique_ptr<ListingStream>> MemoryStorage::List(
 }
 
 Result<StorageEntry> MemoryStorage::Stat(std::string_view path) {
-  ASSIGN_OR_RETURN(const std::string p, ValidateObjectPath(path));
+  ASSIGN_OR_RETURN(const std::string p, NormalizeObjectPath(path));
   std::lock_guard<std::mutex> lock(state_->mu);
   RETURN_IF_ERROR(state_->CheckAvailableLocked());
   auto it = state_->objects.find(p);
@@ -247,7 +233,7 @@ Result<StorageEntry> MemoryStorage::Stat(std::string_view path) {
 }
 
 Result<std::unique_ptr<ReadStream>> MemoryStorage::Open(std::string_view path) {
-  ASSIGN_OR_RETURN(std::string p, ValidateObjectPath(path));
+  ASSIGN_OR_RETURN(std::string p, NormalizeObjectPath(path));
   std::function<void(std::string_view)> hook;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -271,7 +257,7 @@ Result<std::unique_ptr<ReadStream>> MemoryStorage::Open(std::string_view path) {
 }
 
 Status MemoryStorage::Write(std::string_view path, std::string_view data) {
-  ASSIGN_OR_RETURN(const std::string p, ValidateObjectPath(path));
+  ASSIGN_OR_RETURN(const std::string p, NormalizeObjectPath(path));
   std::lock_guard<std::mutex> lock(state_->mu);
   RETURN_IF_ERROR(state_->CheckAvailableLocked());
   const std::string blocker = BlockingAncestor(state_->objects, p);
@@ -294,7 +280,7 @@ Status MemoryStorage::Write(std::string_view path, std::string_view data) {
 }
 
 Status MemoryStorage::Remove(std::string_view path) {
-  ASSIGN_OR_RETURN(const std::string p, ValidateObjectPath(path));
+  ASSIGN_OR_RETURN(const std::string p, NormalizeObjectPath(path));
   std::lock_guard<std::mutex> lock(state_->mu);
   RETURN_IF_ERROR(state_->CheckAvailableLocked());
   if (state_->objects.erase(p) == 0) {
@@ -304,8 +290,8 @@ Status MemoryStorage::Remove(std::string_view path) {
 }
 
 Status MemoryStorage::Move(std::string_view from, std::string_view to) {
-  ASSIGN_OR_RETURN(const std::string src, ValidateObjectPath(from));
-  ASSIGN_OR_RETURN(const std::string dst, ValidateObjectPath(to));
+  ASSIGN_OR_RETURN(const std::string src, NormalizeObjectPath(from));
+  ASSIGN_OR_RETURN(const std::string dst, NormalizeObjectPath(to));
   std::lock_guard<std::mutex> lock(state_->mu);
   RETURN_IF_ERROR(state_->CheckAvailableLocked());
   ObjectMap& objects = state_->objects;

@@ -358,7 +358,6 @@ TEST_F(ParallelWalkerTest, StoppingEarlyJoinsWorkers) {
   close(fd);
 }
 
-
 std::string Describe(const Result<std::vector<ListItem>>& items) {
   if (!items.ok()) return "walk failed: " + items.status().ToString() + "\n";
   std::string out;

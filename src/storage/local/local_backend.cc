@@ -19,21 +19,6 @@
 namespace tidemark {
 namespace {
 
-// Checks a repository-relative object path and normalizes it.
-Result<std::string> ValidateObjectPath(std::string_view path) {
-  if (!path.empty() && path.front() == '/') {
-    return Status::InvalidArgument("path '" + DisplayPath(path) +
-                                   "' is absolute; give a path relative to "
-                                   "the repository root");
-  }
-  ASSIGN_OR_RETURN(std::string normalized, NormalizeRelativePath(path));
-  if (normalized.empty()) {
-    return Status::InvalidArgument(
-        "empty path; give a path relative to the repository root");
-  }
-  return normalized;
-}
-
 std::string Quote(std::string_view path) {
   return "'" + DisplayPath(path) + "'";
 }
@@ -151,7 +136,7 @@ class LocalBackend final : public StorageBackend {
     // Fast path, one open below the root; any failure takes the slow path
     // below, which tells the exact reason.
     {
-      ASSIGN_OR_RETURN(std::string rel, ValidateObjectPath(path));
+      ASSIGN_OR_RETURN(std::string rel, NormalizeObjectPath(path));
       ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_PATH));
       UniqueFd fd(
           OpenBeneath(root.get(), rel, O_RDONLY | O_NONBLOCK | O_NOCTTY));
@@ -232,8 +217,8 @@ class LocalBackend final : public StorageBackend {
 
   Status Move(std::string_view from, std::string_view to) override {
     // Both paths are checked before anything is touched.
-    RETURN_IF_ERROR(ValidateObjectPath(from).status());
-    RETURN_IF_ERROR(ValidateObjectPath(to).status());
+    RETURN_IF_ERROR(NormalizeObjectPath(from).status());
+    RETURN_IF_ERROR(NormalizeObjectPath(to).status());
     ASSIGN_OR_RETURN(Location src, Locate(from, /*create=*/false, O_PATH));
     struct stat st;
     if (fstatat(src.parent.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
@@ -310,7 +295,7 @@ class LocalBackend final : public StorageBackend {
   // missing parents when `create` is set. Never follows symlinks.
   Result<Location> Locate(std::string_view path, bool create, int flags) {
     Location loc;
-    ASSIGN_OR_RETURN(loc.path, ValidateObjectPath(path));
+    ASSIGN_OR_RETURN(loc.path, NormalizeObjectPath(path));
     ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_PATH));
     const size_t slash = loc.path.rfind('/');
     const std::string_view parent =
