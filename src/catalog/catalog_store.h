@@ -108,6 +108,16 @@ class CatalogStore {
   // Newest first, at most `limit`.
   virtual Result<std::vector<SyncOperation>> ListOperations(
       int64_t repository_id, size_t limit) = 0;
+
+  // Hints around a first import into an empty repository. Between them a
+  // store may suspend secondary indexes (the inode lookup) and rebuild them
+  // in EndBulkLoad, which costs far less than maintaining them row by row.
+  // Every read stays correct meanwhile, if slower. A BeginBulkLoad that
+  // returned ok must be followed by EndBulkLoad, also after failures; a
+  // crash in between is repaired when the store next opens. These write, so
+  // only the Gateway calls them. The defaults do nothing.
+  virtual Status BeginBulkLoad() { return Status::Ok(); }
+  virtual Status EndBulkLoad() { return Status::Ok(); }
 };
 
 }  // namespace tidemark

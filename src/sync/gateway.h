@@ -93,6 +93,10 @@ class Gateway {
   // Records that scan `generation` observed the whole root.
   Status CompleteScan(Repository& repo, int64_t generation);
 
+  // Bulk-load hints around a first import (CatalogStore::BeginBulkLoad).
+  Status BeginBulkLoad() { return store_.BeginBulkLoad(); }
+  Status EndBulkLoad() { return store_.EndBulkLoad(); }
+
   // Operations history. BeginOperation inserts a running row.
   Result<SyncOperation> BeginOperation(int64_t repository_id,
                                        OperationType type);

@@ -15,6 +15,39 @@ namespace tidemark {
 namespace {
 
 constexpr size_t kRemovalBatch = 5000;
+
+// Brackets a first import with the store's bulk-load hints, ending it on
+// every path out of the scan.
+class BulkLoad {
+ public:
+  BulkLoad(Gateway& gateway, bool wanted) : gateway_(gateway) {
+    if (!wanted) return;
+    Status s = gateway_.BeginBulkLoad();
+    if (s.ok()) {
+      active_ = true;
+    } else {
+      spdlog::warn("bulk-load hint refused, importing row by row: {}",
+                   s.message());
+    }
+  }
+  ~BulkLoad() {
+    if (Status s = End(); !s.ok()) {
+      spdlog::warn("could not finish the bulk load: {}", s.message());
+    }
+  }
+  BulkLoad(const BulkLoad&) = delete;
+  BulkLoad& operator=(const BulkLoad&) = delete;
+
+  Status End() {
+    if (!active_) return Status::Ok();
+    active_ = false;
+    return gateway_.EndBulkLoad();
+  }
+
+ private:
+  Gateway& gateway_;
+  bool active_ = false;
+};
 constexpr int64_t kProgressEvery = 4096;
 
 // Finds the record a new path was moved from: same fingerprint, not already
@@ -94,6 +127,10 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   auto begun = gateway_.BeginScan(repo);
   if (!begun.ok()) return catalog_failed(begun.status());
   const int64_t generation = *begun;
+
+  // A first import into an empty repository lets the store build its
+  // secondary indexes once at the end instead of row by row.
+  BulkLoad bulk(gateway_, /*wanted=*/before.files == 0);
 
   WritePipelineOptions pipeline_options;
   pipeline_options.hash = options.hash;
@@ -176,6 +213,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
       MergePlan(records, observations, compare, sink, on_subtree_error);
   pipeline.SetScanned(scanned);
   Status written = pipeline.Finish();
+  if (Status s = bulk.End(); !s.ok() && written.ok()) written = s;
   report.rows_written = pipeline.rows_written();
   report.warnings = subtree_errors;
   report.warnings.insert(report.warnings.end(), pipeline.warnings().begin(),

@@ -351,3 +351,28 @@ INSTANTIATE_TEST_SUITE_P(AllStores, CatalogContractTest,
 
 }  // namespace
 }  // namespace tidemark
+
+namespace tidemark {
+namespace {
+
+TEST_P(CatalogContractTest, BulkLoadKeepsEveryReadCorrect) {
+  const int64_t repo = AddRepository(*store_, "photos");
+  ASSERT_TRUE(store_->BeginBulkLoad().ok());
+  std::vector<FileRecord> records = {MakeRecord(repo, "a.jpg"),
+                                     MakeRecord(repo, "dir/b.jpg")};
+  records[1].inode = 4242;
+  AddRecords(*store_, records);
+  auto during = store_->FindRecordsByInode(repo, records[1].device, 4242);
+  ASSERT_TRUE(during.ok()) << during.status().ToString();
+  ASSERT_EQ(during->size(), 1u);
+  EXPECT_EQ((*during)[0].path, "dir/b.jpg");
+  ASSERT_TRUE(store_->EndBulkLoad().ok());
+  auto after = store_->FindRecordsByInode(repo, records[1].device, 4242);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  // Ending twice, or without a beginning, is harmless.
+  EXPECT_TRUE(store_->EndBulkLoad().ok());
+}
+
+}  // namespace
+}  // namespace tidemark

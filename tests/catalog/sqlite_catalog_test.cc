@@ -283,5 +283,35 @@ TEST_F(SqliteCatalogTest, ReadsProceedWhileAnotherThreadHoldsATransaction) {
   EXPECT_EQ(totals->files, 1000);
 }
 
+bool HasInodeIndex(const std::string& db_path) {
+  RawDb raw(db_path);
+  return raw.QueryInt(
+             "SELECT count(*) FROM sqlite_master WHERE name = "
+             "'file_records_inode'") == 1;
+}
+
+TEST_F(SqliteCatalogTest, BulkLoadSuspendsTheInodeIndexAndRebuildsIt) {
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_TRUE(HasInodeIndex(DbPath()));
+  ASSERT_TRUE((*store)->BeginBulkLoad().ok());
+  EXPECT_FALSE(HasInodeIndex(DbPath()));
+  ASSERT_TRUE((*store)->EndBulkLoad().ok());
+  EXPECT_TRUE(HasInodeIndex(DbPath()));
+}
+
+TEST_F(SqliteCatalogTest, BulkLoadCutShortIsRepairedOnOpen) {
+  {
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->BeginBulkLoad().ok());
+    // The process "dies" here: no EndBulkLoad.
+  }
+  ASSERT_FALSE(HasInodeIndex(DbPath()));
+  auto reopened = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_TRUE(HasInodeIndex(DbPath()));
+}
+
 }  // namespace
 }  // namespace tidemark

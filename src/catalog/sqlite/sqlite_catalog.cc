@@ -41,8 +41,12 @@ class SqliteCatalog final : public CatalogStore {
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
+  Status BeginBulkLoad() override;
+  Status EndBulkLoad() override;
 
  private:
+  // Locks the writer like Begin does; Unavailable after the busy timeout.
+  Result<std::unique_lock<std::timed_mutex>> LockWriter();
   // Appends every row `stmt` yields (already bound) to `out`.
   Status CollectRecords(SqliteStatement* stmt, std::string_view doing,
                         std::vector<FileRecord>* out);
@@ -57,9 +61,14 @@ class SqliteCatalog final : public CatalogStore {
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_
   std::mutex reader_mu_;
   std::unique_ptr<SqliteConnection> reader_;  // guarded by reader_mu_
+  bool indexes_suspended_ = false;            // guarded by writer_mu_
 };
 
-Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::Begin() {
+// Rebuilding the inode index reads every record of every repository, so a
+// bulk load suspends it only while the catalog is this small.
+constexpr int64_t kBulkLoadMaxExistingRecords = 100'000;
+
+Result<std::unique_lock<std::timed_mutex>> SqliteCatalog::LockWriter() {
   std::unique_lock<std::timed_mutex> lock(writer_mu_, std::defer_lock);
   const int timeout_ms = writer_->busy_timeout_ms();
   if (!lock.try_lock_for(std::chrono::milliseconds(timeout_ms))) {
@@ -68,6 +77,40 @@ Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::Begin() {
         " is locked by another transaction in this process (waited " +
         std::to_string(timeout_ms) + " ms): retry when it finishes");
   }
+  return lock;
+}
+
+Status SqliteCatalog::BeginBulkLoad() {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
+  if (indexes_suspended_) return Status::Ok();
+  int64_t existing = 0;
+  {
+    // Finalized before the DROP, which a pending statement would block.
+    ASSIGN_OR_RETURN(SqliteStatement count,
+                     writer_->Prepare("SELECT count(*) FROM (SELECT 1 FROM "
+                                      "file_records LIMIT ?1)"));
+    count.BindInt64(1, kBulkLoadMaxExistingRecords + 1);
+    if (const int rc = count.Step(); rc != SQLITE_ROW) {
+      return writer_->Error(rc, "counting records before a bulk load");
+    }
+    existing = count.ColumnInt64(0);
+  }
+  if (existing > kBulkLoadMaxExistingRecords) return Status::Ok();
+  RETURN_IF_ERROR(SuspendIndexes(*writer_));
+  indexes_suspended_ = true;
+  return Status::Ok();
+}
+
+Status SqliteCatalog::EndBulkLoad() {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
+  if (!indexes_suspended_) return Status::Ok();
+  RETURN_IF_ERROR(EnsureIndexes(*writer_));
+  indexes_suspended_ = false;
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::Begin() {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
   RETURN_IF_ERROR(
       writer_->Run(SqlId::kBeginImmediate, "starting a write transaction"));
   return std::unique_ptr<CatalogTransaction>(
@@ -268,6 +311,12 @@ Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
   RETURN_IF_ERROR(CheckSchemaNotNewer(path, found_version));
   RETURN_IF_ERROR(ConfigureWriter(*writer));
   ASSIGN_OR_RETURN(int version, MigrateSchema(*writer));
+  // A bulk load cut short by a crash leaves its suspended index missing.
+  // Another process may be in the middle of one: then the index is rebuilt
+  // by that process, and reads are correct without it meanwhile.
+  if (Status s = EnsureIndexes(*writer); !s.ok() && !s.IsUnavailable()) {
+    return s;
+  }
   // The reader opens read-write only so that it can map the WAL index; it
   // never writes (query_only).
   ASSIGN_OR_RETURN(auto reader,

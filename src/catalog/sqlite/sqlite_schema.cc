@@ -147,4 +147,16 @@ Result<int> MigrateSchema(SqliteConnection& conn) {
   }
 }
 
+Status EnsureIndexes(SqliteConnection& conn) {
+  return conn.Exec(
+      "CREATE INDEX IF NOT EXISTS file_records_inode ON file_records "
+      "(repository_id, inode)",
+      "building the inode index");
+}
+
+Status SuspendIndexes(SqliteConnection& conn) {
+  return conn.Exec("DROP INDEX IF EXISTS file_records_inode",
+                   "suspending the inode index for a bulk load");
+}
+
 }  // namespace tidemark

@@ -37,6 +37,13 @@ Status ConfigureWriter(SqliteConnection& conn);
 // Applies every pending migration; returns the resulting version.
 Result<int> MigrateSchema(SqliteConnection& conn);
 
+// Creates the secondary indexes that a bulk load may have suspended, if they
+// are missing (after a crash during a bulk load). Cheap when they exist.
+Status EnsureIndexes(SqliteConnection& conn);
+
+// Drops the indexes that EnsureIndexes recreates.
+Status SuspendIndexes(SqliteConnection& conn);
+
 }  // namespace tidemark
 
 #endif  // TIDEMARK_CATALOG_SQLITE_SQLITE_SCHEMA_H_
