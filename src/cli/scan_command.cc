@@ -55,7 +55,7 @@ ExitCode ScanOne(CliContext& ctx, Repository& repo, const ScanFlags& flags,
   ro.filter = &*filters;
   ProgressLine progress(ctx.clock(), !flags.json && !ctx.options().quiet);
   ro.progress = [&](const ScanProgress& p) {
-    progress.Update(repo.name, p.scanned, p.catalog_records);
+    progress.Update(repo.name, p.scanned, p.expected);
   };
 
   auto backend = ctx.wiring().open_backend(repo.url);

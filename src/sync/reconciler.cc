@@ -121,16 +121,19 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   auto listing = backend_.List(list_options);
   if (!listing.ok()) return fail(listing.status(), /*offline=*/true);
 
-  auto totals = store_.Totals(repo.id);
-  if (!totals.ok()) return catalog_failed(totals.status());
-  const RepositoryTotals before = *totals;
+  // The first page tells whether the repository is empty; counting all its
+  // records up front would cost a pass over the catalog on every rescan.
+  PagedRecordCursor records(store_, repo.id, "");
+  auto first = records.Peek();
+  if (!first.ok()) return catalog_failed(first.status());
+  const bool catalog_empty = *first == nullptr;
   auto begun = gateway_.BeginScan(repo);
   if (!begun.ok()) return catalog_failed(begun.status());
   const int64_t generation = *begun;
 
   // A first import into an empty repository lets the store build its
   // secondary indexes once at the end instead of row by row.
-  BulkLoad bulk(gateway_, /*wanted=*/before.files == 0);
+  BulkLoad bulk(gateway_, /*wanted=*/catalog_empty);
 
   WritePipelineOptions pipeline_options;
   pipeline_options.hash = options.hash;
@@ -139,11 +142,10 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   pipeline_options.generation = generation;
   WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
 
-  PagedRecordCursor records(store_, repo.id, "");
   ListingCursor observations(**listing);
   CompareOptions compare;
   compare.compare_inodes = backend_.Capabilities().has_inodes;
-  const bool detect_moves = compare.compare_inodes && before.files > 0;
+  const bool detect_moves = compare.compare_inodes && !catalog_empty;
 
   int64_t scanned = 0;
   int64_t unobserved = 0;
@@ -151,7 +153,15 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   std::unordered_set<int64_t> moved_ids;
   std::vector<std::string> subtree_errors;
   ScanProgress progress;
-  progress.catalog_records = before.files;
+  // The last scan's count is the estimate of this one's size.
+  if (auto last = store_.ListOperations(repo.id, 2); last.ok()) {
+    for (const SyncOperation& prior : *last) {
+      if (prior.id != op.id && prior.status != OperationStatus::kRunning) {
+        progress.expected = prior.counters.scanned;
+        break;
+      }
+    }
+  }
 
   // A record claimed as the source of a move now lives at its new path. If
   // the (older) listing still shows its old path, that entry is not this
@@ -236,6 +246,8 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   // Rules 2 and 3: remove only after a complete walk, and pause a mass
   // disappearance until it is confirmed.
   const auto gone_count = static_cast<int64_t>(gone.size());
+  // Every record of the repository passed through the merge exactly once.
+  const int64_t catalog_records = records.records_read();
   if (merged->subtree_errors > 0 && gone_count > 0) {
     report.removals_deferred = gone_count;
     report.removal_pause_reason =
@@ -245,11 +257,11 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   } else if (gone_count > 0 && !options.allow_mass_removal &&
              (scanned == 0 || static_cast<double>(gone_count) >
                                   options.mass_removal_threshold *
-                                      static_cast<double>(before.files))) {
+                                      static_cast<double>(catalog_records))) {
     report.removals_deferred = gone_count;
     report.removal_pause_reason =
         "mass removal paused: " + std::to_string(gone_count) + " of " +
-        std::to_string(before.files) + " records would be removed" +
+        std::to_string(catalog_records) + " records would be removed" +
         (scanned == 0 ? " (the root listed empty)" : "") +
         "; check the storage, then re-run with --allow-mass-removal to "
         "confirm";

@@ -30,8 +30,8 @@
 namespace tidemark {
 
 struct ScanProgress {
-  int64_t scanned = 0;          // entries observed so far
-  int64_t catalog_records = 0;  // records in the catalog when the scan began
+  int64_t scanned = 0;   // entries observed so far
+  int64_t expected = 0;  // entries the previous scan saw; 0 if none
 };
 
 struct ReconcileOptions {

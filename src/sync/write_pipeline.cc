@@ -177,7 +177,8 @@ Status WritePipeline::WriteBatch(Batch& batch) {
   for (Item& item : batch.items) {
     FileRecord record =
         item.kind == Item::Kind::kAdd ? FileRecord{} : item.base;
-    const StorageEntry* observed = &item.entry;
+    // The item is done with after this; its strings are moved, not copied.
+    StorageEntry* observed = &item.entry;
     if (item.needs_hash) {
       if (item.hashed.ok()) {
         observed = &item.hashed->entry;
@@ -198,7 +199,7 @@ Status WritePipeline::WriteBatch(Batch& batch) {
       record.hash_algorithm = HashAlgorithm::kNone;
     }
     record.repository_id = repository_id_;
-    record.path = observed->path;
+    record.path = std::move(observed->path);
     record.kind = observed->kind;
     record.size = observed->size;
     record.mtime_ns = observed->mtime_ns;
