@@ -11,8 +11,16 @@
 //
 // Error codes: NotFound (unknown repository), AlreadyExists (duplicate name or
 // path), Unavailable (database locked or unreachable; retry may succeed),
-// PermissionDenied (read-only database file), DataLoss (not a database or
-// corrupt), FailedPrecondition (schema version mismatch).
+// PermissionDenied (read-only database file or refused credentials), DataLoss
+// (not a database or corrupt), FailedPrecondition (schema version mismatch),
+// Aborted (a fenced write whose lease was lost).
+//
+// Leases: at most one holder syncs a repository at a time. The holder takes
+// the lease with AcquireLease, renews it before it expires, and opens every
+// write for that repository with Begin(fence). A fenced Begin fails with
+// Aborted once another holder has taken the lease, and a takeover waits for
+// fenced transactions already open, so no write of a fenced-off holder lands
+// after the new holder starts.
 //
 // Thread-safety: a store is thread-safe; reads may run while a transaction is
 // open on another thread. A transaction is used by one thread.
@@ -86,7 +94,29 @@ class CatalogStore {
 
   // Starts a write transaction. Unavailable when another writer holds the
   // database past the busy timeout.
-  virtual Result<std::unique_ptr<CatalogTransaction>> Begin() = 0;
+  Result<std::unique_ptr<CatalogTransaction>> Begin() {
+    return BeginTransaction(nullptr);
+  }
+  // Starts a write transaction that holds off lease takeovers until it ends.
+  // Aborted if the lease of fence.repository_id no longer has fence.token.
+  Result<std::unique_ptr<CatalogTransaction>> Begin(const WriteFence& fence) {
+    return BeginTransaction(&fence);
+  }
+
+  // Leases (see above). AcquireLease takes the lease for `holder` when it is
+  // free, released or expired, with a new token, and otherwise reports the
+  // live holder; it never extends a live lease, not even the caller's own.
+  // NotFound for an unknown repository. ttl_ms must be positive.
+  virtual Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                                std::string_view holder,
+                                                int64_t ttl_ms) = 0;
+  // Extends the lease to now + ttl_ms if it still has fence.token (also if
+  // it expired meanwhile and nobody took it). Aborted when it was taken.
+  virtual Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) = 0;
+  // Releases the lease if it still has fence.token; otherwise does nothing.
+  virtual Status ReleaseLease(const WriteFence& fence) = 0;
+  // Every lease row, live or not, ascending by repository id.
+  virtual Result<std::vector<Lease>> ListLeases() = 0;
 
   // Repositories.
   virtual Result<std::optional<Repository>> FindRepository(
@@ -118,6 +148,11 @@ class CatalogStore {
   // only the Gateway calls them. The defaults do nothing.
   virtual Status BeginBulkLoad() { return Status::Ok(); }
   virtual Status EndBulkLoad() { return Status::Ok(); }
+
+ protected:
+  // `fence` is null for an unfenced transaction.
+  virtual Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
+      const WriteFence* fence) = 0;
 };
 
 }  // namespace tidemark

@@ -125,9 +125,40 @@ CREATE TABLE sync_operations (
 CREATE INDEX sync_operations_repository ON sync_operations (repository_id, id);
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations{{
+// Leases: one row per repository that was ever leased. The row outlives a
+// release (holder '') so the next token is always larger than every earlier
+// one. Operations name the worker that ran them.
+constexpr std::string_view kSqliteV2 = R"sql(
+CREATE TABLE repository_leases (
+  repository_id INTEGER PRIMARY KEY
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  holder TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  renewed_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+ALTER TABLE sync_operations ADD COLUMN worker TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::string_view kPostgresV2 = R"sql(
+CREATE TABLE repository_leases (
+  repository_id bigint PRIMARY KEY
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  holder text NOT NULL,
+  token bigint NOT NULL,
+  acquired_at bigint NOT NULL,
+  renewed_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+ALTER TABLE sync_operations ADD COLUMN worker text NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
     {1, "repositories, file records and sync operations", kSqliteV1,
      kPostgresV1},
+    {2, "repository leases; the worker of each operation", kSqliteV2,
+     kPostgresV2},
 }};
 
 }  // namespace

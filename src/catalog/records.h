@@ -89,6 +89,38 @@ struct SyncOperation {
   int64_t duration_ms = 0;
   OperationStatus status = OperationStatus::kRunning;
   std::string error_message;
+  std::string worker;  // the lease holder that ran it ("" before leases)
+};
+
+// Who may sync a repository. A lease is held by one holder until it expires
+// or is released; every new holder gets a larger fencing token, and writes
+// carrying an older token are refused (WriteFence). Times are the store's
+// own clock (the server's for PostgreSQL), so workers need not agree on time.
+struct Lease {
+  int64_t repository_id = 0;
+  std::string holder;  // "" when released
+  int64_t token = 0;   // grows with every new holder; never reused
+  int64_t acquired_at_ns = 0;
+  int64_t renewed_at_ns = 0;
+  int64_t expires_at_ns = 0;
+  int64_t observed_at_ns = 0;  // the store's time when this was read
+
+  bool live() const {
+    return !holder.empty() && expires_at_ns > observed_at_ns;
+  }
+};
+
+// The outcome of AcquireLease: `lease` is the lease as it now stands, ours
+// when `acquired`, otherwise the live holder's.
+struct LeaseAcquisition {
+  bool acquired = false;
+  Lease lease;
+};
+
+// Proof of holding a repository's lease, checked by every fenced write.
+struct WriteFence {
+  int64_t repository_id = 0;
+  int64_t token = 0;
 };
 
 struct RepositoryTotals {

@@ -409,7 +409,11 @@ Status MemoryCatalog::CheckAvailable() const {
 
 int MemoryCatalog::SchemaVersion() const { return LatestSchemaVersion(); }
 
-Result<std::unique_ptr<CatalogTransaction>> MemoryCatalog::Begin() {
+MemoryCatalog::MemoryCatalog(Clock* clock)
+    : clock_(clock != nullptr ? *clock : SystemClock::Default()) {}
+
+Result<std::unique_ptr<CatalogTransaction>> MemoryCatalog::BeginTransaction(
+    const WriteFence* fence) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     RETURN_IF_ERROR(CheckAvailable());
@@ -418,6 +422,12 @@ Result<std::unique_ptr<CatalogTransaction>> MemoryCatalog::Begin() {
   if (!writer.try_lock_for(kWriterWait)) {
     return Status::Unavailable(
         "memory catalog is locked by another transaction");
+  }
+  if (fence != nullptr) {
+    // Takeovers hold writer_mu_ too, so the token cannot move on while this
+    // transaction is open.
+    std::lock_guard<std::mutex> lock(mu_);
+    RETURN_IF_ERROR(CheckFenceLocked(*fence));
   }
   return std::unique_ptr<CatalogTransaction>(
       new MemoryTransaction(this, std::move(writer)));

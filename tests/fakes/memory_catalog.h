@@ -12,6 +12,9 @@
 // nothing; SetUnavailable makes Begin and every read return Unavailable, like
 // a locked or unreachable database. rows_written() counts what commits did.
 //
+// Leases follow the contract: a takeover (AcquireLease) waits for the open
+// transaction, and a fenced Begin checks the committed token.
+//
 // Thread-safe: reads may run on any thread while a transaction is open on
 // another. Transactions must not outlive the catalog.
 #ifndef TIDEMARK_TESTS_FAKES_MEMORY_CATALOG_H_
@@ -27,12 +30,15 @@
 #include <utility>
 
 #include "catalog/catalog_store.h"
+#include "common/clock.h"
 
 namespace tidemark {
 
 class MemoryCatalog final : public CatalogStore {
  public:
-  MemoryCatalog() = default;
+  // Lease times come from `clock` (null: the system clock), which must
+  // outlive the catalog.
+  explicit MemoryCatalog(Clock* clock = nullptr);
   MemoryCatalog(const MemoryCatalog&) = delete;
   MemoryCatalog& operator=(const MemoryCatalog&) = delete;
 
@@ -46,7 +52,12 @@ class MemoryCatalog final : public CatalogStore {
   int64_t rows_written() const;
 
   int SchemaVersion() const override;
-  Result<std::unique_ptr<CatalogTransaction>> Begin() override;
+  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                        std::string_view holder,
+                                        int64_t ttl_ms) override;
+  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override;
+  Status ReleaseLease(const WriteFence& fence) override;
+  Result<std::vector<Lease>> ListLeases() override;
   Result<std::optional<Repository>> FindRepository(
       std::string_view name) override;
   Result<std::vector<Repository>> ListRepositories() override;
@@ -67,6 +78,7 @@ class MemoryCatalog final : public CatalogStore {
     Repository repo;
     std::map<std::string, FileRecord, std::less<>> records;  // by path bytes
     std::map<int64_t, SyncOperation> operations;             // by id
+    std::optional<Lease> lease;  // goes with the repository, like a cascade
   };
   struct State {
     std::map<int64_t, RepositoryData> repositories;  // by id
@@ -77,13 +89,20 @@ class MemoryCatalog final : public CatalogStore {
     std::unordered_map<int64_t, int64_t> operation_ids;
   };
 
+ protected:
+  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
+      const WriteFence* fence) override;
+
  private:
   friend class MemoryTransaction;
 
   Status CheckAvailable() const;
+  // The committed lease of `fence`'s repository, checked under mu_.
+  Status CheckFenceLocked(const WriteFence& fence) const;
 
   // Held by a transaction from Begin until Commit or destruction.
   std::timed_mutex writer_mu_;
+  Clock& clock_;
   mutable std::mutex mu_;  // guards everything below
   State state_;
   int64_t next_id_ = 1;  // ids for records, repositories and operations

@@ -8,6 +8,7 @@
 
 #include "catalog/sqlite/sqlite_connection.h"
 #include "catalog/sqlite/sqlite_error.h"
+#include "catalog/sqlite/sqlite_leases.h"
 #include "catalog/sqlite/sqlite_schema.h"
 #include "catalog/sqlite/sqlite_transaction.h"
 #include "common/paths.h"
@@ -21,13 +22,20 @@ constexpr size_t kMaxReserve = 8192;
 class SqliteCatalog final : public CatalogStore {
  public:
   SqliteCatalog(std::unique_ptr<SqliteConnection> writer,
-                std::unique_ptr<SqliteConnection> reader, int schema_version)
+                std::unique_ptr<SqliteConnection> reader, int schema_version,
+                Clock& clock)
       : schema_version_(schema_version),
+        clock_(clock),
         writer_(std::move(writer)),
         reader_(std::move(reader)) {}
 
   int SchemaVersion() const override { return schema_version_; }
-  Result<std::unique_ptr<CatalogTransaction>> Begin() override;
+  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                        std::string_view holder,
+                                        int64_t ttl_ms) override;
+  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override;
+  Status ReleaseLease(const WriteFence& fence) override;
+  Result<std::vector<Lease>> ListLeases() override;
   Result<std::optional<Repository>> FindRepository(
       std::string_view name) override;
   Result<std::vector<Repository>> ListRepositories() override;
@@ -44,6 +52,10 @@ class SqliteCatalog final : public CatalogStore {
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
 
+ protected:
+  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
+      const WriteFence* fence) override;
+
  private:
   // Locks the writer like Begin does; Unavailable after the busy timeout.
   Result<std::unique_lock<std::timed_mutex>> LockWriter();
@@ -56,6 +68,7 @@ class SqliteCatalog final : public CatalogStore {
                            std::vector<FileRecord>* out);
 
   const int schema_version_;
+  Clock& clock_;  // lease times
   // Held by a SqliteTransaction from Begin until Commit or destruction.
   std::timed_mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_
@@ -109,12 +122,41 @@ Status SqliteCatalog::EndBulkLoad() {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::Begin() {
+Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::BeginTransaction(
+    const WriteFence* fence) {
   ASSIGN_OR_RETURN(auto lock, LockWriter());
   RETURN_IF_ERROR(
       writer_->Run(SqlId::kBeginImmediate, "starting a write transaction"));
-  return std::unique_ptr<CatalogTransaction>(
-      new SqliteTransaction(writer_.get(), std::move(lock)));
+  auto txn =
+      std::make_unique<SqliteTransaction>(writer_.get(), std::move(lock));
+  // Under BEGIN IMMEDIATE no other writer, and so no takeover, can run until
+  // this transaction ends: checking once at the start fences all of it.
+  if (fence != nullptr) RETURN_IF_ERROR(SqliteCheckFence(*writer_, *fence));
+  return std::unique_ptr<CatalogTransaction>(std::move(txn));
+}
+
+Result<LeaseAcquisition> SqliteCatalog::AcquireLease(int64_t repository_id,
+                                                     std::string_view holder,
+                                                     int64_t ttl_ms) {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
+  return SqliteAcquireLease(*writer_, repository_id, holder, ttl_ms,
+                            clock_.NowNanos());
+}
+
+Result<Lease> SqliteCatalog::RenewLease(const WriteFence& fence,
+                                        int64_t ttl_ms) {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
+  return SqliteRenewLease(*writer_, fence, ttl_ms, clock_.NowNanos());
+}
+
+Status SqliteCatalog::ReleaseLease(const WriteFence& fence) {
+  ASSIGN_OR_RETURN(auto lock, LockWriter());
+  return SqliteReleaseLease(*writer_, fence, clock_.NowNanos());
+}
+
+Result<std::vector<Lease>> SqliteCatalog::ListLeases() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return SqliteListLeases(*reader_, clock_.NowNanos());
 }
 
 Result<std::optional<Repository>> SqliteCatalog::FindRepository(
@@ -325,8 +367,9 @@ Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
   RETURN_IF_ERROR(
       reader->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -8192",
                    "configuring the catalog reader"));
-  return std::unique_ptr<CatalogStore>(
-      new SqliteCatalog(std::move(writer), std::move(reader), version));
+  return std::unique_ptr<CatalogStore>(new SqliteCatalog(
+      std::move(writer), std::move(reader), version,
+      options.clock != nullptr ? *options.clock : SystemClock::Default()));
 }
 
 }  // namespace tidemark

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "catalog/catalog_store.h"
+#include "common/clock.h"
 #include "common/result.h"
 
 namespace tidemark {
@@ -23,6 +24,10 @@ namespace tidemark {
 struct SqliteCatalogOptions {
   // How long a write waits for another process's lock before Unavailable.
   int busy_timeout_ms = 5000;
+  // The time leases are measured in (null: the system clock). Borrowed; it
+  // must outlive the store. One machine shares one clock, so local time is
+  // right for an embedded catalog.
+  Clock* clock = nullptr;
 };
 
 Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(

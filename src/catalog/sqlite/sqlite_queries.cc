@@ -16,7 +16,7 @@ namespace {
 #define TM_OPERATION_COLUMNS                                                  \
   "id, repository_id, operation_type, files_scanned, files_added, "           \
   "files_updated, files_moved, files_removed, errors, start_time, end_time, " \
-  "duration_ms, status, error_message"
+  "duration_ms, status, error_message, worker"
 
 constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     "BEGIN IMMEDIATE",
@@ -53,13 +53,14 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     // kInsertOperation
     "INSERT INTO sync_operations (repository_id, operation_type, "
     "files_scanned, files_added, files_updated, files_moved, files_removed, "
-    "errors, start_time, end_time, duration_ms, status, error_message) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "errors, start_time, end_time, duration_ms, status, error_message, worker) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     // kUpdateOperation (an operation stays with its repository)
     "UPDATE sync_operations SET operation_type = ?2, files_scanned = ?3, "
     "files_added = ?4, files_updated = ?5, files_moved = ?6, "
     "files_removed = ?7, errors = ?8, start_time = ?9, end_time = ?10, "
-    "duration_ms = ?11, status = ?12, error_message = ?13 WHERE id = ?14",
+    "duration_ms = ?11, status = ?12, error_message = ?13, worker = ?14 WHERE "
+    "id = ?15",
     // kFindRepository
     "SELECT " TM_REPOSITORY_COLUMNS " FROM repositories WHERE name = ?1",
     // kListRepositories
@@ -200,6 +201,7 @@ void BindOperationFields(SqliteStatement& stmt, const SyncOperation& op) {
   stmt.BindInt64(11, op.duration_ms);
   stmt.BindText(12, OperationStatusName(op.status));
   stmt.BindText(13, op.error_message);
+  stmt.BindText(14, op.worker);
 }
 
 Status ReadOperationRow(const SqliteStatement& stmt, SyncOperation* op) {
@@ -219,6 +221,7 @@ Status ReadOperationRow(const SqliteStatement& stmt, SyncOperation* op) {
   RETURN_IF_ERROR(Decode(ParseOperationStatus(stmt.ColumnTextView(12)),
                          &op->status, "sync_operations", op->id));
   op->error_message.assign(stmt.ColumnTextView(13));
+  op->worker.assign(stmt.ColumnTextView(14));
   return Status::Ok();
 }
 

@@ -64,7 +64,7 @@ void BindRepositoryInsert(SqliteStatement& stmt, const Repository& repo);
 void BindRepositoryUpdate(SqliteStatement& stmt, const Repository& repo);
 Status ReadRepositoryRow(const SqliteStatement& stmt, Repository* repo);
 
-// Binds ?1..?13 of kInsertOperation / kUpdateOperation (every field except
+// Binds ?1..?14 of kInsertOperation / kUpdateOperation (every field except
 // id; kUpdateOperation ignores ?1, the repository).
 void BindOperationFields(SqliteStatement& stmt, const SyncOperation& op);
 Status ReadOperationRow(const SqliteStatement& stmt, SyncOperation* op);

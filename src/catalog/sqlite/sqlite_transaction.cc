@@ -220,7 +220,7 @@ Status SqliteTransaction::UpdateOperation(const SyncOperation& op) {
                    conn_->Statement(SqlId::kUpdateOperation));
   ScopedReset reset(stmt);
   BindOperationFields(*stmt, op);
-  stmt->BindInt64(14, op.id);
+  stmt->BindInt64(15, op.id);
   int rc = stmt->Step();
   if (rc != SQLITE_DONE) {
     return Failed(

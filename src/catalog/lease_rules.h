@@ -1,0 +1,37 @@
+// The lease rules every CatalogStore shares: which requests are valid, what
+// AcquireLease does to the current lease, and the error a fenced-off writer
+// gets. Stores keep the row; these pure functions decide. Thread-safe.
+#ifndef TIDEMARK_CATALOG_LEASE_RULES_H_
+#define TIDEMARK_CATALOG_LEASE_RULES_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "catalog/records.h"
+#include "common/status.h"
+
+namespace tidemark {
+
+// InvalidArgument for an empty or over-long holder or a ttl below 1 ms.
+Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms);
+
+// What AcquireLease makes of `current` (nullopt: the repository was never
+// leased) at the store's time `now_ns`: a free, released or expired lease
+// goes to `holder` with the next token; a live one stays as it is. The
+// result's lease has observed_at_ns = now_ns.
+LeaseAcquisition DecideAcquisition(const std::optional<Lease>& current,
+                                   int64_t repository_id,
+                                   std::string_view holder, int64_t ttl_ms,
+                                   int64_t now_ns);
+
+// `lease` renewed at `now_ns` for ttl_ms more.
+Lease Renewed(Lease lease, int64_t ttl_ms, int64_t now_ns);
+
+// Aborted: the writer holding `fence` lost the lease, now `current` (nullopt
+// when no lease row exists).
+Status LeaseLost(const WriteFence& fence, const std::optional<Lease>& current);
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_CATALOG_LEASE_RULES_H_
