@@ -53,7 +53,7 @@ Result<Repository> Gateway::AddRepository(const std::string& name,
 }
 
 Status Gateway::RemoveRepository(const Repository& repo) {
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  ASSIGN_OR_RETURN(auto txn, BeginFor(repo.id));
   RETURN_IF_ERROR(txn->DeleteRepository(repo.id));
   return txn->Commit();
 }
@@ -63,7 +63,7 @@ Status Gateway::RewriteRepository(
   Repository updated = repo;
   change(updated);
   updated.updated_at_ns = clock_.NowNanos();
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  ASSIGN_OR_RETURN(auto txn, BeginFor(repo.id));
   RETURN_IF_ERROR(txn->UpdateRepository(updated));
   RETURN_IF_ERROR(txn->Commit());
   repo = std::move(updated);
@@ -100,7 +100,8 @@ Result<SyncOperation> Gateway::BeginOperation(int64_t repository_id,
   op.type = type;
   op.status = OperationStatus::kRunning;
   op.start_ns = clock_.NowNanos();
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  op.worker = options_.worker_id;
+  ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
   ASSIGN_OR_RETURN(op.id, txn->InsertOperation(op));
   RETURN_IF_ERROR(txn->Commit());
   return op;
@@ -109,14 +110,14 @@ Result<SyncOperation> Gateway::BeginOperation(int64_t repository_id,
 Status Gateway::FinishOperation(SyncOperation& op) {
   op.end_ns = clock_.NowNanos();
   op.duration_ms = std::max<int64_t>(0, (op.end_ns - op.start_ns) / 1'000'000);
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  ASSIGN_OR_RETURN(auto txn, BeginFor(op.repository_id));
   RETURN_IF_ERROR(txn->UpdateOperation(op));
   return txn->Commit();
 }
 
 Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
   ApplyResult result;
-  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  ASSIGN_OR_RETURN(auto txn, BeginFor(set.repository_id));
   if (!set.added.empty()) RETURN_IF_ERROR(txn->InsertRecords(set.added));
   if (!set.updated.empty()) RETURN_IF_ERROR(txn->UpdateRecords(set.updated));
   if (!set.removed.empty()) {
@@ -131,6 +132,82 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
   rows_written_ += result.rows_written;
   if (has_subscribers_.load()) Publish(set, result.removed);
   return result;
+}
+
+Result<std::unique_ptr<CatalogTransaction>> Gateway::BeginFor(
+    int64_t repository_id) {
+  if (std::optional<WriteFence> fence = FenceFor(repository_id)) {
+    return store_.Begin(*fence);
+  }
+  if (options_.require_lease) {
+    return Status::FailedPrecondition(
+        "no lease held on repository " + std::to_string(repository_id) +
+        ": a write needs the repository's lease (internal error)");
+  }
+  return store_.Begin();
+}
+
+std::optional<WriteFence> Gateway::FenceFor(int64_t repository_id) const {
+  std::lock_guard<std::mutex> lock(fences_mu_);
+  auto it = fences_.find(repository_id);
+  if (it == fences_.end()) return std::nullopt;
+  return WriteFence{repository_id, it->second};
+}
+
+Result<LeaseAcquisition> Gateway::AcquireLease(const Repository& repo,
+                                               int64_t ttl_ms) {
+  const std::string holder =
+      options_.worker_id.empty() ? std::string("tidemark") : options_.worker_id;
+  ASSIGN_OR_RETURN(LeaseAcquisition got,
+                   store_.AcquireLease(repo.id, holder, ttl_ms));
+  if (!got.acquired) return got;
+  {
+    std::lock_guard<std::mutex> lock(fences_mu_);
+    fences_[repo.id] = got.lease.token;
+  }
+  RETURN_IF_ERROR(FailAbandonedOperations(repo.id, holder));
+  return got;
+}
+
+Result<Lease> Gateway::RenewLease(int64_t repository_id, int64_t ttl_ms) {
+  std::optional<WriteFence> fence = FenceFor(repository_id);
+  if (!fence) {
+    return Status::FailedPrecondition("no lease held on repository " +
+                                      std::to_string(repository_id));
+  }
+  return store_.RenewLease(*fence, ttl_ms);
+}
+
+Status Gateway::ReleaseLease(int64_t repository_id) {
+  std::optional<WriteFence> fence = FenceFor(repository_id);
+  if (!fence) return Status::Ok();
+  RETURN_IF_ERROR(store_.ReleaseLease(*fence));
+  std::lock_guard<std::mutex> lock(fences_mu_);
+  fences_.erase(repository_id);
+  return Status::Ok();
+}
+
+Status Gateway::FailAbandonedOperations(int64_t repository_id,
+                                        const std::string& holder) {
+  // Running rows are few and recent; a scan of the newest ones finds them.
+  ASSIGN_OR_RETURN(auto ops, store_.ListOperations(repository_id, 100));
+  for (SyncOperation& op : ops) {
+    if (op.status != OperationStatus::kRunning) continue;
+    op.status = OperationStatus::kFailed;
+    op.error_message = "interrupted: " +
+                       (op.worker.empty() ? std::string("its worker")
+                                          : "worker '" + op.worker + "'") +
+                       " stopped or lost the lease before finishing; '" +
+                       holder +
+                       "' took over, and its next scan converges the catalog";
+    if (op.end_ns == 0) op.end_ns = clock_.NowNanos();
+    op.duration_ms =
+        std::max<int64_t>(0, (op.end_ns - op.start_ns) / 1'000'000);
+    ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
+    RETURN_IF_ERROR(txn->UpdateOperation(op));
+    RETURN_IF_ERROR(txn->Commit());
+  }
+  return Status::Ok();
 }
 
 void Gateway::Publish(const ChangeSet& set, int64_t removed) {

@@ -7,6 +7,11 @@
 // instead of one event per record.
 //
 // The Gateway borrows the store and the clock; both must outlive it.
+// With leases (GatewayOptions::require_lease), the Gateway is also where a
+// process's fencing tokens live: every write for a leased repository is
+// opened with the lease's fence, so a worker that lost its lease cannot
+// write.
+//
 // Thread-safe: writes are serialized by the store's transactions, and the
 // subscriber list has its own lock. Subscribers are called on the writing
 // thread after the commit and must not call back into the Gateway.
@@ -16,7 +21,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -70,6 +78,12 @@ struct ApplyResult {
 struct GatewayOptions {
   // Sets with more records than this are published as one bulk event.
   size_t bulk_event_threshold = 1000;
+  // Who this process is: the lease holder name, recorded on operations.
+  std::string worker_id;
+  // When true, every write to an existing repository must carry the fence
+  // of a lease taken through AcquireLease; others fail FailedPrecondition.
+  // The CLI sets it; single-process tests may leave writes unfenced.
+  bool require_lease = false;
 };
 
 class Gateway {
@@ -97,6 +111,17 @@ class Gateway {
   Status BeginBulkLoad() { return store_.BeginBulkLoad(); }
   Status EndBulkLoad() { return store_.EndBulkLoad(); }
 
+  // Leases (CatalogStore: one syncing worker per repository). A successful
+  // AcquireLease registers the fence, so every later write to the repository
+  // carries it, and marks operations left running by a previous holder as
+  // failed. A lost lease keeps its stale fence: writes then fail Aborted
+  // instead of slipping through unfenced. ReleaseLease forgets the fence.
+  Result<LeaseAcquisition> AcquireLease(const Repository& repo, int64_t ttl_ms);
+  Result<Lease> RenewLease(int64_t repository_id, int64_t ttl_ms);
+  Status ReleaseLease(int64_t repository_id);
+  // The fence registered for a repository, if any.
+  std::optional<WriteFence> FenceFor(int64_t repository_id) const;
+
   // Operations history. BeginOperation inserts a running row.
   Result<SyncOperation> BeginOperation(int64_t repository_id,
                                        OperationType type);
@@ -117,6 +142,12 @@ class Gateway {
   Clock& clock() { return clock_; }
 
  private:
+  // A write transaction for `repository_id`, fenced when a lease is held.
+  Result<std::unique_ptr<CatalogTransaction>> BeginFor(int64_t repository_id);
+  // Fails operations of `repository_id` still marked running: after a
+  // takeover nobody is running them any more.
+  Status FailAbandonedOperations(int64_t repository_id,
+                                 const std::string& previous_holder);
   void Publish(const ChangeSet& set, int64_t removed);
   // Applies `change` to a copy of `repo`, writes it, and on success stores
   // the result back into `repo`.
@@ -127,6 +158,9 @@ class Gateway {
   Clock& clock_;
   GatewayOptions options_;
   std::atomic<int64_t> rows_written_{0};
+
+  mutable std::mutex fences_mu_;
+  std::map<int64_t, int64_t> fences_;  // repository id -> token
 
   std::mutex subscribers_mu_;
   std::vector<std::pair<int, Subscriber>> subscribers_;

@@ -24,8 +24,9 @@ class GatewayTest : public ::testing::TestWithParam<CatalogStoreFactory> {
     auto store = GetParam().open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
-    gateway_ =
-        std::make_unique<Gateway>(*store_, clock_, GatewayOptions{/*bulk=*/3});
+    GatewayOptions options;
+    options.bulk_event_threshold = 3;
+    gateway_ = std::make_unique<Gateway>(*store_, clock_, options);
     auto repo = gateway_->AddRepository("photos", "file:///x", "{}");
     ASSERT_TRUE(repo.ok()) << repo.status().ToString();
     repo_ = *repo;

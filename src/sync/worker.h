@@ -1,0 +1,87 @@
+// Worker: the loop of a long-running tidemark process that shares a catalog
+// with other workers. Each repository is synced by exactly one worker: the
+// one holding its lease (LeaseKeeper).
+//
+// Every tick the worker lists the repositories, takes the lease of each one
+// in scope that nobody holds (a dead worker's lease is free once it
+// expires), syncs each held repository when it is due (at once after taking
+// it, then every `interval`), and gives up a repository whose lease was lost.
+// Between ticks it sleeps until the next scan is due, the next foreign lease
+// expires, or `poll` has passed, whichever is first, so a takeover follows a
+// dead worker's expiry closely.
+//
+// The worker borrows the store and the gateway. Run() blocks on the calling
+// thread; Stop() may be called from any thread and takes effect after the
+// scan in progress. Leases are released when Run() returns.
+#ifndef TIDEMARK_SYNC_WORKER_H_
+#define TIDEMARK_SYNC_WORKER_H_
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "sync/gateway.h"
+#include "sync/lease_keeper.h"
+
+namespace tidemark {
+
+struct WorkerOptions {
+  LeaseTiming lease;
+  // Between the end of one scan of a repository and the start of the next.
+  std::chrono::milliseconds interval{std::chrono::hours(1)};
+  // The longest sleep between looks for free repositories.
+  std::chrono::milliseconds poll{std::chrono::seconds(5)};
+  std::vector<std::string> names;  // repositories to serve; empty: all
+};
+
+class Worker {
+ public:
+  // Syncs one repository whose lease this worker holds. An error is logged
+  // and the repository is tried again after `interval`.
+  using SyncFn = std::function<Status(Repository& repo)>;
+  using LogFn = std::function<void(const std::string& line)>;
+
+  Worker(CatalogStore& store, Gateway& gateway, WorkerOptions options,
+         SyncFn sync, LogFn log);
+  ~Worker();
+
+  // Runs until Stop(). InvalidArgument for bad options.
+  Status Run();
+  void Stop();
+
+  // Names of the repositories held now (for tests and status lines).
+  std::vector<std::string> HeldRepositories() const;
+
+ private:
+  using SteadyTime = std::chrono::steady_clock::time_point;
+  struct Held {
+    Repository repo;
+    std::unique_ptr<LeaseKeeper> keeper;
+    SteadyTime next_scan;
+  };
+
+  // One round; returns when the next round should start.
+  SteadyTime Tick();
+  bool InScope(const Repository& repo) const;
+
+  CatalogStore& store_;
+  Gateway& gateway_;
+  const WorkerOptions options_;
+  SyncFn sync_;
+  LogFn log_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;             // guarded by mu_
+  std::map<std::string, Held> held_;  // by name; guarded by mu_ for reads
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_SYNC_WORKER_H_
