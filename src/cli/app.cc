@@ -21,7 +21,11 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
   app.set_version_flag("--version", "tidemark 0.1.0");
   GlobalOptions& g = ctx.options();
   app.add_option("--db", g.db,
-                 "Catalog database (default: $TIDEMARK_DB or ./tidemark.db)");
+                 "Catalog: a SQLite file or postgresql://user@host:port/db "
+                 "(default: $TIDEMARK_DB or ./tidemark.db)");
+  app.add_option("--worker-id", g.worker_id,
+                 "This process's name in leases and history (default: "
+                 "$TIDEMARK_WORKER_ID, [worker] id, or host:pid)");
   app.add_option("--config", g.config_path,
                  "Config file (default: ./tidemark.toml if present)");
   app.add_flag("-v,--verbose", g.verbose, "Log more");
@@ -33,6 +37,7 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
   RegisterStatusCommand(app, ctx, runners);
   RegisterFilesCommand(app, ctx, runners);
   RegisterHistoryCommand(app, ctx, runners);
+  RegisterWorkerCommand(app, ctx, runners);
 
   try {
     app.parse(argc, argv);

@@ -20,6 +20,7 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterStatusCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterFilesCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners);
+void RegisterWorkerCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 
 }  // namespace tidemark::cli
 

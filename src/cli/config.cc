@@ -64,8 +64,39 @@ Status ReadValue(std::string_view origin, const toml::table& table,
 
 Status ParseTables(std::string_view origin, const toml::table& root,
                    Config* config) {
-  RETURN_IF_ERROR(
-      CheckKeys(origin, root, "top level", {"catalog", "scan", "filters"}));
+  RETURN_IF_ERROR(CheckKeys(origin, root, "top level",
+                            {"catalog", "scan", "filters", "lease", "worker"}));
+  if (const toml::table* lease = root["lease"].as_table()) {
+    RETURN_IF_ERROR(
+        CheckKeys(origin, *lease, "lease", {"heartbeat_ms", "timeout_ms"}));
+    RETURN_IF_ERROR(ReadValue(origin, *lease, "heartbeat_ms",
+                              &config->lease_heartbeat_ms,
+                              "an integer (milliseconds)"));
+    RETURN_IF_ERROR(ReadValue(origin, *lease, "timeout_ms",
+                              &config->lease_timeout_ms,
+                              "an integer (milliseconds)"));
+    if (config->lease_heartbeat_ms < 1 ||
+        config->lease_timeout_ms <= config->lease_heartbeat_ms) {
+      return Status::InvalidArgument(
+          std::string(origin) +
+          ": [lease] heartbeat_ms must be at least 1 and below timeout_ms "
+          "(the defaults are 30000 and 60000)");
+    }
+  }
+  if (const toml::table* worker = root["worker"].as_table()) {
+    RETURN_IF_ERROR(
+        CheckKeys(origin, *worker, "worker", {"id", "interval_ms"}));
+    std::string id;
+    RETURN_IF_ERROR(ReadValue(origin, *worker, "id", &id, "a string"));
+    if (!id.empty()) config->worker_id = id;
+    RETURN_IF_ERROR(ReadValue(origin, *worker, "interval_ms",
+                              &config->worker_interval_ms,
+                              "an integer (milliseconds)"));
+    if (config->worker_interval_ms < 1) {
+      return Status::InvalidArgument(std::string(origin) +
+                                     ": [worker] interval_ms must be positive");
+    }
+  }
   if (const toml::table* catalog = root["catalog"].as_table()) {
     RETURN_IF_ERROR(
         CheckKeys(origin, *catalog, "catalog", {"db", "busy_timeout_ms"}));

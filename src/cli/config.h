@@ -24,6 +24,10 @@ struct Config {
   int threads = 2;                              // [scan] threads
   double mass_removal_threshold = 0.5;          // [scan] mass_removal_threshold
   FilterConfig filters;                         // [filters] ...
+  int64_t lease_heartbeat_ms = 30'000;          // [lease] heartbeat_ms
+  int64_t lease_timeout_ms = 60'000;            // [lease] timeout_ms
+  std::optional<std::string> worker_id;         // [worker] id
+  int64_t worker_interval_ms = 3'600'000;       // [worker] interval_ms
 };
 
 // Parses TOML text; `origin` names the file in errors. InvalidArgument with

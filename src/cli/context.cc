@@ -30,7 +30,33 @@ Status CliContext::Prepare() {
   if (const char* env = std::getenv("TIDEMARK_BUSY_TIMEOUT_MS")) {
     config_.busy_timeout_ms = std::atoi(env);
   }
+  if (!options_.worker_id.empty()) {
+    worker_id_ = options_.worker_id;
+  } else if (const char* env = std::getenv("TIDEMARK_WORKER_ID");
+             env != nullptr && *env != '\0') {
+    worker_id_ = env;
+  } else if (config_.worker_id.has_value()) {
+    worker_id_ = *config_.worker_id;
+  } else {
+    char host[256] = {};
+    if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+    worker_id_ = std::string(*host != '\0' ? host : "tidemark") + ":" +
+                 std::to_string(getpid());
+  }
+  if (worker_id_.size() > 200) {
+    return Status::InvalidArgument("--worker-id '" + worker_id_.substr(0, 40) +
+                                   "...' is longer than 200 characters");
+  }
   return Status::Ok();
+}
+
+std::string CliContext::db_display() const {
+  return wiring_.describe_db ? wiring_.describe_db(db_path_) : db_path_;
+}
+
+LeaseTiming CliContext::lease_timing() const {
+  return {std::chrono::milliseconds(config_.lease_heartbeat_ms),
+          std::chrono::milliseconds(config_.lease_timeout_ms)};
 }
 
 Result<CatalogStore*> CliContext::Store() {
@@ -45,7 +71,10 @@ Result<CatalogStore*> CliContext::Store() {
 Result<Gateway*> CliContext::GetGateway() {
   if (gateway_ == nullptr) {
     ASSIGN_OR_RETURN(CatalogStore * store, Store());
-    gateway_ = std::make_unique<Gateway>(*store, clock_);
+    GatewayOptions options;
+    options.worker_id = worker_id_;
+    options.require_lease = true;
+    gateway_ = std::make_unique<Gateway>(*store, clock_, options);
   }
   return gateway_.get();
 }
@@ -57,10 +86,10 @@ Result<Repository> CliContext::FindRepository(const std::string& name) {
   ASSIGN_OR_RETURN(auto all, store->ListRepositories());
   std::string known;
   for (const Repository& r : all) known += (known.empty() ? "" : ", ") + r.name;
-  return Status::NotFound("no repository named '" + name + "' in " + db_path_ +
-                          (known.empty()
-                               ? "; add one with 'tidemark repo add NAME PATH'"
-                               : "; known repositories: " + known));
+  return Status::NotFound(
+      "no repository named '" + name + "' in " + db_display() +
+      (known.empty() ? "; add one with 'tidemark repo add NAME PATH'"
+                     : "; known repositories: " + known));
 }
 
 ExitCode CliContext::ReportError(const Status& status, bool json) {

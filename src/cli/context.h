@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
+#include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
 
@@ -27,6 +28,8 @@ struct Wiring {
   // Canonicalizes a user-supplied URL or path (InvalidArgument if malformed).
   std::function<Result<std::string>(const std::string& url_or_path)>
       canonical_url;
+  // The catalog as it may be shown in messages (passwords hidden).
+  std::function<std::string(const std::string& db)> describe_db;
   // Opens the backend for a canonical URL.
   std::function<Result<std::unique_ptr<StorageBackend>>(const std::string&)>
       open_backend;
@@ -35,6 +38,7 @@ struct Wiring {
 struct GlobalOptions {
   std::string db;           // --db
   std::string config_path;  // --config
+  std::string worker_id;    // --worker-id
   bool verbose = false;
   bool quiet = false;
 };
@@ -61,6 +65,12 @@ class CliContext {
   Result<Repository> FindRepository(const std::string& name);
 
   const std::string& db_path() const { return db_path_; }
+  // db_path() fit for messages: without a password.
+  std::string db_display() const;
+
+  // Who this process is in leases and operation history.
+  const std::string& worker_id() const { return worker_id_; }
+  LeaseTiming lease_timing() const;
 
   // Prints an error for a failed command and returns its exit code. With
   // `json` the error is also printed on stdout as {"error", "code"}.
@@ -72,6 +82,7 @@ class CliContext {
   GlobalOptions options_;
   Config config_;
   std::string db_path_;
+  std::string worker_id_;
   std::unique_ptr<CatalogStore> store_;
   std::unique_ptr<Gateway> gateway_;
 };

@@ -28,7 +28,8 @@ ExitCode RunHistory(CliContext& ctx, const std::string& name, int64_t limit,
               << FormatCount(c.scanned) << " +" << FormatCount(c.added) << " ~"
               << FormatCount(c.updated) << " >" << FormatCount(c.moved) << " -"
               << FormatCount(c.removed) << " errors " << FormatCount(c.errors)
-              << "  " << FormatDuration(op.duration_ms) << "\n";
+              << "  " << FormatDuration(op.duration_ms)
+              << (op.worker.empty() ? "" : "  by " + op.worker) << "\n";
     if (!op.error_message.empty()) {
       std::cout << "    " << op.error_message << "\n";
     }

@@ -52,6 +52,19 @@ nlohmann::json OperationJson(const SyncOperation& op) {
                                   : nlohmann::json(FormatTime(op.end_ns))},
       {"duration_ms", op.duration_ms},
       {"error_message", op.error_message},
+      {"worker", op.worker},
+  };
+}
+
+nlohmann::json LeaseJson(const Lease& lease) {
+  return {
+      {"holder", lease.holder},
+      {"token", lease.token},
+      {"live", lease.live()},
+      {"acquired_at", FormatTime(lease.acquired_at_ns)},
+      {"renewed_at", FormatTime(lease.renewed_at_ns)},
+      {"expires_in_ms",
+       (lease.expires_at_ns - lease.observed_at_ns) / 1'000'000},
   };
 }
 

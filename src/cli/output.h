@@ -17,6 +17,7 @@ namespace tidemark::cli {
 
 nlohmann::json RecordJson(const FileRecord& record);
 nlohmann::json OperationJson(const SyncOperation& op);
+nlohmann::json LeaseJson(const Lease& lease);
 nlohmann::json RepositoryJson(const Repository& repo);
 nlohmann::json TotalsJson(const RepositoryTotals& totals);
 

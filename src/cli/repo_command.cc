@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/repository_options.h"
+#include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
 
 namespace tidemark::cli {
@@ -98,6 +99,9 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool json) {
   if (!totals.ok()) return ctx.ReportError(totals.status(), json);
   auto gateway = ctx.GetGateway();
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), json);
+  // Not while a worker syncs it: its writes would race the removal.
+  auto keeper = LeaseKeeper::Acquire(**gateway, *repo, ctx.lease_timing());
+  if (!keeper.ok()) return ctx.ReportError(keeper.status(), json);
   if (Status s = (*gateway)->RemoveRepository(*repo); !s.ok()) {
     return ctx.ReportError(s, json);
   }

@@ -4,135 +4,53 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/progress.h"
-#include "cli/repository_options.h"
-#include "sync/reconciler.h"
+#include "cli/scan_runner.h"
+#include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
 namespace {
 
 struct ScanFlags {
   std::vector<std::string> names;
-  std::string hash;
-  size_t batch_size = 0;
-  int threads = 0;
-  bool allow_mass_removal = false;
-  bool json = false;
+  ScanSettings settings;
 };
 
-// Scans one repository; fills `out` with its JSON result.
+// Scans one repository under its lease; fills `out` with its JSON result.
 ExitCode ScanOne(CliContext& ctx, Repository& repo, const ScanFlags& flags,
                  nlohmann::json& out) {
-  // Errors become this repository's result, so --json prints one document.
-  auto fail = [&](const Status& s) {
+  auto gateway = ctx.GetGateway();
+  auto keeper = gateway.ok()
+                    ? LeaseKeeper::Acquire(**gateway, repo, ctx.lease_timing())
+                    : Result<std::unique_ptr<LeaseKeeper>>(gateway.status());
+  if (!keeper.ok()) {
     out = {{"repository", repo.name},
            {"status", "failed"},
-           {"error", s.message()},
-           {"code", std::string(StatusCodeName(s.code()))}};
-    return ctx.ReportError(s, /*json=*/false);
-  };
-  auto options = ParseRepositoryOptions(repo.options_json, repo.name);
-  if (!options.ok()) return fail(options.status());
-  auto filters =
-      PathFilterRules::Create(EffectiveFilters(ctx.config(), *options));
-  if (!filters.ok()) return fail(filters.status());
-
-  ReconcileOptions ro;
-  ro.type = OperationType::kOnDemand;
-  ro.hash = options->hash.value_or(ctx.config().hash);
-  if (!flags.hash.empty()) {
-    auto algo = ParseHashAlgorithm(flags.hash);
-    if (!algo.ok()) return fail(algo.status());
-    ro.hash = *algo;
+           {"error", keeper.status().message()},
+           {"code", std::string(StatusCodeName(keeper.status().code()))}};
+    return ctx.ReportError(keeper.status(), /*json=*/false);
   }
-  ro.batch_size =
-      flags.batch_size > 0 ? flags.batch_size : ctx.config().batch_size;
-  const int threads = flags.threads > 0 ? flags.threads : ctx.config().threads;
-  ro.walker_threads = threads;
-  ro.hash_threads = threads;
-  ro.mass_removal_threshold = ctx.config().mass_removal_threshold;
-  ro.allow_mass_removal = flags.allow_mass_removal;
-  ro.filter = &*filters;
-  ProgressLine progress(ctx.clock(), !flags.json && !ctx.options().quiet);
-  ro.progress = [&](const ScanProgress& p) {
-    progress.Update(repo.name, p.scanned, p.expected);
-  };
-
-  auto backend = ctx.wiring().open_backend(repo.url);
-  if (!backend.ok()) return fail(backend.status());
-  auto store = ctx.Store();
-  auto gateway = ctx.GetGateway();
-  if (!gateway.ok()) return fail(gateway.status());
-  Reconciler reconciler(**backend, **store, **gateway);
-  auto report = reconciler.Run(repo, ro);
-  progress.Clear();
-  if (!report.ok()) {
-    // Whatever the catalog said, a scan that stopped part-way has failed.
-    fail(report.status().WithContext("scan of '" + repo.name + "' failed"));
-    return ExitCode::kFailed;
-  }
-  const SyncOperation& op = report->operation;
-  out = {{"repository", repo.name},
-         {"status", std::string(OperationStatusName(op.status))},
-         {"counters", OperationJson(op)["counters"]},
-         {"rows_written", report->rows_written},
-         {"duration_ms", op.duration_ms},
-         {"hash_algorithm", std::string(HashAlgorithmName(ro.hash))},
-         {"offline", report->offline},
-         {"removals_deferred", report->removals_deferred},
-         {"error_message", op.error_message},
-         {"warnings", report->warnings}};
-  if (!flags.json) {
-    if (op.status == OperationStatus::kFailed) {
-      std::cerr << "tidemark: error: scan of '" << repo.name
-                << "' failed: " << op.error_message
-                << (report->offline ? " (repository marked offline; no "
-                                      "record was changed)"
-                                    : "")
-                << "\n";
-    } else if (!ctx.options().quiet) {
-      const auto& c = op.counters;
-      const double seconds = static_cast<double>(op.duration_ms) / 1000.0;
-      std::cout << repo.name << ": " << OperationStatusName(op.status)
-                << " — scanned " << FormatCount(c.scanned) << ", added "
-                << FormatCount(c.added) << ", updated "
-                << FormatCount(c.updated) << ", moved " << FormatCount(c.moved)
-                << ", removed " << FormatCount(c.removed) << ", errors "
-                << FormatCount(c.errors) << " in "
-                << FormatDuration(op.duration_ms);
-      if (seconds > 0) {
-        std::cout << " ("
-                  << FormatCount(static_cast<int64_t>(
-                         static_cast<double>(c.scanned) / seconds))
-                  << " files/s)";
-      }
-      std::cout << "\n";
-      if (!op.error_message.empty()) {
-        std::cout << "  note: " << op.error_message << "\n";
-      }
-    }
-  }
-  return ExitCodeFor(op.status);
+  return ScanRepository(ctx, repo, flags.settings, out);
 }
 
 ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
   auto store = ctx.Store();
-  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
+  if (!store.ok()) return ctx.ReportError(store.status(), flags.settings.json);
   std::vector<Repository> repos;
   if (flags.names.empty()) {
     auto all = (*store)->ListRepositories();
-    if (!all.ok()) return ctx.ReportError(all.status(), flags.json);
+    if (!all.ok()) return ctx.ReportError(all.status(), flags.settings.json);
     repos = std::move(all).value();
     if (repos.empty()) {
       return ctx.ReportError(
-          Status::NotFound("no repositories to scan in " + ctx.db_path() +
+          Status::NotFound("no repositories to scan in " + ctx.db_display() +
                            "; add one with 'tidemark repo add NAME PATH'"),
-          flags.json);
+          flags.settings.json);
     }
   } else {
     for (const std::string& name : flags.names) {
       auto repo = ctx.FindRepository(name);
-      if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+      if (!repo.ok())
+        return ctx.ReportError(repo.status(), flags.settings.json);
       repos.push_back(std::move(repo).value());
     }
   }
@@ -143,7 +61,8 @@ ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
     code = Worse(code, ScanOne(ctx, repo, flags, result));
     if (!result.is_null()) results.push_back(std::move(result));
   }
-  if (flags.json) std::cout << DumpJson({{"results", results}}) << "\n";
+  if (flags.settings.json)
+    std::cout << DumpJson({{"results", results}}) << "\n";
   return code;
 }
 
@@ -154,17 +73,17 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   CLI::App* scan = app.add_subcommand(
       "scan", "Reconcile repositories with storage (all when none are named)");
   scan->add_option("names", flags->names, "Repository names");
-  scan->add_option("--hash", flags->hash,
+  scan->add_option("--hash", flags->settings.hash,
                    "Hash new and changed files with sha256, xxh3 or none");
-  scan->add_option("--batch-size", flags->batch_size,
+  scan->add_option("--batch-size", flags->settings.batch_size,
                    "Records per catalog transaction (default 5000)")
       ->check(CLI::PositiveNumber);
-  scan->add_option("--threads", flags->threads,
+  scan->add_option("--threads", flags->settings.threads,
                    "Walker and hashing threads (default 2)")
       ->check(CLI::PositiveNumber);
-  scan->add_flag("--allow-mass-removal", flags->allow_mass_removal,
+  scan->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
                  "Confirm removing more than the mass-removal threshold");
-  scan->add_flag("--json", flags->json, "Print the results as JSON");
+  scan->add_flag("--json", flags->settings.json, "Print the results as JSON");
   runners.emplace_back(scan, [&ctx, flags] { return RunScan(ctx, *flags); });
 }
 

@@ -1,9 +1,12 @@
-// `tidemark status [NAME]`: totals, bytes, state and the last operation.
+// `tidemark status [NAME]`: totals, bytes, state, the worker holding the
+// repository's lease, and the last operation.
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
 namespace {
@@ -21,8 +24,16 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     if (!repo.ok()) return ctx.ReportError(repo.status(), json);
     repos.push_back(std::move(repo).value());
   }
+  auto leases = (*store)->ListLeases();
+  if (!leases.ok()) return ctx.ReportError(leases.status(), json);
+  std::map<int64_t, Lease> lease_of;
+  for (const Lease& lease : *leases) lease_of[lease.repository_id] = lease;
   nlohmann::json out = nlohmann::json::array();
   for (const Repository& repo : repos) {
+    auto lease_it = lease_of.find(repo.id);
+    const Lease* lease = lease_it != lease_of.end() && lease_it->second.live()
+                             ? &lease_it->second
+                             : nullptr;
     auto totals = (*store)->Totals(repo.id);
     if (!totals.ok()) return ctx.ReportError(totals.status(), json);
     auto ops = (*store)->ListOperations(repo.id, 1);
@@ -33,6 +44,8 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
       j["totals"] = TotalsJson(*totals);
       j["last_operation"] =
           last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
+      j["lease"] =
+          lease != nullptr ? LeaseJson(*lease) : nlohmann::json(nullptr);
       out.push_back(std::move(j));
       continue;
     }
@@ -45,6 +58,12 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
       std::cout << "  missing:        " << FormatCount(totals->missing)
                 << ", offline: " << FormatCount(totals->offline) << "\n";
     }
+    std::cout << "  worker:         "
+              << (lease != nullptr ? lease->holder + " (lease token " +
+                                         std::to_string(lease->token) + ", " +
+                                         DescribeExpiry(*lease) + ")"
+                                   : std::string("none holds it now"))
+              << "\n";
     if (last != nullptr) {
       std::cout << "  last operation: " << OperationTypeName(last->type) << " "
                 << OperationStatusName(last->status) << " at "
@@ -63,7 +82,7 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
                                        : out.front())
               << "\n";
   } else if (repos.empty() && !ctx.options().quiet) {
-    std::cout << "no repositories in " << ctx.db_path()
+    std::cout << "no repositories in " << ctx.db_display()
               << "; add one with 'tidemark repo add NAME PATH'\n";
   }
   return ExitCode::kOk;

@@ -1,0 +1,35 @@
+// Running one scan from the CLI: the options a repository's settings, the
+// config and the flags add up to, the Reconciler, and the printed result.
+// Shared by `scan` and `worker`; the caller holds the repository's lease.
+// Single-threaded, like the CliContext it uses.
+#ifndef TIDEMARK_CLI_SCAN_RUNNER_H_
+#define TIDEMARK_CLI_SCAN_RUNNER_H_
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "catalog/records.h"
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+
+namespace tidemark::cli {
+
+struct ScanSettings {
+  std::string hash;       // "" = the repository's or the config's
+  size_t batch_size = 0;  // 0 = the config's
+  int threads = 0;        // 0 = the config's
+  bool allow_mass_removal = false;
+  bool json = false;     // print nothing; the caller prints `out`
+  bool progress = true;  // a progress line on a terminal
+  OperationType type = OperationType::kOnDemand;
+};
+
+// Scans `repo`, prints its result unless settings.json, and fills `out`
+// with the JSON result (also for errors).
+ExitCode ScanRepository(CliContext& ctx, Repository& repo,
+                        const ScanSettings& settings, nlohmann::json& out);
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_SCAN_RUNNER_H_

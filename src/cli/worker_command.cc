@@ -1,0 +1,180 @@
+// `tidemark worker [NAME...]`: a long-running process that shares the
+// catalog with other workers. It takes the lease of every repository nobody
+// holds, scans each one when it takes it and then every interval, and takes
+// over a dead worker's repositories once their leases expire (sync/worker.h).
+// SIGINT or SIGTERM stops it after the scan in progress and releases its
+// leases; a second signal exits at once (the leases then expire).
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <charconv>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "cli/scan_runner.h"
+#include "sync/worker.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct WorkerFlags {
+  std::vector<std::string> names;
+  std::string interval;  // durations: "500ms", "30s", "5m", "1h" or ms
+  std::string heartbeat;
+  std::string lease_timeout;
+  std::string poll;
+  ScanSettings settings;
+};
+
+// Milliseconds in `text`; InvalidArgument naming `flag` otherwise.
+Result<int64_t> ParseDurationMs(const std::string& text, const char* flag) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [rest, ec] = std::from_chars(text.data(), end, value);
+  const std::string unit(rest, end);
+  int64_t scale = 0;
+  if (unit.empty() || unit == "ms") scale = 1;
+  if (unit == "s") scale = 1000;
+  if (unit == "m") scale = 60'000;
+  if (unit == "h") scale = 3'600'000;
+  if (ec != std::errc() || value <= 0 || scale == 0 || text.empty()) {
+    return Status::InvalidArgument(
+        std::string(flag) + " '" + text +
+        "' is not a duration; use a positive number with ms, s, m or h, "
+        "e.g. 30s");
+  }
+  return value * scale;
+}
+
+Status ApplyDuration(const std::string& text, const char* flag,
+                     int64_t* out_ms) {
+  if (text.empty()) return Status::Ok();
+  ASSIGN_OR_RETURN(*out_ms, ParseDurationMs(text, flag));
+  return Status::Ok();
+}
+
+void Log(const std::string& worker_id, const std::string& line) {
+  std::cout << "worker " << worker_id << ": " << line << std::endl;
+}
+
+ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
+  int64_t interval = ctx.config().worker_interval_ms;
+  int64_t heartbeat = ctx.config().lease_heartbeat_ms;
+  int64_t timeout = ctx.config().lease_timeout_ms;
+  int64_t poll = 5000;
+  for (Status s :
+       {ApplyDuration(flags.interval, "--interval", &interval),
+        ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat),
+        ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout),
+        ApplyDuration(flags.poll, "--poll", &poll)}) {
+    if (!s.ok()) return ctx.ReportError(s, false);
+  }
+  WorkerOptions options;
+  options.lease = {std::chrono::milliseconds(heartbeat),
+                   std::chrono::milliseconds(timeout)};
+  options.interval = std::chrono::milliseconds(interval);
+  options.poll = std::chrono::milliseconds(std::min(poll, heartbeat));
+  options.names = flags.names;
+  if (Status s = ValidateLeaseTiming(options.lease); !s.ok()) {
+    return ctx.ReportError(s, false);
+  }
+  auto store = ctx.Store();
+  if (!store.ok()) return ctx.ReportError(store.status(), false);
+  auto gateway = ctx.GetGateway();
+  if (!gateway.ok()) return ctx.ReportError(gateway.status(), false);
+  for (const std::string& name : flags.names) {
+    if (auto repo = ctx.FindRepository(name); !repo.ok()) {
+      return ctx.ReportError(repo.status(), false);
+    }
+  }
+
+  const std::string id = ctx.worker_id();
+  ScanSettings settings = flags.settings;
+  settings.progress = false;
+  settings.type = OperationType::kReconciliation;
+  Worker worker(
+      **store, **gateway, options,
+      [&](Repository& repo) -> Status {
+        nlohmann::json ignored;
+        const ExitCode code = ScanRepository(ctx, repo, settings, ignored);
+        if (code == ExitCode::kFailed) {
+          return Status::Internal("the scan failed (see above)");
+        }
+        return Status::Ok();
+      },
+      [&id](const std::string& line) { Log(id, line); });
+
+  // Signals are taken by a thread of their own, so the loop never runs
+  // signal handlers in the middle of a catalog write.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> finished{false};
+  std::thread watcher([&] {
+    int received = 0;
+    for (int count = 0; sigwait(&signals, &received) == 0; ++count) {
+      if (finished.load()) return;
+      if (count > 0) _exit(128 + received);
+      Log(id,
+          "stopping after the scan in progress (signal again to exit "
+          "at once)");
+      worker.Stop();
+    }
+  });
+  Log(id, "serving " +
+              (flags.names.empty()
+                   ? std::string("every repository")
+                   : std::to_string(flags.names.size()) + " repositories") +
+              " in " + ctx.db_display() + "; heartbeat " +
+              FormatDuration(heartbeat) + ", lease timeout " +
+              FormatDuration(timeout) + ", scan interval " +
+              FormatDuration(interval));
+  Status ran = worker.Run();
+  // Wake the signal thread so it can be joined.
+  finished = true;
+  pthread_kill(watcher.native_handle(), SIGTERM);
+  watcher.join();
+  if (!ran.ok()) return ctx.ReportError(ran, false);
+  Log(id, "stopped");
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterWorkerCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
+  auto flags = std::make_shared<WorkerFlags>();
+  CLI::App* worker = app.add_subcommand(
+      "worker",
+      "Run until stopped: sync the repositories this process holds the lease "
+      "of, and take over those of dead workers");
+  worker->add_option("names", flags->names,
+                     "Repositories to serve (default: all)");
+  worker->add_option("--interval", flags->interval,
+                     "Time between scans of a repository (default 1h, or "
+                     "[worker] interval_ms)");
+  worker->add_option("--heartbeat", flags->heartbeat,
+                     "Lease renewal period (default 30s, or [lease] "
+                     "heartbeat_ms)");
+  worker->add_option("--lease-timeout", flags->lease_timeout,
+                     "Lease lifetime without renewal: how long a dead "
+                     "worker's repositories wait (default 60s)");
+  worker->add_option("--poll", flags->poll,
+                     "Longest wait between looks for free repositories "
+                     "(default 5s)");
+  worker->add_option("--hash", flags->settings.hash,
+                     "Hash new and changed files with sha256, xxh3 or none");
+  worker->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
+                   "Confirm removing more than the mass-removal threshold");
+  runners.emplace_back(worker,
+                       [&ctx, flags] { return RunWorker(ctx, *flags); });
+}
+
+}  // namespace tidemark::cli
