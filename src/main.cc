@@ -1,10 +1,12 @@
 // tidemark's entry point and the only place that names concrete backends:
-// it wires the SQLite catalog and the local-folder storage into the CLI.
+// it wires the SQLite and PostgreSQL catalogs and the local-folder storage
+// into the CLI.
 #include <unistd.h>
 
 #include <climits>
 #include <string>
 
+#include "catalog/postgres/postgres_catalog.h"
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "cli/app.h"
 #include "storage/local/local_backend.h"
@@ -27,9 +29,17 @@ int main(int argc, char** argv) {
   tidemark::cli::Wiring wiring;
   wiring.open_catalog = [](const std::string& db, int busy_timeout_ms)
       -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
+    if (tidemark::IsPostgresUrl(db)) {
+      tidemark::PostgresCatalogOptions options;
+      options.lock_timeout_ms = busy_timeout_ms;
+      return tidemark::OpenPostgresCatalog(db, options);
+    }
     tidemark::SqliteCatalogOptions options;
     options.busy_timeout_ms = busy_timeout_ms;
     return tidemark::OpenSqliteCatalog(db, options);
+  };
+  wiring.describe_db = [](const std::string& db) {
+    return tidemark::IsPostgresUrl(db) ? tidemark::RedactPostgresUrl(db) : db;
   };
   wiring.canonical_url =
       [](const std::string& url) -> tidemark::Result<std::string> {

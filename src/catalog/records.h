@@ -143,6 +143,20 @@ Result<OperationType> ParseOperationType(std::string_view s);
 Result<OperationStatus> ParseOperationStatus(std::string_view s);
 Result<EntryKind> ParseEntryKind(std::string_view s);
 
+// Stores `parsed` in `out`, or says which row of `table` held a value this
+// binary does not know (DataLoss): for stores decoding enum columns.
+template <typename E>
+Status DecodeColumn(Result<E> parsed, E* out, std::string_view table,
+                    int64_t id) {
+  if (!parsed.ok()) {
+    return Status::DataLoss(std::string(table) + " row " + std::to_string(id) +
+                            ": " + parsed.status().message() +
+                            " (written by a newer tidemark?)");
+  }
+  *out = *parsed;
+  return Status::Ok();
+}
+
 }  // namespace tidemark
 
 #endif  // TIDEMARK_CATALOG_RECORDS_H_

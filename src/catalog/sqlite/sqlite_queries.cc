@@ -95,17 +95,6 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
 #undef TM_REPOSITORY_COLUMNS
 #undef TM_OPERATION_COLUMNS
 
-template <typename E>
-Status Decode(Result<E> parsed, E* out, std::string_view table, int64_t id) {
-  if (!parsed.ok()) {
-    return Status::DataLoss(std::string(table) + " row " + std::to_string(id) +
-                            ": " + parsed.status().message() +
-                            " (written by a newer tidemark?)");
-  }
-  *out = *parsed;
-  return Status::Ok();
-}
-
 }  // namespace
 
 std::string_view SqlText(SqlId id) { return kSql[static_cast<size_t>(id)]; }
@@ -131,17 +120,17 @@ Status ReadRecordRow(const SqliteStatement& stmt, FileRecord* r) {
   r->id = stmt.ColumnInt64(0);
   r->repository_id = stmt.ColumnInt64(1);
   r->path.assign(stmt.ColumnBlobView(2));
-  RETURN_IF_ERROR(Decode(ParseEntryKind(stmt.ColumnTextView(3)), &r->kind,
-                         "file_records", r->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseEntryKind(stmt.ColumnTextView(3)), &r->kind,
+                               "file_records", r->id));
   r->size = stmt.ColumnInt64(4);
   r->mtime_ns = stmt.ColumnInt64(5);
   r->device = stmt.ColumnUint64(6);
   r->inode = stmt.ColumnUint64(7);
   r->content_hash.assign(stmt.ColumnBlobView(8));
-  RETURN_IF_ERROR(Decode(ParseHashAlgorithm(stmt.ColumnTextView(9)),
-                         &r->hash_algorithm, "file_records", r->id));
-  RETURN_IF_ERROR(Decode(ParseRecordState(stmt.ColumnTextView(10)), &r->state,
-                         "file_records", r->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseHashAlgorithm(stmt.ColumnTextView(9)),
+                               &r->hash_algorithm, "file_records", r->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseRecordState(stmt.ColumnTextView(10)),
+                               &r->state, "file_records", r->id));
   r->last_scanned_ns = stmt.ColumnInt64(11);
   r->scan_generation = stmt.ColumnInt64(12);
   r->created_at_ns = stmt.ColumnInt64(13);
@@ -177,8 +166,8 @@ Status ReadRepositoryRow(const SqliteStatement& stmt, Repository* repo) {
   repo->name.assign(stmt.ColumnTextView(1));
   repo->url.assign(stmt.ColumnTextView(2));
   repo->options_json.assign(stmt.ColumnTextView(3));
-  RETURN_IF_ERROR(Decode(ParseRepositoryState(stmt.ColumnTextView(4)),
-                         &repo->state, "repositories", repo->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseRepositoryState(stmt.ColumnTextView(4)),
+                               &repo->state, "repositories", repo->id));
   repo->state_reason.assign(stmt.ColumnTextView(5));
   repo->scan_generation = stmt.ColumnInt64(6);
   repo->last_complete_generation = stmt.ColumnInt64(7);
@@ -207,8 +196,8 @@ void BindOperationFields(SqliteStatement& stmt, const SyncOperation& op) {
 Status ReadOperationRow(const SqliteStatement& stmt, SyncOperation* op) {
   op->id = stmt.ColumnInt64(0);
   op->repository_id = stmt.ColumnInt64(1);
-  RETURN_IF_ERROR(Decode(ParseOperationType(stmt.ColumnTextView(2)), &op->type,
-                         "sync_operations", op->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseOperationType(stmt.ColumnTextView(2)),
+                               &op->type, "sync_operations", op->id));
   op->counters.scanned = stmt.ColumnInt64(3);
   op->counters.added = stmt.ColumnInt64(4);
   op->counters.updated = stmt.ColumnInt64(5);
@@ -218,8 +207,8 @@ Status ReadOperationRow(const SqliteStatement& stmt, SyncOperation* op) {
   op->start_ns = stmt.ColumnInt64(9);
   op->end_ns = stmt.ColumnInt64(10);
   op->duration_ms = stmt.ColumnInt64(11);
-  RETURN_IF_ERROR(Decode(ParseOperationStatus(stmt.ColumnTextView(12)),
-                         &op->status, "sync_operations", op->id));
+  RETURN_IF_ERROR(DecodeColumn(ParseOperationStatus(stmt.ColumnTextView(12)),
+                               &op->status, "sync_operations", op->id));
   op->error_message.assign(stmt.ColumnTextView(13));
   op->worker.assign(stmt.ColumnTextView(14));
   return Status::Ok();

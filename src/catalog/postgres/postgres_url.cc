@@ -1,0 +1,180 @@
+#include "catalog/postgres/postgres_url.h"
+
+#include <libpq-fe.h>
+
+#include <cstring>
+#include <vector>
+
+#include "catalog/postgres/postgres_catalog.h"
+
+namespace tidemark {
+namespace {
+
+constexpr std::string_view kRedacted = "***";
+constexpr std::string_view kUrlForm =
+    "postgresql://USER:PASSWORD@HOST:PORT/DATABASE";
+
+// The authority's user info: the text between "://" and the last '@' before
+// the path, query or fragment. Empty when there is none.
+struct UserInfo {
+  size_t begin = 0;
+  size_t end = 0;  // the '@'
+};
+
+UserInfo FindUserInfo(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {};
+  const size_t begin = scheme + 3;
+  size_t authority_end = url.find_first_of("/?#", begin);
+  if (authority_end == std::string_view::npos) authority_end = url.size();
+  const size_t at = url.substr(0, authority_end).rfind('@');
+  if (at == std::string_view::npos || at < begin) return {};
+  return {begin, at};
+}
+
+// Every query parameter whose name ends in "password" ("password",
+// "sslpassword"), as [begin, end) ranges of their values.
+std::vector<std::pair<size_t, size_t>> PasswordParams(std::string_view url) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t pos = url.find('?');
+  while (pos != std::string_view::npos && pos < url.size()) {
+    const size_t begin = pos + 1;
+    size_t end = url.find_first_of("&#", begin);
+    if (end == std::string_view::npos) end = url.size();
+    const std::string_view param = url.substr(begin, end - begin);
+    const size_t eq = param.find('=');
+    if (eq != std::string_view::npos &&
+        param.substr(0, eq).ends_with("password")) {
+      out.emplace_back(begin + eq + 1, end);
+    }
+    if (end >= url.size() || url[end] == '#') break;
+    pos = end;
+  }
+  return out;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+void ReplaceAll(std::string* text, std::string_view secret) {
+  if (secret.empty()) return;
+  for (size_t pos = text->find(secret); pos != std::string::npos;
+       pos = text->find(secret, pos + kRedacted.size())) {
+    text->replace(pos, secret.size(), kRedacted);
+  }
+}
+
+}  // namespace
+
+bool IsPostgresUrl(std::string_view db) {
+  return db.starts_with("postgresql://") || db.starts_with("postgres://");
+}
+
+std::string RedactPostgresUrl(std::string_view url) {
+  std::string out(url);
+  // Right to left, so earlier offsets stay valid.
+  auto params = PasswordParams(url);
+  for (auto it = params.rbegin(); it != params.rend(); ++it) {
+    out.replace(it->first, it->second - it->first, kRedacted);
+  }
+  const UserInfo info = FindUserInfo(url);
+  if (info.end > info.begin) {
+    const std::string_view user_info =
+        url.substr(info.begin, info.end - info.begin);
+    const size_t colon = user_info.find(':');
+    if (colon != std::string_view::npos) {
+      const size_t begin = info.begin + colon + 1;
+      out.replace(begin, info.end - begin, kRedacted);
+    }
+  }
+  return out;
+}
+
+std::string ScrubPassword(std::string message, std::string_view url) {
+  std::vector<std::string> secrets;
+  for (auto [begin, end] : PasswordParams(url)) {
+    secrets.emplace_back(url.substr(begin, end - begin));
+  }
+  const UserInfo info = FindUserInfo(url);
+  if (info.end > info.begin) {
+    const std::string_view user_info =
+        url.substr(info.begin, info.end - info.begin);
+    const size_t colon = user_info.find(':');
+    if (colon != std::string_view::npos) {
+      secrets.emplace_back(user_info.substr(colon + 1));
+    }
+  }
+  const size_t raw = secrets.size();
+  for (size_t i = 0; i < raw; ++i) secrets.push_back(PercentDecode(secrets[i]));
+  for (const std::string& secret : secrets) ReplaceAll(&message, secret);
+  return message;
+}
+
+std::string PostgresTarget::Where() const {
+  const std::string p = port.empty() ? "5432" : port;
+  if (host.empty() || host.front() == '/') {
+    return "the local socket" + (host.empty() ? "" : " in " + host) +
+           " (port " + p + ")";
+  }
+  return host + ":" + p;
+}
+
+Result<PostgresTarget> ParsePostgresUrl(const std::string& url) {
+  PostgresTarget target;
+  target.url = url;
+  target.redacted_url = RedactPostgresUrl(url);
+  if (!IsPostgresUrl(url)) {
+    return Status::InvalidArgument("'" + target.redacted_url +
+                                   "' is not a PostgreSQL URL: the form is " +
+                                   std::string(kUrlForm));
+  }
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = error != nullptr ? error : "out of memory";
+    PQfreemem(error);
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) {
+      why.pop_back();
+    }
+    // libpq quotes the offending part, which may be the password.
+    return Status::InvalidArgument("malformed PostgreSQL URL '" +
+                                   target.redacted_url +
+                                   "': " + ScrubPassword(why, url) +
+                                   "; the form is " + std::string(kUrlForm));
+  }
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    if (std::strcmp(o->keyword, "host") == 0) target.host = o->val;
+    if (std::strcmp(o->keyword, "hostaddr") == 0 && target.host.empty()) {
+      target.host = o->val;
+    }
+    if (std::strcmp(o->keyword, "port") == 0) target.port = o->val;
+    if (std::strcmp(o->keyword, "user") == 0) target.user = o->val;
+    if (std::strcmp(o->keyword, "dbname") == 0) target.dbname = o->val;
+  }
+  PQconninfoFree(options);
+  return target;
+}
+
+}  // namespace tidemark
