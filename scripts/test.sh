@@ -4,6 +4,10 @@
 #   2. build Release in build/ and run every test, integration included,
 #   3. build ASan+UBSan in build-asan/ and run the unit tests there
 #      (everything without the ctest label "integration").
+# Both test runs use a throwaway PostgreSQL cluster on 127.0.0.1
+# (scripts/pg-test-cluster.sh), started before the first run and stopped on
+# exit, also on failure; TIDEMARK_TEST_PG_URL tells the tests where it is.
+# A TIDEMARK_TEST_PG_URL already set is used as it is, without a cluster.
 # Fails when any test fails, when a build has no tests, and, with CI=true,
 # when any test was skipped: CI runs every integration test, so a skip there
 # means something is missing. Ends with one line: "N passed, N failed".
@@ -19,7 +23,14 @@ ci=false
 case "${CI:-}" in true | TRUE | True | 1 | yes) ci=true ;; esac
 
 logdir="$(mktemp -d -t tidemark-test.XXXXXX)"
-trap 'rm -rf "$logdir"' EXIT
+pg_dir=""
+cleanup() {
+  if [[ -n "$pg_dir" ]]; then
+    ./scripts/pg-test-cluster.sh stop "$pg_dir" || true
+  fi
+  rm -rf "$logdir"
+}
+trap cleanup EXIT
 
 total_passed=0
 total_failed=0
@@ -92,6 +103,28 @@ run_ctest() {
 
 summary() { echo "$total_passed passed, $total_failed failed"; }
 
+# Starts the PostgreSQL test cluster and exports its variables. Without it
+# the PostgreSQL tests skip, which CI counts as failures; with CI=true the
+# reason is also recorded here so the summary says it first.
+start_postgres() {
+  if [[ -n "${TIDEMARK_TEST_PG_URL:-}" ]]; then
+    echo "==> PostgreSQL: using TIDEMARK_TEST_PG_URL from the environment"
+    return 0
+  fi
+  echo "==> PostgreSQL: starting a throwaway test cluster"
+  local exports
+  if exports="$(./scripts/pg-test-cluster.sh start)"; then
+    eval "$exports"
+    pg_dir="$TIDEMARK_TEST_PG_DIR"
+    echo "==> PostgreSQL: $TIDEMARK_TEST_PG_DIR (${TIDEMARK_TEST_PG_URL##*@})"
+  else
+    echo "==> PostgreSQL: the test cluster did not start; its tests will skip"
+    if [[ "$ci" == true ]]; then
+      failures+=("postgres: the test cluster did not start (see above)")
+    fi
+  fi
+}
+
 build_or_fail() {
   if ! ./scripts/build.sh "$1"; then
     echo
@@ -103,6 +136,7 @@ build_or_fail() {
 
 ./scripts/install-deps.sh
 build_or_fail release
+start_postgres
 run_ctest release build
 build_or_fail asan
 run_ctest asan build-asan -LE integration

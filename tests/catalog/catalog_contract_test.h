@@ -24,6 +24,7 @@ class CatalogContractTest
     : public ::testing::TestWithParam<CatalogStoreFactory> {
  protected:
   void SetUp() override {
+    if (GetParam().skip_reason) GTEST_SKIP() << *GetParam().skip_reason;
     auto opened = GetParam().open(dir_.path());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened).value();

@@ -7,6 +7,7 @@
 
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "fakes/memory_catalog.h"
+#include "testing/postgres_test_database.h"
 
 namespace tidemark {
 
@@ -16,11 +17,19 @@ std::vector<CatalogStoreFactory> AllCatalogStoreFactories() {
        [](const std::string& temp_dir)
            -> Result<std::unique_ptr<CatalogStore>> {
          return OpenSqliteCatalog(temp_dir + "/catalog.db");
-       }},
+       },
+       std::nullopt},
       {"memory",
        [](const std::string&) -> Result<std::unique_ptr<CatalogStore>> {
          return std::unique_ptr<CatalogStore>(new MemoryCatalog());
-       }},
+       },
+       std::nullopt},
+      {"postgres",
+       [](const std::string&) -> Result<std::unique_ptr<CatalogStore>> {
+         return OpenPostgresTestCatalog();
+       },
+       PostgresTestUrl() ? std::nullopt
+                         : std::optional<std::string>(kPostgresSkipReason)},
   };
 }
 

@@ -3,14 +3,20 @@
 // AllCatalogStoreFactories()), ...)), plus a scoped temporary directory to
 // open them in.
 //
-// "sqlite" opens <temp_dir>/catalog.db; "memory" ignores the directory.
-// PostgreSQL joins the list when it exists. Factories are thread-safe; each
-// call opens a new, empty store owned by the caller.
+// "sqlite" opens <temp_dir>/catalog.db; "memory" ignores the directory;
+// "postgres" opens a store in a fresh schema of the test cluster
+// (TIDEMARK_TEST_PG_URL) that is dropped with the store. "postgres" is always
+// listed; when the cluster is not configured it carries a skip_reason, and
+// every fixture must GTEST_SKIP with it before calling open (so a missing
+// cluster shows as skipped, which CI counts as a failure, not as passed).
+// Factories are thread-safe; each call opens a new, empty store owned by the
+// caller.
 #ifndef TIDEMARK_TESTS_CATALOG_STORE_FACTORIES_H_
 #define TIDEMARK_TESTS_CATALOG_STORE_FACTORIES_H_
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +30,8 @@ struct CatalogStoreFactory {
   std::function<Result<std::unique_ptr<CatalogStore>>(
       const std::string& temp_dir)>
       open;
+  // Why this store cannot run here, or nullopt when it can.
+  std::optional<std::string> skip_reason;
 };
 
 std::vector<CatalogStoreFactory> AllCatalogStoreFactories();

@@ -21,6 +21,7 @@ FileRecord NewRecord(int64_t repo, std::string path) {
 class GatewayTest : public ::testing::TestWithParam<CatalogStoreFactory> {
  protected:
   void SetUp() override {
+    if (GetParam().skip_reason) GTEST_SKIP() << *GetParam().skip_reason;
     auto store = GetParam().open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();

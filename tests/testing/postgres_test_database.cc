@@ -1,0 +1,162 @@
+#include "testing/postgres_test_database.h"
+
+#include <libpq-fe.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <utility>
+
+namespace tidemark {
+namespace {
+
+// A CatalogStore that forwards to a PostgresCatalog and owns the schema it
+// lives in: destroying it closes the store, then drops the schema.
+class SchemaOwningStore final : public CatalogStore {
+ public:
+  SchemaOwningStore(std::unique_ptr<PostgresTestSchema> schema,
+                    std::unique_ptr<CatalogStore> store)
+      : schema_(std::move(schema)), store_(std::move(store)) {}
+
+  int SchemaVersion() const override { return store_->SchemaVersion(); }
+  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                        std::string_view holder,
+                                        int64_t ttl_ms) override {
+    return store_->AcquireLease(repository_id, holder, ttl_ms);
+  }
+  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
+    return store_->RenewLease(fence, ttl_ms);
+  }
+  Status ReleaseLease(const WriteFence& fence) override {
+    return store_->ReleaseLease(fence);
+  }
+  Result<std::vector<Lease>> ListLeases() override {
+    return store_->ListLeases();
+  }
+  Result<std::optional<Repository>> FindRepository(
+      std::string_view name) override {
+    return store_->FindRepository(name);
+  }
+  Result<std::vector<Repository>> ListRepositories() override {
+    return store_->ListRepositories();
+  }
+  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                              size_t limit) override {
+    return store_->ReadRecords(range, limit);
+  }
+  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
+                                               std::string_view path) override {
+    return store_->FindRecord(repository_id, path);
+  }
+  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
+                                                     uint64_t device,
+                                                     uint64_t inode) override {
+    return store_->FindRecordsByInode(repository_id, device, inode);
+  }
+  Result<RepositoryTotals> Totals(int64_t repository_id) override {
+    return store_->Totals(repository_id);
+  }
+  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
+                                                    size_t limit) override {
+    return store_->ListOperations(repository_id, limit);
+  }
+  Status BeginBulkLoad() override { return store_->BeginBulkLoad(); }
+  Status EndBulkLoad() override { return store_->EndBulkLoad(); }
+
+ protected:
+  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
+      const WriteFence* fence) override {
+    return fence != nullptr ? store_->Begin(*fence) : store_->Begin();
+  }
+
+ private:
+  // Declared first, destroyed last.
+  std::unique_ptr<PostgresTestSchema> schema_;
+  std::unique_ptr<CatalogStore> store_;
+};
+
+std::string RandomSchemaName() {
+  std::random_device random;
+  std::uniform_int_distribution<uint64_t> bits;
+  char name[24];
+  std::snprintf(name, sizeof(name), "t_%016llx",
+                static_cast<unsigned long long>(bits(random)));
+  return name;
+}
+
+}  // namespace
+
+std::optional<std::string> PostgresTestUrl() {
+  const char* url = std::getenv("TIDEMARK_TEST_PG_URL");
+  if (url == nullptr || *url == '\0') return std::nullopt;
+  return std::string(url);
+}
+
+std::string UrlWithSearchPath(const std::string& url,
+                              const std::string& schema) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") +
+         "options=-csearch_path%3D" + schema;
+}
+
+Result<std::vector<std::vector<std::string>>> RunSql(const std::string& url,
+                                                     const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    Status status = Status::Unavailable(
+        std::string("test SQL: cannot connect: ") + PQerrorMessage(conn));
+    PQfinish(conn);
+    return status;
+  }
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  PGresult* result = PQexec(conn, sql.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  Result<std::vector<std::vector<std::string>>> out = Status::Internal(
+      "test SQL '" + sql + "' failed: " + PQresultErrorMessage(result));
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    std::vector<std::vector<std::string>> rows(PQntuples(result));
+    for (int r = 0; r < PQntuples(result); ++r) {
+      for (int c = 0; c < PQnfields(result); ++c) {
+        rows[r].emplace_back(PQgetvalue(result, r, c));
+      }
+    }
+    out = std::move(rows);
+  }
+  PQclear(result);
+  PQfinish(conn);
+  return out;
+}
+
+PostgresTestSchema::PostgresTestSchema(std::string base_url, std::string name)
+    : base_url_(std::move(base_url)),
+      name_(std::move(name)),
+      url_(UrlWithSearchPath(base_url_, name_)) {}
+
+Result<std::unique_ptr<PostgresTestSchema>> PostgresTestSchema::Create() {
+  const std::optional<std::string> base = PostgresTestUrl();
+  if (!base) return Status::FailedPrecondition(kPostgresSkipReason);
+  const std::string name = RandomSchemaName();
+  ASSIGN_OR_RETURN(auto ignored, RunSql(*base, "CREATE SCHEMA " + name));
+  (void)ignored;
+  return std::unique_ptr<PostgresTestSchema>(
+      new PostgresTestSchema(*base, name));
+}
+
+PostgresTestSchema::~PostgresTestSchema() {
+  auto dropped =
+      RunSql(base_url_, "DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
+  if (!dropped.ok()) {
+    std::fprintf(stderr, "warning: could not drop test schema %s: %s\n",
+                 name_.c_str(), dropped.status().ToString().c_str());
+  }
+}
+
+Result<std::unique_ptr<CatalogStore>> OpenPostgresTestCatalog(
+    const PostgresCatalogOptions& options) {
+  ASSIGN_OR_RETURN(auto schema, PostgresTestSchema::Create());
+  ASSIGN_OR_RETURN(auto store, OpenPostgresCatalog(schema->url(), options));
+  return std::unique_ptr<CatalogStore>(
+      new SchemaOwningStore(std::move(schema), std::move(store)));
+}
+
+}  // namespace tidemark
