@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "catalog_kinds.h"
 #include "cli_runner.h"
 
 namespace tidemark::testing {
@@ -17,9 +18,11 @@ bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-class BadInputTest : public ::testing::Test {
+class BadInputTest : public CatalogKindTest {
  protected:
   void SetUp() override {
+    CatalogKindTest::SetUp();
+    if (IsSkipped()) return;
     ws_.Write("a/one.jpg", "1");
     ws_.Write("a/two.jpg", "22");
     ws_.Write("b/three.jpg", "333");
@@ -33,10 +36,12 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.Json().size();
   }
-  Workspace ws_;
 };
 
-TEST_F(BadInputTest, MissingRootFailsMarksOfflineAndKeepsRecords) {
+// The same, for what only a SQLite file can suffer.
+class SqliteFileTest : public BadInputTest {};
+
+TEST_P(BadInputTest, MissingRootFailsMarksOfflineAndKeepsRecords) {
   ASSERT_EQ(std::rename(ws_.root().c_str(), (ws_.dir() + "/moved").c_str()), 0);
   RunResult scan = ws_.Run({"scan", "lib"});
   EXPECT_EQ(scan.exit_code, 4);
@@ -54,7 +59,7 @@ TEST_F(BadInputTest, MissingRootFailsMarksOfflineAndKeepsRecords) {
   EXPECT_EQ(ws_.Run({"status", "lib", "--json"}).Json()["state"], "online");
 }
 
-TEST_F(BadInputTest, UnreadableRootFailsWithoutTouchingRecords) {
+TEST_P(BadInputTest, UnreadableRootFailsWithoutTouchingRecords) {
   ASSERT_EQ(chmod(ws_.root().c_str(), 0), 0);
   RunResult scan = ws_.Run({"scan", "lib"}, {}, /*drop_dac=*/true);
   chmod(ws_.root().c_str(), 0755);
@@ -63,7 +68,7 @@ TEST_F(BadInputTest, UnreadableRootFailsWithoutTouchingRecords) {
   EXPECT_EQ(CatalogCount(), 3u);
 }
 
-TEST_F(BadInputTest, UnreadableSubdirectoryIsPartialAndKeepsItsRecords) {
+TEST_P(BadInputTest, UnreadableSubdirectoryIsPartialAndKeepsItsRecords) {
   ws_.Write("c/new.jpg", "4444");
   ASSERT_EQ(unlink(ws_.Path("b/three.jpg").c_str()), 0);
   ws_.Write("b/four.jpg", "4");
@@ -89,7 +94,7 @@ TEST_F(BadInputTest, UnreadableSubdirectoryIsPartialAndKeepsItsRecords) {
   EXPECT_EQ(healed.Json()["results"][0]["counters"]["removed"], 1);
 }
 
-TEST_F(BadInputTest, UnknownRepositoryIsAUsageErrorNamingTheKnownOnes) {
+TEST_P(BadInputTest, UnknownRepositoryIsAUsageErrorNamingTheKnownOnes) {
   RunResult scan = ws_.Run({"scan", "nope"});
   EXPECT_EQ(scan.exit_code, 2);
   EXPECT_TRUE(Contains(scan.err, "no repository named 'nope'")) << scan.err;
@@ -99,7 +104,7 @@ TEST_F(BadInputTest, UnknownRepositoryIsAUsageErrorNamingTheKnownOnes) {
   EXPECT_EQ(json.Json()["code"], "NOT_FOUND");
 }
 
-TEST_F(BadInputTest, MalformedUrlsAreRejected) {
+TEST_P(BadInputTest, MalformedUrlsAreRejected) {
   for (const std::string url : {"file://relative/path", "s3://bucket/prefix",
                                 "ftp://host/x", "file:///bad%zzescape", ""}) {
     RunResult add = ws_.Run({"repo", "add", "x", url});
@@ -115,14 +120,14 @@ TEST_F(BadInputTest, MalformedUrlsAreRejected) {
   EXPECT_EQ(ws_.Run({"repo", "list", "--json"}).Json().size(), 1u);
 }
 
-TEST_F(BadInputTest, UsageErrorsExitTwo) {
+TEST_P(BadInputTest, UsageErrorsExitTwo) {
   EXPECT_EQ(ws_.Run({"scan", "--no-such-flag"}).exit_code, 2);
   EXPECT_EQ(ws_.Run({}).exit_code, 2);
   EXPECT_EQ(ws_.Run({"scan", "lib", "--hash", "md5"}).exit_code, 2);
   EXPECT_EQ(ws_.Run({"--help"}).exit_code, 0);
 }
 
-TEST_F(BadInputTest, MalformedConfigNamesTheFileAndLine) {
+TEST_P(BadInputTest, MalformedConfigNamesTheFileAndLine) {
   const std::string config = ws_.dir() + "/bad.toml";
   std::ofstream(config) << "[scan]\nhash = \"sha256\"\nbatch_size = \"lots\"\n";
   RunResult r = ws_.Run({"--config", config, "status"});
@@ -132,7 +137,7 @@ TEST_F(BadInputTest, MalformedConfigNamesTheFileAndLine) {
   EXPECT_EQ(missing.exit_code, 2);
 }
 
-TEST_F(BadInputTest, LockedDatabaseFailsClearlyAfterTheBusyTimeout) {
+TEST_P(SqliteFileTest, LockedDatabaseFailsClearlyAfterTheBusyTimeout) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(ws_.db().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr),
@@ -148,7 +153,7 @@ TEST_F(BadInputTest, LockedDatabaseFailsClearlyAfterTheBusyTimeout) {
   EXPECT_EQ(CatalogCount(), 4u);
 }
 
-TEST_F(BadInputTest, ReadOnlyDatabaseFailsClearlyAndStaysIntact) {
+TEST_P(SqliteFileTest, ReadOnlyDatabaseFailsClearlyAndStaysIntact) {
   // Checkpoint everything into the main file, then make it read-only.
   ASSERT_EQ(ws_.Run({"status"}).exit_code, 0);
   const std::string before = ReadFileBytes(ws_.db());
@@ -165,7 +170,7 @@ TEST_F(BadInputTest, ReadOnlyDatabaseFailsClearlyAndStaysIntact) {
   EXPECT_EQ(CatalogCount(), 3u);
 }
 
-TEST_F(BadInputTest, CorruptDatabaseIsNeverOverwritten) {
+TEST_P(SqliteFileTest, CorruptDatabaseIsNeverOverwritten) {
   const std::string corrupt = ws_.dir() + "/corrupt.db";
   std::string garbage(8192, '\0');
   for (size_t i = 0; i < garbage.size(); ++i) {
@@ -184,6 +189,12 @@ TEST_F(BadInputTest, CorruptDatabaseIsNeverOverwritten) {
   }
   EXPECT_EQ(ReadFileBytes(corrupt), garbage);
 }
+
+INSTANTIATE_CATALOG_KIND_TEST_SUITE_P(BadInputTest);
+INSTANTIATE_TEST_SUITE_P(Catalogs, SqliteFileTest, ::testing::Values("sqlite"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace tidemark::testing

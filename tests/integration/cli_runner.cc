@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,6 +66,7 @@ nlohmann::json RunResult::Json() const {
 Workspace::Workspace() {
   char tmpl[] = "/tmp/tidemark-it-XXXXXX";
   dir_ = mkdtemp(tmpl);
+  db_ = dir_ + "/catalog.db";
   // Let a capability-dropped tidemark reach the workspace.
   chmod(dir_.c_str(), 0755);
   MakeDirs(root());
@@ -85,9 +87,10 @@ void Workspace::Write(const std::string& rel,
   ASSERT_TRUE(f.good()) << path;
 }
 
-RunResult Workspace::Run(const std::vector<std::string>& args,
-                         const std::vector<std::string>& env,
-                         bool drop_dac_capabilities) const {
+int Workspace::Spawn(const std::vector<std::string>& args,
+                     const std::vector<std::string>& env,
+                     bool drop_dac_capabilities, const std::string& out_path,
+                     const std::string& err_path) const {
   std::vector<std::string> argv;
   if (drop_dac_capabilities && geteuid() == 0) {
     argv = {"/usr/bin/setpriv", "--bounding-set",
@@ -99,9 +102,6 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
     argv.push_back(db());
   }
   argv.insert(argv.end(), args.begin(), args.end());
-
-  const std::string out_path = dir_ + "/.stdout";
-  const std::string err_path = dir_ + "/.stderr";
   pid_t pid = fork();
   if (pid == 0) {
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -119,18 +119,59 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
     execv(cargv[0], cargv.data());
     _exit(127);
   }
+  return pid;
+}
+
+namespace {
+int ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);  // a crash is never a pass
+}
+}  // namespace
+
+RunResult Workspace::Run(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env,
+                         bool drop_dac_capabilities) const {
+  const std::string out_path = dir_ + "/.stdout";
+  const std::string err_path = dir_ + "/.stderr";
+  const int pid = Spawn(args, env, drop_dac_capabilities, out_path, err_path);
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;
-  if (WIFEXITED(status)) {
-    r.exit_code = WEXITSTATUS(status);
-  } else {
-    r.exit_code = 128 + WTERMSIG(status);  // a crash is never a pass
-  }
+  r.exit_code = ExitCodeOf(status);
   r.out = ReadFileBytes(out_path);
   r.err = ReadFileBytes(err_path);
   return r;
 }
+
+std::unique_ptr<BackgroundRun> Workspace::Start(
+    const std::vector<std::string>& args, const std::string& name) const {
+  const std::string out_path = dir_ + "/." + name + ".stdout";
+  const std::string err_path = dir_ + "/." + name + ".stderr";
+  const int pid = Spawn(args, {}, false, out_path, err_path);
+  return std::make_unique<BackgroundRun>(pid, out_path, err_path);
+}
+
+BackgroundRun::~BackgroundRun() {
+  if (!running()) return;
+  kill(pid_, SIGKILL);
+  Wait();
+}
+
+void BackgroundRun::Signal(int signal) const {
+  if (running()) kill(pid_, signal);
+}
+
+int BackgroundRun::Wait() {
+  if (!running()) return exit_code_;
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  exit_code_ = ExitCodeOf(status);
+  return exit_code_;
+}
+
+std::string BackgroundRun::out() const { return ReadFileBytes(out_path_); }
+std::string BackgroundRun::err() const { return ReadFileBytes(err_path_); }
 
 std::vector<std::string> Workspace::ListFiles() const {
   std::vector<std::string> out;

@@ -4,8 +4,10 @@
 #ifndef TIDEMARK_TESTS_INTEGRATION_CLI_RUNNER_H_
 #define TIDEMARK_TESTS_INTEGRATION_CLI_RUNNER_H_
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tidemark::testing {
@@ -18,6 +20,33 @@ struct RunResult {
   nlohmann::json Json() const;  // parses `out`; fails the test if invalid
 };
 
+// A tidemark process running in the background (Workspace::Start). The
+// destructor kills it (SIGKILL) if it still runs.
+class BackgroundRun {
+ public:
+  BackgroundRun(int pid, std::string out_path, std::string err_path)
+      : pid_(pid),
+        out_path_(std::move(out_path)),
+        err_path_(std::move(err_path)) {}
+  ~BackgroundRun();
+  BackgroundRun(const BackgroundRun&) = delete;
+  BackgroundRun& operator=(const BackgroundRun&) = delete;
+
+  int pid() const { return pid_; }
+  void Signal(int signal) const;
+  // Waits for the process to end; returns its exit code (128 + signal).
+  int Wait();
+  bool running() const { return pid_ > 0 && exit_code_ < 0; }
+  std::string out() const;
+  std::string err() const;
+
+ private:
+  int pid_;
+  int exit_code_ = -1;
+  std::string out_path_;
+  std::string err_path_;
+};
+
 class Workspace {
  public:
   Workspace();
@@ -25,7 +54,9 @@ class Workspace {
 
   const std::string& dir() const { return dir_; }
   std::string root() const { return dir_ + "/root"; }  // the storage root
-  std::string db() const { return dir_ + "/catalog.db"; }
+  // The catalog every Run uses: <dir>/catalog.db unless UseDatabase chose.
+  const std::string& db() const { return db_; }
+  void UseDatabase(std::string db) { db_ = std::move(db); }
   std::string Path(const std::string& rel) const { return root() + "/" + rel; }
 
   // Creates a file (and its parent directories) under the root.
@@ -40,11 +71,22 @@ class Workspace {
                 const std::vector<std::string>& env = {},
                 bool drop_dac_capabilities = false) const;
 
+  // Starts `tidemark --db <db> args...` and returns at once; its output goes
+  // to files named after `name`.
+  std::unique_ptr<BackgroundRun> Start(const std::vector<std::string>& args,
+                                       const std::string& name) const;
+
   // Every path below the root that tidemark catalogs by default, sorted.
   std::vector<std::string> ListFiles() const;
 
  private:
+  // Forks and execs tidemark with the given output files; returns the pid.
+  int Spawn(const std::vector<std::string>& args,
+            const std::vector<std::string>& env, bool drop_dac_capabilities,
+            const std::string& out_path, const std::string& err_path) const;
+
   std::string dir_;
+  std::string db_;
 };
 
 // Paths of a `files --json` array (raw paths decoded from path_hex where set).

@@ -9,12 +9,13 @@
 #include <cstdio>
 #include <thread>
 
+#include "catalog_kinds.h"
 #include "cli_runner.h"
 
 namespace tidemark::testing {
 namespace {
 
-class ScanCliTest : public ::testing::Test {
+class ScanCliTest : public CatalogKindTest {
  protected:
   void AddRepo(const std::vector<std::string>& extra = {}) {
     std::vector<std::string> args = {"repo", "add", "lib", ws_.root()};
@@ -43,11 +44,9 @@ class ScanCliTest : public ::testing::Test {
     }
     return nullptr;
   }
-
-  Workspace ws_;
 };
 
-TEST_F(ScanCliTest, CatalogsATreeAndReportsItEverywhere) {
+TEST_P(ScanCliTest, CatalogsATreeAndReportsItEverywhere) {
   ws_.Write("2024/05/IMG_0001.jpg", "abc");
   ws_.Write("2024/05/IMG_0002.jpg", "defg");
   ws_.Write("2024/06/clip.mov", "0123456789");
@@ -92,7 +91,7 @@ TEST_F(ScanCliTest, CatalogsATreeAndReportsItEverywhere) {
   EXPECT_NE(human.out.find("3 (17 B)"), std::string::npos) << human.out;
 }
 
-TEST_F(ScanCliTest, RescanSeesEditsMovesAndDeletes) {
+TEST_P(ScanCliTest, RescanSeesEditsMovesAndDeletes) {
   for (int i = 0; i < 10; ++i) {
     ws_.Write("a/f" + std::to_string(i), std::string(i + 1, 'x'));
   }
@@ -119,7 +118,7 @@ TEST_F(ScanCliTest, RescanSeesEditsMovesAndDeletes) {
   EXPECT_EQ(quiet["rows_written"], 0);
 }
 
-TEST_F(ScanCliTest, SymlinksAreRecordedAndNeverFollowed) {
+TEST_P(ScanCliTest, SymlinksAreRecordedAndNeverFollowed) {
   ws_.Write("real/file.jpg", "data");
   ASSERT_EQ(symlink(".", ws_.Path("loop").c_str()), 0);
   ASSERT_EQ(symlink("..", ws_.Path("real/up").c_str()), 0);
@@ -134,7 +133,7 @@ TEST_F(ScanCliTest, SymlinksAreRecordedAndNeverFollowed) {
   EXPECT_EQ(FileNamed("loop")["content_hash"], nullptr);
 }
 
-TEST_F(ScanCliTest, NamesThatAreNotUtf8SurviveScanAndRename) {
+TEST_P(ScanCliTest, NamesThatAreNotUtf8SurviveScanAndRename) {
   const std::string odd = "bad-\xff\xfe-\x80.jpg";
   const std::string ctrl = "tab\there.jpg";
   ws_.Write(odd, "one");
@@ -158,7 +157,7 @@ TEST_F(ScanCliTest, NamesThatAreNotUtf8SurviveScanAndRename) {
       << human.out;
 }
 
-TEST_F(ScanCliTest, HardLinkIsASecondRecordNotAMove) {
+TEST_P(ScanCliTest, HardLinkIsASecondRecordNotAMove) {
   ws_.Write("a.jpg", "same bytes");
   ws_.Write("other1", "o");
   ws_.Write("other2", "o");
@@ -171,7 +170,7 @@ TEST_F(ScanCliTest, HardLinkIsASecondRecordNotAMove) {
   EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
 }
 
-TEST_F(ScanCliTest, FilesChangingDuringTheWalkConverge) {
+TEST_P(ScanCliTest, FilesChangingDuringTheWalkConverge) {
   // A writer creates, grows and deletes files while scans run. No scan may
   // crash or fail, and once the writer stops one scan matches the disk.
   for (int d = 0; d < 20; ++d) {
@@ -213,7 +212,7 @@ TEST_F(ScanCliTest, FilesChangingDuringTheWalkConverge) {
   }
 }
 
-TEST_F(ScanCliTest, MassDisappearanceWaitsForConfirmation) {
+TEST_P(ScanCliTest, MassDisappearanceWaitsForConfirmation) {
   for (int i = 0; i < 6; ++i) ws_.Write("f" + std::to_string(i), "x");
   AddRepo();
   Scan();
@@ -229,7 +228,7 @@ TEST_F(ScanCliTest, MassDisappearanceWaitsForConfirmation) {
   EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
 }
 
-TEST_F(ScanCliTest, ConfigFiltersAndHashChoiceApply) {
+TEST_P(ScanCliTest, ConfigFiltersAndHashChoiceApply) {
   ws_.Write("keep/a.jpg", "a");
   ws_.Write("cache/b.jpg", "b");
   ws_.Write("keep/c.raw", "c");
@@ -247,7 +246,7 @@ TEST_F(ScanCliTest, ConfigFiltersAndHashChoiceApply) {
   EXPECT_EQ(FileNamed("keep/a.jpg")["hash_algorithm"], "xxh3");
 }
 
-TEST_F(ScanCliTest, RepoListAndRemove) {
+TEST_P(ScanCliTest, RepoListAndRemove) {
   ws_.Write("x", "1");
   AddRepo();
   Scan();
@@ -261,6 +260,8 @@ TEST_F(ScanCliTest, RepoListAndRemove) {
   // Storage is untouched.
   EXPECT_EQ(ws_.ListFiles(), std::vector<std::string>{"x"});
 }
+
+INSTANTIATE_CATALOG_KIND_TEST_SUITE_P(ScanCliTest);
 
 }  // namespace
 }  // namespace tidemark::testing
