@@ -9,11 +9,13 @@ class FaultyListing final : public ListingStream {
  public:
   FaultyListing(std::unique_ptr<ListingStream> inner,
                 const std::set<std::string>& hidden, int fail_after,
-                Status failure)
+                Status failure, int action_at, std::function<void()> action)
       : inner_(std::move(inner)),
         hidden_(hidden),
         fail_after_(fail_after),
-        failure_(std::move(failure)) {}
+        failure_(std::move(failure)),
+        action_at_(action_at),
+        action_(std::move(action)) {}
 
   Result<bool> Next(ListItem* item) override {
     for (;;) {
@@ -24,6 +26,7 @@ class FaultyListing final : public ListingStream {
           hidden_.contains(item->entry.path)) {
         continue;
       }
+      if (passed_ == action_at_ && action_) action_();
       ++passed_;
       return true;
     }
@@ -34,6 +37,8 @@ class FaultyListing final : public ListingStream {
   const std::set<std::string> hidden_;
   const int fail_after_;
   const Status failure_;
+  const int action_at_;
+  const std::function<void()> action_;
   int passed_ = 0;
 };
 
@@ -42,8 +47,8 @@ class FaultyListing final : public ListingStream {
 Result<std::unique_ptr<ListingStream>> FaultyStorage::List(
     const ListOptions& options) {
   ASSIGN_OR_RETURN(auto inner, base_.List(options));
-  return std::unique_ptr<ListingStream>(
-      new FaultyListing(std::move(inner), hidden_, fail_after_, failure_));
+  return std::unique_ptr<ListingStream>(new FaultyListing(
+      std::move(inner), hidden_, fail_after_, failure_, action_at_, action_));
 }
 
 }  // namespace tidemark

@@ -12,6 +12,7 @@
 #ifndef TIDEMARK_TESTS_FAKES_FAULTY_STORAGE_H_
 #define TIDEMARK_TESTS_FAKES_FAULTY_STORAGE_H_
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -28,6 +29,12 @@ class FaultyStorage final : public StorageBackend {
   void FailListingAfter(int items, Status status) {
     fail_after_ = items;
     failure_ = std::move(status);
+  }
+  // Runs `action` on the listing thread just before item number `items`
+  // (counting from 0) is returned: a fault elsewhere, mid-walk.
+  void OnListingItem(int items, std::function<void()> action) {
+    action_at_ = items;
+    action_ = std::move(action);
   }
 
   BackendCapabilities Capabilities() const override {
@@ -56,6 +63,8 @@ class FaultyStorage final : public StorageBackend {
   std::set<std::string> hidden_;
   int fail_after_ = -1;
   Status failure_;
+  int action_at_ = -1;
+  std::function<void()> action_;
 };
 
 }  // namespace tidemark
