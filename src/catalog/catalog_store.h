@@ -18,9 +18,11 @@
 // Leases: at most one holder syncs a repository at a time. The holder takes
 // the lease with AcquireLease, renews it before it expires, and opens every
 // write for that repository with Begin(fence). A fenced Begin fails with
-// Aborted once another holder has taken the lease, and a takeover waits for
-// fenced transactions already open, so no write of a fenced-off holder lands
-// after the new holder starts.
+// Aborted once another holder has taken the lease, and no fenced
+// transaction commits after a takeover: either the takeover waits for it
+// (SQLite, the fake), or its Commit fails Aborted and applies nothing
+// (PostgreSQL, which checks the fence at COMMIT so that a stalled holder
+// cannot hold up a takeover).
 //
 // Thread-safety: a store is thread-safe; reads may run while a transaction is
 // open on another thread. A transaction is used by one thread.
@@ -97,8 +99,8 @@ class CatalogStore {
   Result<std::unique_ptr<CatalogTransaction>> Begin() {
     return BeginTransaction(nullptr);
   }
-  // Starts a write transaction that holds off lease takeovers until it ends.
-  // Aborted if the lease of fence.repository_id no longer has fence.token.
+  // Starts a write transaction fenced by a lease (see above). Aborted if the
+  // lease of fence.repository_id no longer has fence.token.
   Result<std::unique_ptr<CatalogTransaction>> Begin(const WriteFence& fence) {
     return BeginTransaction(&fence);
   }

@@ -7,6 +7,7 @@ namespace tidemark {
 namespace {
 constexpr size_t kMaxHolderLength = 200;
 constexpr int64_t kNanosPerMilli = 1'000'000;
+constexpr int64_t kMaxTtlMs = 86'400'000;
 }  // namespace
 
 Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms) {
@@ -14,9 +15,10 @@ Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms) {
     return Status::InvalidArgument(
         "a lease holder (worker id) must be 1 to 200 characters long");
   }
-  if (ttl_ms < 1) {
-    return Status::InvalidArgument("a lease must last at least 1 ms, not " +
-                                   std::to_string(ttl_ms));
+  if (ttl_ms < 1 || ttl_ms > kMaxTtlMs) {
+    return Status::InvalidArgument(
+        "a lease must last from 1 ms to a day (86400000 ms), not " +
+        std::to_string(ttl_ms) + " ms");
   }
   return Status::Ok();
 }
@@ -28,20 +30,27 @@ Lease Renewed(Lease lease, int64_t ttl_ms, int64_t now_ns) {
   return lease;
 }
 
+bool Takeable(const std::optional<Lease>& current, int64_t now_ns) {
+  if (!current.has_value()) return true;
+  Lease seen = *current;
+  seen.observed_at_ns = now_ns;
+  return !seen.live();
+}
+
 LeaseAcquisition DecideAcquisition(const std::optional<Lease>& current,
                                    int64_t repository_id,
                                    std::string_view holder, int64_t ttl_ms,
-                                   int64_t now_ns) {
+                                   int64_t now_ns, int64_t next_token) {
   LeaseAcquisition out;
   if (current.has_value()) {
     out.lease = *current;
     out.lease.observed_at_ns = now_ns;
-    if (out.lease.live()) return out;
+    if (!Takeable(current, now_ns)) return out;
   }
   out.acquired = true;
   out.lease.repository_id = repository_id;
   out.lease.holder = std::string(holder);
-  out.lease.token = current.has_value() ? current->token + 1 : 1;
+  out.lease.token = next_token;
   out.lease.acquired_at_ns = now_ns;
   out.lease = Renewed(std::move(out.lease), ttl_ms, now_ns);
   return out;

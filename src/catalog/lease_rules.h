@@ -13,17 +13,27 @@
 
 namespace tidemark {
 
-// InvalidArgument for an empty or over-long holder or a ttl below 1 ms.
+// InvalidArgument for an empty or over-long holder, or a ttl below 1 ms or
+// above a day.
 Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms);
 
 // What AcquireLease makes of `current` (nullopt: the repository was never
 // leased) at the store's time `now_ns`: a free, released or expired lease
-// goes to `holder` with the next token; a live one stays as it is. The
+// goes to `holder` with token `next_token`; a live one stays as it is. The
 // result's lease has observed_at_ns = now_ns.
+//
+// Stores draw `next_token` from one counter for the whole catalog that
+// never goes back, and only when the lease is taken: a token per repository
+// row would start again at 1 when a removed repository's id is reused
+// (SQLite reuses the largest rowid), and an old holder's fence would match.
 LeaseAcquisition DecideAcquisition(const std::optional<Lease>& current,
                                    int64_t repository_id,
                                    std::string_view holder, int64_t ttl_ms,
-                                   int64_t now_ns);
+                                   int64_t now_ns, int64_t next_token);
+
+// True when AcquireLease would take `current` at `now_ns` (so the store
+// needs a token).
+bool Takeable(const std::optional<Lease>& current, int64_t now_ns);
 
 // `lease` renewed at `now_ns` for ttl_ms more.
 Lease Renewed(Lease lease, int64_t ttl_ms, int64_t now_ns);

@@ -130,9 +130,10 @@ CREATE TABLE sync_operations (
 CREATE INDEX sync_operations_repository ON sync_operations (repository_id, id);
 )sql";
 
-// Leases: one row per repository that was ever leased. The row outlives a
-// release (holder '') so the next token is always larger than every earlier
-// one. Operations name the worker that ran them.
+// Leases: one row per repository that was ever leased (holder '' once
+// released). Tokens come from one catalog-wide counter (lease_tokens), so
+// they only grow, even across a repository id that SQLite reuses after a
+// removal. Operations name the worker that ran them.
 constexpr std::string_view kSqliteV2 = R"sql(
 CREATE TABLE repository_leases (
   repository_id INTEGER PRIMARY KEY
@@ -143,6 +144,11 @@ CREATE TABLE repository_leases (
   renewed_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL
 );
+CREATE TABLE lease_tokens (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last INTEGER NOT NULL
+);
+INSERT INTO lease_tokens (id, last) VALUES (1, 0);
 ALTER TABLE sync_operations ADD COLUMN worker TEXT NOT NULL DEFAULT '';
 )sql";
 
@@ -156,6 +162,7 @@ CREATE TABLE repository_leases (
   renewed_at bigint NOT NULL,
   expires_at bigint NOT NULL
 );
+CREATE SEQUENCE lease_tokens;
 ALTER TABLE sync_operations ADD COLUMN worker text NOT NULL DEFAULT '';
 )sql";
 

@@ -22,8 +22,8 @@ Result<E> ParseByName(std::string_view s,
 }
 
 template <typename E, size_t N>
-std::string_view NameOf(E value,
-                        const std::array<std::pair<E, std::string_view>, N>& t) {
+std::string_view NameOf(
+    E value, const std::array<std::pair<E, std::string_view>, N>& t) {
   for (const auto& [v, name] : t) {
     if (v == value) return name;
   }
@@ -34,10 +34,10 @@ constexpr std::array<std::pair<RepositoryState, std::string_view>, 3>
     kRepositoryStates{{{RepositoryState::kUnknown, "unknown"},
                        {RepositoryState::kOnline, "online"},
                        {RepositoryState::kOffline, "offline"}}};
-constexpr std::array<std::pair<RecordState, std::string_view>, 3>
-    kRecordStates{{{RecordState::kPresent, "present"},
-                   {RecordState::kMissing, "missing"},
-                   {RecordState::kOffline, "offline"}}};
+constexpr std::array<std::pair<RecordState, std::string_view>, 3> kRecordStates{
+    {{RecordState::kPresent, "present"},
+     {RecordState::kMissing, "missing"},
+     {RecordState::kOffline, "offline"}}};
 constexpr std::array<std::pair<OperationType, std::string_view>, 6>
     kOperationTypes{{{OperationType::kStartup, "startup"},
                      {OperationType::kRealtime, "realtime"},

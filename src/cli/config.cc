@@ -76,11 +76,13 @@ Status ParseTables(std::string_view origin, const toml::table& root,
                               &config->lease_timeout_ms,
                               "an integer (milliseconds)"));
     if (config->lease_heartbeat_ms < 1 ||
-        config->lease_timeout_ms <= config->lease_heartbeat_ms) {
+        config->lease_timeout_ms < 2 * config->lease_heartbeat_ms ||
+        config->lease_timeout_ms > 86'400'000) {
       return Status::InvalidArgument(
           std::string(origin) +
-          ": [lease] heartbeat_ms must be at least 1 and below timeout_ms "
-          "(the defaults are 30000 and 60000)");
+          ": [lease] heartbeat_ms must be at least 1 and at most half of "
+          "timeout_ms, and timeout_ms at most a day (the defaults are 30000 "
+          "and 60000)");
     }
   }
   if (const toml::table* worker = root["worker"].as_table()) {
@@ -92,9 +94,11 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     RETURN_IF_ERROR(ReadValue(origin, *worker, "interval_ms",
                               &config->worker_interval_ms,
                               "an integer (milliseconds)"));
-    if (config->worker_interval_ms < 1) {
-      return Status::InvalidArgument(std::string(origin) +
-                                     ": [worker] interval_ms must be positive");
+    if (config->worker_interval_ms < 1 ||
+        config->worker_interval_ms > 366LL * 86'400'000) {
+      return Status::InvalidArgument(
+          std::string(origin) +
+          ": [worker] interval_ms must be from 1 ms to a year");
     }
   }
   if (const toml::table* catalog = root["catalog"].as_table()) {

@@ -29,6 +29,11 @@ Status CliContext::Prepare() {
   }
   if (const char* env = std::getenv("TIDEMARK_BUSY_TIMEOUT_MS")) {
     config_.busy_timeout_ms = std::atoi(env);
+    if (config_.busy_timeout_ms < 1) {
+      return Status::InvalidArgument(
+          "TIDEMARK_BUSY_TIMEOUT_MS='" + std::string(env) +
+          "' must be a positive number of milliseconds, e.g. 5000");
+    }
   }
   if (!options_.worker_id.empty()) {
     worker_id_ = options_.worker_id;

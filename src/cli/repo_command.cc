@@ -102,6 +102,15 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool json) {
   // Not while a worker syncs it: its writes would race the removal.
   auto keeper = LeaseKeeper::Acquire(**gateway, *repo, ctx.lease_timing());
   if (!keeper.ok()) return ctx.ReportError(keeper.status(), json);
+  // Under the lease, make sure the id still names this repository.
+  auto still = ctx.FindRepository(name);
+  if (!still.ok()) return ctx.ReportError(still.status(), json);
+  if (still->id != repo->id) {
+    return ctx.ReportError(
+        Status::Aborted("repository '" + name +
+                        "' was replaced while waiting; run the command again"),
+        json);
+  }
   if (Status s = (*gateway)->RemoveRepository(*repo); !s.ok()) {
     return ctx.ReportError(s, json);
   }

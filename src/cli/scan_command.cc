@@ -29,6 +29,20 @@ ExitCode ScanOne(CliContext& ctx, Repository& repo, const ScanFlags& flags,
            {"code", std::string(StatusCodeName(keeper.status().code()))}};
     return ctx.ReportError(keeper.status(), /*json=*/false);
   }
+  // The row read before the lease may be stale (another worker scanned in
+  // between) or, with SQLite's reused ids, another repository's by now.
+  auto fresh = ctx.FindRepository(repo.name);
+  if (!fresh.ok() || fresh->id != repo.id) {
+    Status gone = Status::NotFound("repository '" + repo.name +
+                                   "' was removed while this scan waited "
+                                   "for it; nothing was scanned");
+    out = {{"repository", repo.name},
+           {"status", "failed"},
+           {"error", gone.message()},
+           {"code", std::string(StatusCodeName(gone.code()))}};
+    return ctx.ReportError(gone, /*json=*/false);
+  }
+  repo = std::move(fresh).value();
   return ScanRepository(ctx, repo, flags.settings, out);
 }
 

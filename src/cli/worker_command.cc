@@ -43,11 +43,13 @@ Result<int64_t> ParseDurationMs(const std::string& text, const char* flag) {
   if (unit == "s") scale = 1000;
   if (unit == "m") scale = 60'000;
   if (unit == "h") scale = 3'600'000;
-  if (ec != std::errc() || value <= 0 || scale == 0 || text.empty()) {
+  constexpr int64_t kYearMs = 366LL * 86'400'000;
+  if (ec != std::errc() || value <= 0 || scale == 0 || text.empty() ||
+      value > kYearMs / scale) {
     return Status::InvalidArgument(
         std::string(flag) + " '" + text +
-        "' is not a duration; use a positive number with ms, s, m or h, "
-        "e.g. 30s");
+        "' is not a duration up to a year; use a positive number with ms, "
+        "s, m or h, e.g. 30s");
   }
   return value * scale;
 }

@@ -165,7 +165,11 @@ Result<LeaseAcquisition> Gateway::AcquireLease(const Repository& repo,
     std::lock_guard<std::mutex> lock(fences_mu_);
     fences_[repo.id] = got.lease.token;
   }
-  RETURN_IF_ERROR(FailAbandonedOperations(repo.id, holder));
+  if (Status closed = FailAbandonedOperations(repo.id, holder); !closed.ok()) {
+    // Nobody would renew or release a lease returned with an error.
+    (void)ReleaseLease(repo.id);
+    return closed;
+  }
   return got;
 }
 

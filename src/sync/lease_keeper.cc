@@ -1,16 +1,19 @@
 #include "sync/lease_keeper.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace tidemark {
 
 Status ValidateLeaseTiming(const LeaseTiming& timing) {
-  if (timing.heartbeat.count() <= 0 || timing.timeout <= timing.heartbeat) {
+  if (timing.heartbeat.count() <= 0 || timing.timeout < 2 * timing.heartbeat ||
+      timing.timeout > std::chrono::hours(24)) {
     return Status::InvalidArgument(
         "lease heartbeat (" + std::to_string(timing.heartbeat.count()) +
-        " ms) must be positive and shorter than the lease timeout (" +
+        " ms) must be positive and at most half the lease timeout (" +
         std::to_string(timing.timeout.count()) +
-        " ms); set [lease] heartbeat_ms and timeout_ms, e.g. 30000 and 60000");
+        " ms), which must not exceed a day; set [lease] heartbeat_ms and "
+        "timeout_ms, e.g. 30000 and 60000");
   }
   return Status::Ok();
 }
@@ -70,11 +73,15 @@ Status LeaseKeeper::lost_status() const {
 }
 
 void LeaseKeeper::Heartbeat() {
+  // After a failed renewal (catalog unreachable) the next try comes sooner,
+  // so one bad moment does not cost the lease.
+  const auto retry = std::max(timing_.heartbeat / 4,
+                              std::chrono::milliseconds(std::min<int64_t>(
+                                  50, timing_.heartbeat.count())));
+  auto wait = timing_.heartbeat;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    if (wake_.wait_for(lock, timing_.heartbeat, [this] { return stopping_; })) {
-      return;
-    }
+    if (wake_.wait_for(lock, wait, [this] { return stopping_; })) return;
     lock.unlock();
     auto renewed = gateway_.RenewLease(repo_.id, timing_.timeout.count());
     lock.lock();
@@ -82,7 +89,7 @@ void LeaseKeeper::Heartbeat() {
       lost_ = renewed.status();
       return;
     }
-    // Any other failure (catalog unreachable): try again next beat.
+    wait = renewed.ok() ? timing_.heartbeat : retry;
   }
 }
 

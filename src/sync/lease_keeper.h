@@ -2,7 +2,8 @@
 //
 // Acquire takes the lease through the Gateway (which then fences every write
 // to the repository) and starts a heartbeat thread that renews it every
-// `heartbeat`, each time for `timeout` more. If a renewal finds the lease
+// `heartbeat`, each time for `timeout` more (a failed renewal is retried
+// after a quarter heartbeat). If a renewal finds the lease
 // taken, the keeper marks itself lost and stops; the Gateway keeps the stale
 // fence, so the owner's writes fail from then on. If the catalog cannot be
 // reached, the heartbeat keeps trying: once the lease expires, another worker
@@ -33,7 +34,7 @@ struct LeaseTiming {
   std::chrono::milliseconds timeout{60'000};
 };
 
-// InvalidArgument unless 0 < heartbeat < timeout.
+// InvalidArgument unless 0 < heartbeat <= timeout / 2 and timeout <= 1 day.
 Status ValidateLeaseTiming(const LeaseTiming& timing);
 
 class LeaseKeeper {

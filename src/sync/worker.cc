@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <utility>
 
 namespace tidemark {
@@ -39,12 +40,18 @@ std::vector<std::string> Worker::HeldRepositories() const {
   return out;
 }
 
+void Worker::Log(const std::string& line) {
+  std::lock_guard<std::mutex> lock(log_mu_);
+  log_(line);
+}
+
 void Worker::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_all();
+  take_wake_.notify_all();
+  scan_wake_.notify_all();
 }
 
 Status Worker::Run() {
@@ -53,11 +60,9 @@ Status Worker::Run() {
     return Status::InvalidArgument(
         "worker interval and poll must be positive durations");
   }
-  while (true) {
-    const SteadyTime next = Tick();
-    std::unique_lock<std::mutex> lock(mu_);
-    if (wake_.wait_until(lock, next, [this] { return stopping_; })) break;
-  }
+  std::thread taker([this] { TakeLoop(); });
+  ScanLoop();
+  taker.join();
   std::map<std::string, Held> released;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -65,41 +70,44 @@ Status Worker::Run() {
   }
   for (auto& [name, held] : released) {
     held.keeper.reset();  // releases the lease
-    log_("released repository '" + name + "'");
+    Log("released repository '" + name + "'");
   }
   return Status::Ok();
 }
 
-Worker::SteadyTime Worker::Tick() {
+void Worker::TakeLoop() {
+  while (true) {
+    const SteadyTime next = TakeFree();
+    std::unique_lock<std::mutex> lock(mu_);
+    if (take_wake_.wait_until(lock, next, [this] { return stopping_; })) {
+      return;
+    }
+  }
+}
+
+Worker::SteadyTime Worker::TakeFree() {
   SteadyTime next = steady_clock::now() + options_.poll;
   auto repos = store_.ListRepositories();
   if (!repos.ok()) {
-    log_("cannot list repositories: " + repos.status().ToString() +
-         "; retrying");
+    Log("cannot list repositories: " + repos.status().ToString() +
+        "; retrying");
     return next;
   }
   std::set<std::string> present;
   for (const Repository& repo : *repos) present.insert(repo.name);
-
-  // Give up what is gone or lost.
-  for (auto it = held_.begin(); it != held_.end();) {
-    std::string why;
-    if (!present.count(it->first)) why = "it was removed from the catalog";
-    if (it->second.keeper->lost()) {
-      why = it->second.keeper->lost_status().message();
-    }
-    if (why.empty()) {
-      ++it;
-      continue;
-    }
-    log_("gave up repository '" + it->first + "': " + why);
+  {
     std::lock_guard<std::mutex> lock(mu_);
-    it = held_.erase(it);
+    for (auto& [name, held] : held_) {
+      if (!present.count(name)) held.removed = true;
+    }
   }
-
-  // Take what is free.
   for (const Repository& repo : *repos) {
-    if (!InScope(repo) || held_.count(repo.name)) continue;
+    if (!InScope(repo)) continue;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return next;
+      if (held_.count(repo.name)) continue;
+    }
     auto keeper = LeaseKeeper::Acquire(gateway_, repo, options_.lease);
     if (!keeper.ok()) {
       // Busy: look again just after the holder's lease would run out.
@@ -115,36 +123,81 @@ Worker::SteadyTime Worker::Tick() {
         }
       }
       if (keeper.status().code() != StatusCode::kUnavailable) {
-        log_("cannot take repository '" + repo.name +
-             "': " + keeper.status().ToString());
+        Log("cannot take repository '" + repo.name +
+            "': " + keeper.status().ToString());
       }
       continue;
     }
-    log_("took repository '" + repo.name + "' (lease token " +
-         std::to_string((*keeper)->lease().token) + ")");
-    std::lock_guard<std::mutex> lock(mu_);
-    held_[repo.name] =
-        Held{repo, std::move(keeper).value(), steady_clock::now()};
-  }
-
-  // Sync what is due.
-  for (auto& [name, held] : held_) {
-    if (steady_clock::now() < held.next_scan || held.keeper->lost()) continue;
+    Log("took repository '" + repo.name + "' (lease token " +
+        std::to_string((*keeper)->lease().token) + ")");
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) break;
+      held_[repo.name] =
+          Held{repo, std::move(keeper).value(), steady_clock::now(), false};
     }
-    // The row changes with every scan (generation, state): read it fresh.
-    auto fresh = store_.FindRepository(name);
-    if (fresh.ok() && fresh->has_value()) held.repo = **fresh;
-    Status synced = sync_(held.repo);
-    if (!synced.ok()) {
-      log_("sync of '" + name + "' failed: " + synced.ToString());
-    }
-    held.next_scan = steady_clock::now() + options_.interval;
+    scan_wake_.notify_all();
   }
-  for (const auto& [name, held] : held_) next = std::min(next, held.next_scan);
   return next;
+}
+
+std::vector<std::unique_ptr<LeaseKeeper>> Worker::DropGoneLocked() {
+  std::vector<std::unique_ptr<LeaseKeeper>> dropped;
+  for (auto it = held_.begin(); it != held_.end();) {
+    std::string why;
+    if (it->second.removed) why = "it was removed from the catalog";
+    if (it->second.keeper->lost()) {
+      why = it->second.keeper->lost_status().message();
+    }
+    if (why.empty()) {
+      ++it;
+      continue;
+    }
+    Log("gave up repository '" + it->first + "': " + why);
+    dropped.push_back(std::move(it->second.keeper));
+    it = held_.erase(it);
+  }
+  return dropped;
+}
+
+void Worker::ScanLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    {
+      auto dropped = DropGoneLocked();
+      lock.unlock();
+      dropped.clear();  // releasing leases talks to the catalog: no lock
+      lock.lock();
+    }
+    // The first due repository, if any, else when the next one is due.
+    SteadyTime wake = steady_clock::now() + options_.poll;
+    std::string due;
+    for (const auto& [name, held] : held_) {
+      if (held.keeper->lost()) continue;
+      if (held.next_scan <= steady_clock::now()) {
+        due = name;
+        break;
+      }
+      wake = std::min(wake, held.next_scan);
+    }
+    if (due.empty()) {
+      scan_wake_.wait_until(lock, wake);
+      continue;
+    }
+    Repository repo = held_[due].repo;
+    lock.unlock();
+    // The row changes with every scan (generation, state): read it fresh.
+    auto fresh = store_.FindRepository(due);
+    if (fresh.ok() && fresh->has_value() && (*fresh)->id == repo.id) {
+      repo = **fresh;
+    }
+    Status synced = sync_(repo);
+    if (!synced.ok()) Log("sync of '" + due + "' failed: " + synced.ToString());
+    lock.lock();
+    if (auto it = held_.find(due); it != held_.end()) {
+      it->second.repo = repo;
+      it->second.next_scan = steady_clock::now() + options_.interval;
+    }
+  }
 }
 
 }  // namespace tidemark

@@ -2,17 +2,21 @@
 // with other workers. Each repository is synced by exactly one worker: the
 // one holding its lease (LeaseKeeper).
 //
-// Every tick the worker lists the repositories, takes the lease of each one
-// in scope that nobody holds (a dead worker's lease is free once it
-// expires), syncs each held repository when it is due (at once after taking
-// it, then every `interval`), and gives up a repository whose lease was lost.
-// Between ticks it sleeps until the next scan is due, the next foreign lease
-// expires, or `poll` has passed, whichever is first, so a takeover follows a
-// dead worker's expiry closely.
+// Two loops share the set of held repositories:
+//  - the taker (its own thread) lists the repositories and takes the lease
+//    of each one in scope that nobody holds (a dead worker's lease is free
+//    once it expires), then sleeps until the next foreign lease expires or
+//    `poll` has passed, so a takeover follows a dead worker's expiry closely
+//    even while a long scan runs;
+//  - the scanner (the thread that called Run) syncs each held repository
+//    when it is due (at once after taking it, then every `interval`), one at
+//    a time, and gives up a repository whose lease was lost or that was
+//    removed.
 //
 // The worker borrows the store and the gateway. Run() blocks on the calling
 // thread; Stop() may be called from any thread and takes effect after the
-// scan in progress. Leases are released when Run() returns.
+// scan in progress. Leases are released when Run() returns. The log
+// function is called from both loops, one line at a time.
 #ifndef TIDEMARK_SYNC_WORKER_H_
 #define TIDEMARK_SYNC_WORKER_H_
 
@@ -64,11 +68,20 @@ class Worker {
     Repository repo;
     std::unique_ptr<LeaseKeeper> keeper;
     SteadyTime next_scan;
+    bool removed = false;  // gone from the catalog; the scanner drops it
   };
 
-  // One round; returns when the next round should start.
-  SteadyTime Tick();
+  // The taker: one round of taking free leases; returns when the next round
+  // should start.
+  SteadyTime TakeFree();
+  void TakeLoop();
+  // The scanner, until Stop().
+  void ScanLoop();
+  // Drops lost and removed repositories (scanner only). Call under mu_;
+  // the dropped keepers are returned, to be destroyed without the lock.
+  std::vector<std::unique_ptr<LeaseKeeper>> DropGoneLocked();
   bool InScope(const Repository& repo) const;
+  void Log(const std::string& line);
 
   CatalogStore& store_;
   Gateway& gateway_;
@@ -76,10 +89,13 @@ class Worker {
   SyncFn sync_;
   LogFn log_;
 
+  std::mutex log_mu_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;             // guarded by mu_
-  std::map<std::string, Held> held_;  // by name; guarded by mu_ for reads
+  std::condition_variable take_wake_;  // wakes the taker (Stop)
+  std::condition_variable scan_wake_;  // wakes the scanner (Stop, a new lease)
+  bool stopping_ = false;              // guarded by mu_
+  // By name; guarded by mu_. The taker only inserts, the scanner erases.
+  std::map<std::string, Held> held_;
 };
 
 }  // namespace tidemark

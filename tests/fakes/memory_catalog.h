@@ -106,6 +106,7 @@ class MemoryCatalog final : public CatalogStore {
   mutable std::mutex mu_;  // guards everything below
   State state_;
   int64_t next_id_ = 1;  // ids for records, repositories and operations
+  int64_t last_lease_token_ = 0;  // the catalog-wide token counter
   int commits_allowed_ = -1;
   Status commit_failure_;
   bool unavailable_ = false;

@@ -36,8 +36,11 @@ Result<LeaseAcquisition> MemoryCatalog::AcquireLease(int64_t repository_id,
     return Status::NotFound("no repository with id " +
                             std::to_string(repository_id));
   }
+  const int64_t now = clock_.NowNanos();
+  const int64_t token =
+      Takeable(it->second.lease, now) ? ++last_lease_token_ : 0;
   LeaseAcquisition out = DecideAcquisition(it->second.lease, repository_id,
-                                           holder, ttl_ms, clock_.NowNanos());
+                                           holder, ttl_ms, now, token);
   if (out.acquired) it->second.lease = out.lease;
   return out;
 }

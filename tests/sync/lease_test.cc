@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "fakes/fake_clock.h"
@@ -167,6 +169,51 @@ TEST_F(LeaseTest, WorkersShareRepositoriesAndOneTakesOverWhenTheOtherStops) {
   worker_b.Stop();
   run_b.join();
   EXPECT_GT(synced_by_b.load(), 0);
+}
+
+TEST_F(LeaseTest, WorkerTakesOverWhileItsOwnScanStillRuns) {
+  auto music = a_.AddRepository("music", "file:///y", "{}");
+  ASSERT_TRUE(music.ok());
+  // worker-b holds music until the test lets it go.
+  auto b_keeper = LeaseKeeper::Acquire(b_, *music, {});
+  ASSERT_TRUE(b_keeper.ok());
+
+  WorkerOptions options;
+  options.lease = {milliseconds(10), milliseconds(500)};
+  options.poll = milliseconds(10);
+  std::mutex gate_mu;
+  std::condition_variable gate_cv;
+  bool open = false;
+  std::atomic<bool> scanning{false};
+  Worker worker_a(
+      store_, a_, options,
+      [&](Repository& repo) {
+        if (repo.name != "photos") return Status::Ok();
+        scanning = true;  // a scan that takes as long as the test wants
+        std::unique_lock<std::mutex> lock(gate_mu);
+        gate_cv.wait(lock, [&] { return open; });
+        return Status::Ok();
+      },
+      [](const std::string&) {});
+  std::thread run([&] { EXPECT_TRUE(worker_a.Run().ok()); });
+  for (int i = 0; i < 400 && !scanning; ++i) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  ASSERT_TRUE(scanning.load());
+  b_keeper->reset();  // worker-b goes away mid-scan of worker-a
+  bool took = false;
+  for (int i = 0; i < 400 && !took; ++i) {
+    took = worker_a.HeldRepositories().size() == 2;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_TRUE(took) << "music was not taken while photos was scanning";
+  {
+    std::lock_guard<std::mutex> lock(gate_mu);
+    open = true;
+  }
+  gate_cv.notify_all();
+  worker_a.Stop();
+  run.join();
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "testing/postgres_test_database.h"
 
+#include <arpa/inet.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -157,6 +161,23 @@ Result<std::unique_ptr<CatalogStore>> OpenPostgresTestCatalog(
   ASSIGN_OR_RETURN(auto store, OpenPostgresCatalog(schema->url(), options));
   return std::unique_ptr<CatalogStore>(
       new SchemaOwningStore(std::move(schema), std::move(store)));
+}
+
+int FreeLoopbackPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return 0;
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
 }
 
 }  // namespace tidemark

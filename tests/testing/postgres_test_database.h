@@ -40,6 +40,10 @@ std::string UrlWithSearchPath(const std::string& url,
 Result<std::vector<std::vector<std::string>>> RunSql(const std::string& url,
                                                      const std::string& sql);
 
+// A TCP port on 127.0.0.1 with nothing listening on it (bound, then
+// closed), or 0 if none could be bound.
+int FreeLoopbackPort();
+
 // A fresh, empty schema in the test database, dropped when this is
 // destroyed.
 class PostgresTestSchema {

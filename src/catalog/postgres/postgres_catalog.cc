@@ -169,10 +169,21 @@ Status PostgresCatalog::BeginBulkLoad() {
                    writer_->Query("SELECT count(*) FROM (SELECT 1 FROM "
                                   "file_records LIMIT $1) r",
                                   cap, "counting records before a bulk load"));
-  if (count.Int64(0, 0) <= kBulkLoadMaxExistingRecords) {
+  // Dropping the index locks file_records for every worker: only when no
+  // other worker holds a live lease (the importer holds one itself).
+  ASSIGN_OR_RETURN(PgResult others,
+                   writer_->Query(pgsql::kCountLiveLeases, PgParams(),
+                                  "counting workers before a bulk load"));
+  if (count.Int64(0, 0) <= kBulkLoadMaxExistingRecords &&
+      others.Int64(0, 0) <= 1) {
     RETURN_IF_ERROR(SuspendIndexes(*writer_));
     indexes_suspended_ = true;
   }
+  // The import's commits need not wait for their WAL flush: a server crash
+  // can lose only the last batches, which the next scan adds again, and
+  // EndBulkLoad's synchronous commits flush everything before them.
+  RETURN_IF_ERROR(writer_->Exec("SET synchronous_commit = off",
+                                "relaxing commits for a bulk load"));
   bulk_loading_ = true;
   return Status::Ok();
 }
@@ -182,16 +193,20 @@ Status PostgresCatalog::EndBulkLoad() {
   if (!bulk_loading_) return Status::Ok();
   ASSIGN_OR_RETURN(bool fresh, writer_->EnsureConnected());
   (void)fresh;
+  // Whatever happens next, this bulk load is over; a missing index is
+  // rebuilt when a store next opens. Commits are synchronous again first:
+  // the next one (the index, ANALYZE) flushes the import's WAL.
+  bulk_loading_ = false;
+  RETURN_IF_ERROR(writer_->Exec("RESET synchronous_commit",
+                                "restoring commits after a bulk load"));
   if (indexes_suspended_) {
-    RETURN_IF_ERROR(EnsureIndexes(*writer_));
     indexes_suspended_ = false;
+    RETURN_IF_ERROR(EnsureIndexes(*writer_));
   }
   // Autovacuum analyzes the import only a while later; until then the
   // planner takes the new repository for a handful of rows.
-  RETURN_IF_ERROR(writer_->Exec("ANALYZE file_records",
-                                "updating statistics after a bulk load"));
-  bulk_loading_ = false;
-  return Status::Ok();
+  return writer_->Exec("ANALYZE file_records",
+                       "updating statistics after a bulk load");
 }
 
 Result<std::unique_ptr<CatalogTransaction>> PostgresCatalog::BeginTransaction(
@@ -205,16 +220,19 @@ Result<std::unique_ptr<CatalogTransaction>> PostgresCatalog::BeginTransaction(
     begun = writer_->Exec(pgsql::kBegin, "starting a write transaction");
   }
   RETURN_IF_ERROR(begun);
+  std::optional<WriteFence> fenced;
   if (fence != nullptr) {
-    if (Status fenced = CheckFence(*writer_, *fence); !fenced.ok()) {
+    // Fail early without a lock; Commit checks again, locked.
+    if (Status valid = CheckFence(*writer_, *fence, false); !valid.ok()) {
       if (!writer_->broken()) {
         (void)writer_->Exec(pgsql::kRollback, "rolling back a fenced write");
       }
-      return fenced;
+      return valid;
     }
+    fenced = *fence;
   }
   return std::unique_ptr<CatalogTransaction>(
-      new PostgresTransaction(writer_.get(), std::move(lock)));
+      new PostgresTransaction(writer_.get(), std::move(lock), fenced));
 }
 
 Result<std::optional<Repository>> PostgresCatalog::FindRepository(

@@ -35,6 +35,13 @@ Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
   const std::string doing = "taking " + OnRepo(repository_id);
   PgParams id;
   id.Int64(repository_id);
+  // A live lease is reported without locking its row: pollers must not hold
+  // up the holder's fenced writes.
+  ASSIGN_OR_RETURN(std::optional<Lease> seen,
+                   ReadLease(conn, pgsql::kReadLease, repository_id, doing));
+  if (seen && !Takeable(seen, seen->observed_at_ns)) {
+    return LeaseAcquisition{false, *seen};
+  }
   // A never-leased repository gets a free row first, so that there is a row
   // to lock; the foreign key refuses an unknown repository.
   Result<PgResult> inserted = conn.Query(pgsql::kInsertLeaseRow, id, doing);
@@ -50,8 +57,14 @@ Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
   ASSIGN_OR_RETURN(std::optional<Lease> current,
                    ReadLease(conn, pgsql::kReadLease, repository_id, doing));
   if (!current) return Status::Internal(doing + ": the locked row is gone");
-  LeaseAcquisition out = DecideAcquisition(current, repository_id, holder,
-                                           ttl_ms, current->observed_at_ns);
+  int64_t token = 0;
+  if (Takeable(current, current->observed_at_ns)) {
+    ASSIGN_OR_RETURN(PgResult next,
+                     conn.Query(pgsql::kNextLeaseToken, PgParams(), doing));
+    token = next.Int64(0, 0);
+  }
+  LeaseAcquisition out = DecideAcquisition(
+      current, repository_id, holder, ttl_ms, current->observed_at_ns, token);
   if (!out.acquired) return out;
   const Lease& l = out.lease;
   PgParams write;
@@ -114,10 +127,12 @@ Result<std::vector<Lease>> ListLeases(PgConnection& conn) {
   return out;
 }
 
-Status CheckFence(PgConnection& conn, const WriteFence& fence) {
-  ASSIGN_OR_RETURN(std::optional<Lease> current,
-                   ReadLease(conn, pgsql::kFenceLease, fence.repository_id,
-                             "checking " + OnRepo(fence.repository_id)));
+Status CheckFence(PgConnection& conn, const WriteFence& fence, bool lock_row) {
+  ASSIGN_OR_RETURN(
+      std::optional<Lease> current,
+      ReadLease(conn, lock_row ? pgsql::kFenceLease : pgsql::kReadLease,
+                fence.repository_id,
+                "checking " + OnRepo(fence.repository_id)));
   if (!current || current->token != fence.token || current->holder.empty()) {
     return LeaseLost(fence, current);
   }

@@ -37,10 +37,13 @@ Result<Lease> RenewLease(PgConnection& conn, const WriteFence& fence,
 Status ReleaseLease(PgConnection& conn, const WriteFence& fence);
 Result<std::vector<Lease>> ListLeases(PgConnection& conn);
 
-// Inside a transaction that has just begun: locks the lease row FOR KEY
-// SHARE and checks the token. Aborted (the caller rolls back) when the
-// lease has another token, was released, or was never taken.
-Status CheckFence(PgConnection& conn, const WriteFence& fence);
+// Inside a transaction: checks the lease's token. Aborted (the caller rolls
+// back) when the lease has another token, was released, or was never
+// taken. With `lock_row`, the row is locked FOR KEY SHARE until the
+// transaction ends, so no takeover can commit before it: transactions do
+// this just before COMMIT, so a holder stalled mid-batch never holds up a
+// takeover (its COMMIT then finds the new token and rolls back).
+Status CheckFence(PgConnection& conn, const WriteFence& fence, bool lock_row);
 
 }  // namespace tidemark
 

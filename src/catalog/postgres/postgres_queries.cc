@@ -156,6 +156,10 @@ const char kReleaseLease[] =
     " WHERE repository_id = $1 AND token = $2";
 const char kListLeases[] = "SELECT " TM_LEASE_COLUMNS ", " TM_NOW_NS
                            " FROM repository_leases ORDER BY repository_id";
+const char kCountLiveLeases[] =
+    "SELECT count(*) FROM repository_leases WHERE holder <> '' AND "
+    "expires_at > " TM_NOW_NS;
+const char kNextLeaseToken[] = "SELECT nextval('lease_tokens')";
 const char kFenceLease[] = "SELECT " TM_LEASE_COLUMNS
                            ", 0::bigint FROM repository_leases "
                            "WHERE repository_id = $1 FOR KEY SHARE";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "catalog/postgres/pg_binary.h"
+#include "catalog/postgres/postgres_leases.h"
 #include "catalog/postgres/postgres_queries.h"
 #include "common/paths.h"
 
@@ -251,6 +252,9 @@ Status PostgresTransaction::UpdateRepository(const Repository& repo) {
 
 Status PostgresTransaction::DeleteRepository(int64_t repository_id) {
   RETURN_IF_ERROR(CheckUsable());
+  // The delete takes the lease row with it: check the fence while it is
+  // there, locked until the end, instead of at Commit.
+  RETURN_IF_ERROR(CheckFenceNow());
   const std::string doing =
       "deleting repository " + std::to_string(repository_id);
   PgParams params;
@@ -308,12 +312,24 @@ Status PostgresTransaction::UpdateOperation(const SyncOperation& op) {
   return Status::Ok();
 }
 
+Status PostgresTransaction::CheckFenceNow() {
+  if (!fence_ || fence_checked_) return Status::Ok();
+  RETURN_IF_ERROR(CheckFence(*conn_, *fence_, /*lock_row=*/true));
+  fence_checked_ = true;
+  return Status::Ok();
+}
+
 Status PostgresTransaction::Commit() {
   RETURN_IF_ERROR(CheckUsable());
   open_ = false;
   Status status;
   if (conn_->TransactionStatus() == PQTRANS_INTRANS) {
-    status = conn_->Exec(pgsql::kCommit, "committing");
+    status = CheckFenceNow();
+    if (status.ok()) {
+      status = conn_->Exec(pgsql::kCommit, "committing");
+    } else if (!conn_->broken()) {
+      (void)conn_->Exec(pgsql::kRollback, "rolling back a fenced-off write");
+    }
   } else {
     // A COMMIT of a failed transaction would "succeed" as a ROLLBACK.
     status = Status::Aborted(

@@ -28,6 +28,7 @@
 
 #include <functional>
 #include <mutex>
+#include <optional>
 
 #include "catalog/catalog_store.h"
 #include "catalog/postgres/postgres_connection.h"
@@ -37,9 +38,11 @@ namespace tidemark {
 class PostgresTransaction final : public CatalogTransaction {
  public:
   // `conn` has an open transaction; `lock` holds the store's writer mutex.
+  // With a `fence`, Commit checks it (locked) just before COMMIT.
   PostgresTransaction(PgConnection* conn,
-                      std::unique_lock<std::timed_mutex> lock)
-      : conn_(conn), lock_(std::move(lock)) {}
+                      std::unique_lock<std::timed_mutex> lock,
+                      std::optional<WriteFence> fence)
+      : conn_(conn), lock_(std::move(lock)), fence_(fence) {}
   ~PostgresTransaction() override;
 
   Status InsertRecords(std::span<FileRecord> records) override;
@@ -62,11 +65,16 @@ class PostgresTransaction final : public CatalogTransaction {
   // NotFound unless every repository the records name exists; the rows
   // stay locked FOR KEY SHARE, so none is deleted before this commits.
   Status LockRepositories(std::span<const FileRecord> records);
+  // With a fence: checks it with its row locked FOR KEY SHARE until the
+  // transaction ends (once; Commit or DeleteRepository).
+  Status CheckFenceNow();
   // The body of UpdateRecords, inside its savepoint.
   Status StageAndUpdate(std::span<const FileRecord> records);
 
   PgConnection* conn_;
   std::unique_lock<std::timed_mutex> lock_;
+  const std::optional<WriteFence> fence_;
+  bool fence_checked_ = false;
   bool open_ = true;
   Status broken_;
 };

@@ -66,6 +66,16 @@ Result<bool> RepositoryExists(SqliteConnection& conn, int64_t repository_id) {
                     "looking up repository " + std::to_string(repository_id));
 }
 
+// Draws the next token from the catalog-wide counter.
+Result<int64_t> NextToken(SqliteConnection& conn) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   conn.Prepare("UPDATE lease_tokens SET last = last + 1 "
+                                "WHERE id = 1 RETURNING last"));
+  const int rc = stmt.Step();
+  if (rc != SQLITE_ROW) return conn.Error(rc, "drawing a lease token");
+  return stmt.ColumnInt64(0);
+}
+
 // Runs `body` in its own write transaction, committing when it succeeds.
 Status InWriteTransaction(SqliteConnection& conn,
                           const std::function<Status()>& body) {
@@ -93,7 +103,12 @@ Result<LeaseAcquisition> SqliteAcquireLease(SqliteConnection& writer,
                               std::to_string(repository_id));
     }
     ASSIGN_OR_RETURN(auto current, ReadLease(writer, repository_id, now_ns));
-    out = DecideAcquisition(current, repository_id, holder, ttl_ms, now_ns);
+    int64_t token = 0;
+    if (Takeable(current, now_ns)) {
+      ASSIGN_OR_RETURN(token, NextToken(writer));
+    }
+    out = DecideAcquisition(current, repository_id, holder, ttl_ms, now_ns,
+                            token);
     return out.acquired ? WriteLease(writer, out.lease) : Status::Ok();
   }));
   return out;
