@@ -2,7 +2,9 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "catalog/postgres/postgres_catalog.h"
@@ -85,6 +87,23 @@ void ReplaceAll(std::string* text, std::string_view secret) {
   }
 }
 
+// Every password in `url`, as [begin, end) offsets in ascending order: the
+// one in user:password@ and those of password= parameters.
+std::vector<std::pair<size_t, size_t>> PasswordSpans(std::string_view url) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  const UserInfo info = FindUserInfo(url);
+  if (info.end > info.begin) {
+    const size_t colon =
+        url.substr(info.begin, info.end - info.begin).find(':');
+    if (colon != std::string_view::npos) {
+      spans.emplace_back(info.begin + colon + 1, info.end);
+    }
+  }
+  for (auto span : PasswordParams(url)) spans.push_back(span);
+  std::sort(spans.begin(), spans.end());
+  return spans;
+}
+
 }  // namespace
 
 bool IsPostgresUrl(std::string_view db) {
@@ -94,36 +113,17 @@ bool IsPostgresUrl(std::string_view db) {
 std::string RedactPostgresUrl(std::string_view url) {
   std::string out(url);
   // Right to left, so earlier offsets stay valid.
-  auto params = PasswordParams(url);
-  for (auto it = params.rbegin(); it != params.rend(); ++it) {
+  auto spans = PasswordSpans(url);
+  for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
     out.replace(it->first, it->second - it->first, kRedacted);
-  }
-  const UserInfo info = FindUserInfo(url);
-  if (info.end > info.begin) {
-    const std::string_view user_info =
-        url.substr(info.begin, info.end - info.begin);
-    const size_t colon = user_info.find(':');
-    if (colon != std::string_view::npos) {
-      const size_t begin = info.begin + colon + 1;
-      out.replace(begin, info.end - begin, kRedacted);
-    }
   }
   return out;
 }
 
 std::string ScrubPassword(std::string message, std::string_view url) {
   std::vector<std::string> secrets;
-  for (auto [begin, end] : PasswordParams(url)) {
+  for (auto [begin, end] : PasswordSpans(url)) {
     secrets.emplace_back(url.substr(begin, end - begin));
-  }
-  const UserInfo info = FindUserInfo(url);
-  if (info.end > info.begin) {
-    const std::string_view user_info =
-        url.substr(info.begin, info.end - info.begin);
-    const size_t colon = user_info.find(':');
-    if (colon != std::string_view::npos) {
-      secrets.emplace_back(user_info.substr(colon + 1));
-    }
   }
   const size_t raw = secrets.size();
   for (size_t i = 0; i < raw; ++i) secrets.push_back(PercentDecode(secrets[i]));
