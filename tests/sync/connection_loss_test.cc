@@ -51,9 +51,14 @@ TEST(PostgresConnectionLossScanTest,
   });
 
   FakeClock clock;
-  Gateway gateway(**store, clock);
+  GatewayOptions leased;  // as in the CLI: every write is fenced
+  leased.worker_id = "worker-a";
+  leased.require_lease = true;
+  Gateway gateway(**store, clock, leased);
   auto repo = gateway.AddRepository("photos", "mem:///", "{}");
   ASSERT_TRUE(repo.ok()) << repo.status().ToString();
+  auto lease = gateway.AcquireLease(*repo, 600'000);
+  ASSERT_TRUE(lease.ok() && lease->acquired) << lease.status().ToString();
   ReconcileOptions ro;
   ro.hash = HashAlgorithm::kNone;
   ro.batch_size = kBatch;
