@@ -74,10 +74,10 @@ extern const char kTotals[];
 
 // Leases. Every row result is kLeaseColumns: repository_id, holder, token,
 // acquired_at, renewed_at, expires_at, and the server's now.
-extern const char kInsertLeaseRow[];  // $1 repository; a free lease, token 0
-extern const char kLockLease[];       // $1 repository; FOR UPDATE
-extern const char kReadLease[];       // $1 repository
-extern const char kNextLeaseToken[];  // the catalog-wide token counter
+extern const char kInsertLeaseRow[];   // $1 repository; a free lease, token 0
+extern const char kLockLease[];        // $1 repository; FOR UPDATE
+extern const char kReadLease[];        // $1 repository
+extern const char kNextLeaseToken[];   // the catalog-wide token counter
 extern const char kCountLiveLeases[];  // leases held now, on the server clock
 // $1 repository, $2 holder, $3 token, $4 acquired, $5 renewed, $6 expires.
 extern const char kWriteLease[];
