@@ -48,9 +48,9 @@ struct ListItem {
                     // listed completely; `error` says why
   };
   Type type = Type::kEntry;
-  StorageEntry entry;   // for kEntry
-  std::string path;     // for kSubtreeError: the directory that failed
-  Status error;         // for kSubtreeError
+  StorageEntry entry;  // for kEntry
+  std::string path;    // for kSubtreeError: the directory that failed
+  Status error;        // for kSubtreeError
 };
 
 // Decides whether a path takes part in a listing. `is_directory` is true for
