@@ -40,6 +40,15 @@ size_t EventAggregator::pending() const {
   return paths_.size() + moves_.size() + rescans_.size();
 }
 
+std::map<std::string, EventAggregator::PathState>::iterator
+EventAggregator::ErasePath(std::map<std::string, PathState>::iterator it) {
+  if (auto count = per_directory_.find(ParentOf(it->first));
+      count != per_directory_.end() && --count->second == 0) {
+    per_directory_.erase(count);
+  }
+  return paths_.erase(it);
+}
+
 bool EventAggregator::AbsorbedByRescan(const std::string& path,
                                        int64_t now_ns) {
   for (auto& [directory, last_ns] : rescans_) {
@@ -61,11 +70,7 @@ void EventAggregator::AddRescan(const std::string& directory, int64_t now_ns) {
       ++it;
       continue;
     }
-    if (auto count = per_directory_.find(ParentOf(it->first));
-        count != per_directory_.end() && --count->second == 0) {
-      per_directory_.erase(count);
-    }
-    it = paths_.erase(it);
+    it = ErasePath(it);
   }
   rescans_[directory] = now_ns;
 }
@@ -135,11 +140,7 @@ void EventAggregator::Add(const FsEvent& event, int64_t now_ns) {
       }
       // What was pending at the old path travels with the move.
       if (auto old = paths_.find(event.path); old != paths_.end()) {
-        if (auto count = per_directory_.find(ParentOf(event.path));
-            count != per_directory_.end() && --count->second == 0) {
-          per_directory_.erase(count);
-        }
-        paths_.erase(old);
+        ErasePath(old);
       }
       moves_[event.cookie] =
           PendingMove{event.path, "", event.is_directory, now_ns, now_ns};
@@ -212,11 +213,7 @@ ReadyWork EventAggregator::TakeReady(int64_t now_ns) {
       ++it;
       continue;
     }
-    if (auto count = per_directory_.find(ParentOf(it->first));
-        count != per_directory_.end() && --count->second == 0) {
-      per_directory_.erase(count);
-    }
-    it = paths_.erase(it);
+    it = ErasePath(it);
   }
   work.unwatched = std::move(unwatched_);
   unwatched_.clear();

@@ -100,6 +100,9 @@ class EventAggregator {
 
   void Touch(const std::string& path, int64_t now_ns, bool deleted,
              bool is_directory);
+  // Forgets a pending path, keeping the per-directory counts right.
+  std::map<std::string, PathState>::iterator ErasePath(
+      std::map<std::string, PathState>::iterator it);
   // True if a pending rescan covers `path` (and refreshes its timer).
   bool AbsorbedByRescan(const std::string& path, int64_t now_ns);
   void AddRescan(const std::string& directory, int64_t now_ns);

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "common/paths.h"
+#include "storage/local/dirent_reader.h"
 #include "storage/local/parallel_walker.h"
 #include "storage/local/posix_error.h"
 
@@ -21,15 +22,6 @@ namespace tidemark {
 namespace {
 
 constexpr size_t kDirentBufferSize = 32 * 1024;
-
-// The subset of struct linux_dirent64 that we read.
-struct Dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
 
 Status UnwatchableError(std::string_view rel, int err) {
   if (err == ENOENT || err == ENOTDIR || err == ELOOP) {
@@ -42,31 +34,23 @@ Status UnwatchableError(std::string_view rel, int err) {
 // Lists `dir_fd` into `entries`; false if the listing is incomplete.
 bool ListEntries(int dir_fd, std::vector<DirectoryEntry>* entries) {
   const std::unique_ptr<char[]> buf(new char[kDirentBufferSize]);
-  while (true) {
-    const long n =
-        syscall(SYS_getdents64, dir_fd, buf.get(), kDirentBufferSize);
-    if (n == 0) return true;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      // ENOENT: deleted after it was opened, so it is complete (and empty).
-      return errno == ENOENT;
-    }
-    for (long pos = 0; pos < n;) {
-      const auto* d = reinterpret_cast<const Dirent64*>(buf.get() + pos);
-      pos += d->d_reclen;
-      const std::string_view name(d->d_name);
-      if (name == "." || name == "..") continue;
-      bool is_directory = d->d_type == DT_DIR;
-      if (d->d_type == DT_UNKNOWN) {
-        struct stat st;
-        if (fstatat(dir_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-          continue;  // vanished since getdents
+  const int stopped = ForEachDirent(
+      dir_fd, buf.get(), kDirentBufferSize,
+      [&](std::string_view name, unsigned char d_type) {
+        bool is_directory = d_type == DT_DIR;
+        if (d_type == DT_UNKNOWN) {
+          struct stat st;
+          // `name` points into the dirent buffer, NUL-terminated.
+          if (fstatat(dir_fd, name.data(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            return true;  // vanished since getdents
+          }
+          is_directory = S_ISDIR(st.st_mode);
         }
-        is_directory = S_ISDIR(st.st_mode);
-      }
-      entries->push_back({std::string(name), is_directory});
-    }
-  }
+        entries->push_back({std::string(name), is_directory});
+        return true;
+      });
+  // ENOENT: deleted after it was opened, so it is complete (and empty).
+  return stopped == 0 || stopped == ENOENT;
 }
 
 }  // namespace

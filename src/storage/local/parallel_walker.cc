@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "common/paths.h"
+#include "storage/local/dirent_reader.h"
 #include "storage/local/posix_error.h"
 
 namespace tidemark {
@@ -31,15 +32,6 @@ namespace {
 constexpr size_t kDirentBufferSize = 128 * 1024;
 constexpr unsigned kStatxMask =
     STATX_TYPE | STATX_MODE | STATX_SIZE | STATX_MTIME | STATX_INO;
-
-// The subset of struct linux_dirent64 that we read.
-struct Dirent64 {
-  uint64_t d_ino;
-  int64_t d_off;
-  unsigned short d_reclen;
-  unsigned char d_type;
-  char d_name[];
-};
 
 enum class Kind : uint8_t { kFile, kSymlink, kDirectory };
 
@@ -120,69 +112,61 @@ std::unique_ptr<Listing> ListDirectory(int root_fd, std::string_view dir_key,
     return listing->entries.emplace_back(e);
   };
 
-  char* const buf = scratch->dirents.get();
-  while (true) {
-    const long n = syscall(SYS_getdents64, dir.get(), buf, kDirentBufferSize);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      if (err == ENOENT) {  // removed after we opened it: its entries are gone
-        listing->entries.clear();
-        listing->keys.clear();
-        listing->open_errno = err;
-        return listing;
-      }
-      listing->error =
-          PosixError("cannot read directory '" + DisplayPath(rel) + "'", err);
-      return listing;
-    }
-    for (long pos = 0; pos < n;) {
-      const auto* d = reinterpret_cast<const Dirent64*>(buf + pos);
-      pos += d->d_reclen;
-      const char* cname = d->d_name;
-      if (cname[0] == '.' &&
-          (cname[1] == '\0' || (cname[1] == '.' && cname[2] == '\0'))) {
-        continue;
-      }
-      const std::string_view name(cname);
-      if (d->d_type == DT_DIR) {
-        if (!filtered_out(name, true)) add(name, Kind::kDirectory);
-        continue;
-      }
-      const bool type_known = d->d_type == DT_REG || d->d_type == DT_LNK;
-      if (!type_known && d->d_type != DT_UNKNOWN) continue;  // fifo, device
-      if (type_known && filtered_out(name, false)) continue;
+  const int stopped = ForEachDirent(
+      dir.get(), scratch->dirents.get(), kDirentBufferSize,
+      [&](std::string_view name, unsigned char d_type) {
+        if (d_type == DT_DIR) {
+          if (!filtered_out(name, true)) add(name, Kind::kDirectory);
+          return true;
+        }
+        const bool type_known = d_type == DT_REG || d_type == DT_LNK;
+        if (!type_known && d_type != DT_UNKNOWN) return true;  // fifo, device
+        if (type_known && filtered_out(name, false)) return true;
 
-      struct statx stx;
-      if (statx(dir.get(), cname, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
-                kStatxMask, &stx) != 0) {
-        const int err = errno;
-        if (err == ENOENT) continue;  // vanished since getdents: it is gone
-        listing->error = PosixError(
-            "cannot stat '" + DisplayPath(JoinPath(rel, name)) + "'", err);
-        return listing;
-      }
-      Kind kind;
-      if (S_ISREG(stx.stx_mode)) {
-        kind = Kind::kFile;
-      } else if (S_ISLNK(stx.stx_mode)) {
-        kind = Kind::kSymlink;
-      } else if (S_ISDIR(stx.stx_mode)) {
-        // DT_UNKNOWN, or replaced by a directory since getdents.
-        if (!filtered_out(name, true)) add(name, Kind::kDirectory);
-        continue;
-      } else {
-        continue;
-      }
-      if (!type_known && filtered_out(name, false)) continue;
-      RawEntry& e = add(name, kind);
-      e.size = static_cast<int64_t>(stx.stx_size);
-      e.mtime_ns = static_cast<int64_t>(stx.stx_mtime.tv_sec) * 1'000'000'000 +
-                   stx.stx_mtime.tv_nsec;
-      e.device = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-      e.inode = stx.stx_ino;
-    }
+        // `name` points into the dirent buffer, NUL-terminated.
+        struct statx stx;
+        if (statx(dir.get(), name.data(),
+                  AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, kStatxMask,
+                  &stx) != 0) {
+          const int err = errno;
+          if (err == ENOENT) return true;  // vanished since getdents: gone
+          listing->error = PosixError(
+              "cannot stat '" + DisplayPath(JoinPath(rel, name)) + "'", err);
+          return false;
+        }
+        Kind kind;
+        if (S_ISREG(stx.stx_mode)) {
+          kind = Kind::kFile;
+        } else if (S_ISLNK(stx.stx_mode)) {
+          kind = Kind::kSymlink;
+        } else if (S_ISDIR(stx.stx_mode)) {
+          // DT_UNKNOWN, or replaced by a directory since getdents.
+          if (!filtered_out(name, true)) add(name, Kind::kDirectory);
+          return true;
+        } else {
+          return true;
+        }
+        if (!type_known && filtered_out(name, false)) return true;
+        RawEntry& e = add(name, kind);
+        e.size = static_cast<int64_t>(stx.stx_size);
+        e.mtime_ns =
+            static_cast<int64_t>(stx.stx_mtime.tv_sec) * 1'000'000'000 +
+            stx.stx_mtime.tv_nsec;
+        e.device = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+        e.inode = stx.stx_ino;
+        return true;
+      });
+  if (stopped == -1) return listing;  // listing->error says why
+  if (stopped == ENOENT) {  // removed after we opened it: its entries are gone
+    listing->entries.clear();
+    listing->keys.clear();
+    listing->open_errno = stopped;
+    return listing;
+  }
+  if (stopped != 0) {
+    listing->error =
+        PosixError("cannot read directory '" + DisplayPath(rel) + "'", stopped);
+    return listing;
   }
   const std::string_view keys = listing->keys;
   std::sort(listing->entries.begin(), listing->entries.end(),
