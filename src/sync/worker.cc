@@ -1,6 +1,7 @@
 #include "sync/worker.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <thread>
 #include <utility>
@@ -101,6 +102,14 @@ Worker::SteadyTime Worker::TakeFree() {
       if (!present.count(name)) held.removed = true;
     }
   }
+  // One read of the leases per round: a repository whose lease is live is
+  // only noted (look again just after it would run out), not asked for.
+  std::map<int64_t, Lease> live;
+  if (auto leases = store_.ListLeases(); leases.ok()) {
+    for (const Lease& lease : *leases) {
+      if (lease.live()) live[lease.repository_id] = lease;
+    }
+  }
   for (const Repository& repo : *repos) {
     if (!InScope(repo)) continue;
     {
@@ -108,20 +117,18 @@ Worker::SteadyTime Worker::TakeFree() {
       if (stopping_) return next;
       if (held_.count(repo.name)) continue;
     }
+    if (auto it = live.find(repo.id); it != live.end()) {
+      const Lease& lease = it->second;
+      next = std::min(
+          next, steady_clock::now() +
+                    milliseconds((lease.expires_at_ns - lease.observed_at_ns) /
+                                 1'000'000) +
+                    kExpiryMargin);
+      continue;
+    }
     auto keeper = LeaseKeeper::Acquire(gateway_, repo, options_.lease);
     if (!keeper.ok()) {
-      // Busy: look again just after the holder's lease would run out.
-      auto leases = store_.ListLeases();
-      if (leases.ok()) {
-        for (const Lease& lease : *leases) {
-          if (lease.repository_id != repo.id || !lease.live()) continue;
-          const auto left =
-              milliseconds((lease.expires_at_ns - lease.observed_at_ns) /
-                           1'000'000) +
-              kExpiryMargin;
-          next = std::min(next, steady_clock::now() + left);
-        }
-      }
+      // Taken in the meantime (Unavailable), or a real error.
       if (keeper.status().code() != StatusCode::kUnavailable) {
         Log("cannot take repository '" + repo.name +
             "': " + keeper.status().ToString());
