@@ -14,6 +14,12 @@
 namespace tidemark {
 namespace {
 
+// The listing of a scope that does not exist.
+class EmptyListing final : public ListingStream {
+ public:
+  Result<bool> Next(ListItem*) override { return false; }
+};
+
 constexpr size_t kRemovalBatch = 5000;
 
 // Brackets a first import with the store's bulk-load hints, ending it on
@@ -113,17 +119,23 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   if (Status root = backend_.CheckRoot(); !root.ok()) {
     return fail(root, /*offline=*/true);
   }
+  const bool scoped = !options.scope.empty();
   ListOptions list_options;
   list_options.threads = options.walker_threads;
+  list_options.scope = options.scope;
   if (options.filter != nullptr) {
     list_options.filter = options.filter->AsListFilter();
   }
   auto listing = backend_.List(list_options);
+  if (scoped && listing.status().IsNotFound()) {
+    // The root is there but the scope is gone: it lists empty.
+    listing = std::unique_ptr<ListingStream>(new EmptyListing());
+  }
   if (!listing.ok()) return fail(listing.status(), /*offline=*/true);
 
   // The first page tells whether the repository is empty; counting all its
   // records up front would cost a pass over the catalog on every rescan.
-  PagedRecordCursor records(store_, repo.id, "");
+  PagedRecordCursor records(store_, repo.id, options.scope);
   auto first = records.Peek();
   if (!first.ok()) return catalog_failed(first.status());
   const bool catalog_empty = *first == nullptr;
@@ -133,7 +145,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
 
   // A first import into an empty repository lets the store build its
   // secondary indexes once at the end instead of row by row.
-  BulkLoad bulk(gateway_, /*wanted=*/catalog_empty);
+  BulkLoad bulk(gateway_, /*wanted=*/catalog_empty && !scoped);
 
   WritePipelineOptions pipeline_options;
   pipeline_options.hash = options.hash;
@@ -145,7 +157,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   ListingCursor observations(**listing);
   CompareOptions compare;
   compare.compare_inodes = backend_.Capabilities().has_inodes;
-  const bool detect_moves = compare.compare_inodes && !catalog_empty;
+  // A scope with no records yet may still receive moves from outside it.
+  const bool detect_moves =
+      compare.compare_inodes && (!catalog_empty || scoped);
 
   int64_t scanned = 0;
   int64_t unobserved = 0;
@@ -154,7 +168,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   std::vector<std::string> subtree_errors;
   ScanProgress progress;
   // The last scan's count is the estimate of this one's size.
-  if (auto last = store_.ListOperations(repo.id, 2); last.ok()) {
+  if (auto last = store_.ListOperations(repo.id, 2); last.ok() && !scoped) {
     for (const SyncOperation& prior : *last) {
       if (prior.id != op.id && prior.status != OperationStatus::kRunning) {
         progress.expected = prior.counters.scanned;
@@ -246,8 +260,15 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   // Rules 2 and 3: remove only after a complete walk, and pause a mass
   // disappearance until it is confirmed.
   const auto gone_count = static_cast<int64_t>(gone.size());
-  // Every record of the repository passed through the merge exactly once.
-  const int64_t catalog_records = records.records_read();
+  // Every record of the scope passed through the merge exactly once. The
+  // threshold is a share of the repository (rule 3), so a scoped scan asks
+  // for the repository's count, and only when something is gone.
+  int64_t catalog_records = records.records_read();
+  if (scoped && gone_count > 0) {
+    auto totals = store_.Totals(repo.id);
+    if (!totals.ok()) return catalog_failed(totals.status());
+    catalog_records = totals->files;
+  }
   if (merged->subtree_errors > 0 && gone_count > 0) {
     report.removals_deferred = gone_count;
     report.removal_pause_reason =
@@ -262,7 +283,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     report.removal_pause_reason =
         "mass removal paused: " + std::to_string(gone_count) + " of " +
         std::to_string(catalog_records) + " records would be removed" +
-        (scanned == 0 ? " (the root listed empty)" : "") +
+        (scanned == 0 ? (scoped ? " (the scope listed empty)"
+                                : " (the root listed empty)")
+                      : "") +
         "; check the storage, then re-run with --allow-mass-removal to "
         "confirm";
   } else {
@@ -298,7 +321,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
 
   // Only a scan that saw everything and applied everything it saw vouches
   // for every present record.
-  if (merged->subtree_errors == 0 && report.removals_deferred == 0) {
+  if (!scoped && merged->subtree_errors == 0 && report.removals_deferred == 0) {
     if (Status s = gateway_.CompleteScan(repo, generation); !s.ok()) {
       return catalog_failed(s);
     }

@@ -44,6 +44,12 @@ struct ReconcileOptions {
   double mass_removal_threshold = 0.5;
   bool allow_mass_removal = false;
   const PathFilterRules* filter = nullptr;  // null: catalog every path
+  // "" reconciles the whole root. A directory below the root reconciles only
+  // it and what is below it (a watcher's targeted rescan): records outside
+  // are neither read nor touched, and the scan does not count as complete
+  // for the repository. A scope that no longer exists lists empty, so its
+  // records are removed only as a confirmed mass removal (rule 3).
+  std::string scope;
   // Called on the scanning thread every few thousand entries.
   std::function<void(const ScanProgress&)> progress;
 };

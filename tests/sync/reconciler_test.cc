@@ -235,6 +235,71 @@ TEST_P(ReconcilerTest, EmptyListingNeverEmptiesTheCatalog) {
   EXPECT_EQ(h_->Records().size(), 3u);
 }
 
+TEST_P(ReconcilerTest, ScopedScanTouchesOnlyItsScope) {
+  for (const char* p : {"a/1", "a/2", "a0", "b/3", "b/4", "c"}) Put(p, "x");
+  h_->Scan();
+  const int64_t complete = h_->repo.last_complete_generation;
+  Put("a/1", "changed");
+  Put("a/new", "n");
+  ASSERT_TRUE(backend_->Remove("a/2").ok());
+  ASSERT_TRUE(backend_->Remove("b/3").ok());  // outside: not looked at
+  Put("a0", "also outside");
+  h_->options.scope = "a";
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kCompleted)
+      << report.operation.error_message;
+  EXPECT_EQ(report.operation.counters.scanned, 2);
+  EXPECT_EQ(report.operation.counters.added, 1);
+  EXPECT_EQ(report.operation.counters.updated, 1);
+  EXPECT_EQ(report.operation.counters.removed, 1);
+  auto records = h_->Records();
+  EXPECT_TRUE(records.contains("a/new"));
+  EXPECT_FALSE(records.contains("a/2"));
+  EXPECT_TRUE(records.contains("b/3"));
+  EXPECT_EQ(records["a0"].size, 1);  // unchanged: outside the scope
+  // A scoped scan does not vouch for the whole repository.
+  EXPECT_EQ(h_->repo.last_complete_generation, complete);
+}
+
+TEST_P(ReconcilerTest, ScopedScanSeesAMoveIntoTheScope) {
+  for (const char* p : {"x/photo.jpg", "k1", "k2", "k3"}) Put(p, "pixels");
+  h_->Scan();
+  const int64_t id = h_->Records()["x/photo.jpg"].id;
+  ASSERT_TRUE(backend_->Move("x/photo.jpg", "album/photo.jpg").ok());
+  h_->options.scope = "album";
+  ReconcileReport report = h_->Scan();
+  auto records = h_->Records();
+  if (backend_->Capabilities().has_inodes) {
+    EXPECT_EQ(report.operation.counters.moved, 1);
+    EXPECT_EQ(records["album/photo.jpg"].id, id);
+    EXPECT_FALSE(records.contains("x/photo.jpg"));
+  } else {
+    EXPECT_EQ(report.operation.counters.added, 1);
+    EXPECT_TRUE(records.contains("album/photo.jpg"));
+  }
+}
+
+TEST_P(ReconcilerTest, ScopeThatListsEmptyPausesItsRemovals) {
+  for (const char* p : {"gone/1", "gone/2", "k1", "k2", "k3", "k4", "k5"}) {
+    Put(p, "x");
+  }
+  h_->Scan();
+  ASSERT_TRUE(backend_->Remove("gone/1").ok());
+  ASSERT_TRUE(backend_->Remove("gone/2").ok());
+  h_->options.scope = "gone";
+  ReconcileReport paused = h_->Scan();
+  EXPECT_EQ(paused.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(paused.removals_deferred, 2);
+  EXPECT_NE(paused.removal_pause_reason.find("the scope listed empty"),
+            std::string::npos)
+      << paused.removal_pause_reason;
+  EXPECT_EQ(h_->Records().size(), 7u);
+  h_->options.allow_mass_removal = true;
+  ReconcileReport confirmed = h_->Scan();
+  EXPECT_EQ(confirmed.operation.counters.removed, 2);
+  EXPECT_EQ(h_->Records().size(), 5u);
+}
+
 TEST_P(ReconcilerTest, TinyAndLargeBatchesGiveTheSameCatalog) {
   for (int i = 0; i < 50; ++i) {
     Put("d" + std::to_string(i % 7) + "/f" + std::to_string(i),
