@@ -9,6 +9,12 @@
 // happen only inside a CatalogTransaction, and only the sync Gateway opens
 // transactions (see sync/gateway.h): no other code writes the catalog.
 //
+// Besides the catalog proper, the store keeps what the real-time daemon
+// shares with other processes (on other machines too, with PostgreSQL): the
+// watch status of each repository it holds, and a mailbox of sync requests
+// that any process may leave for the daemon holding a repository's lease.
+// They are written in ordinary (fenced or unfenced) transactions.
+//
 // Error codes: NotFound (unknown repository), AlreadyExists (duplicate name or
 // path), Unavailable (database locked or unreachable; retry may succeed),
 // PermissionDenied (read-only database file or refused credentials), DataLoss
@@ -75,13 +81,26 @@ class CatalogTransaction {
   // Rewrites a repository by id (url, options, state, reason, generations,
   // updated_at). NotFound if absent.
   virtual Status UpdateRepository(const Repository& repo) = 0;
-  // Deletes a repository with its records and operations. NotFound if absent.
+  // Deletes a repository with its records, operations, lease, watch status
+  // and requests. NotFound if absent.
   virtual Status DeleteRepository(int64_t repository_id) = 0;
 
   // Inserts an operation row and returns its id.
   virtual Result<int64_t> InsertOperation(const SyncOperation& op) = 0;
   // Rewrites an operation by id. NotFound if absent.
   virtual Status UpdateOperation(const SyncOperation& op) = 0;
+
+  // Writes the watch status of s.repository_id, replacing the one before
+  // (every field as given). NotFound for an unknown repository.
+  virtual Status PutWatchStatus(const WatchStatus& s) = 0;
+
+  // Adds a request to the mailbox and returns its id (r.id is ignored).
+  // NotFound for an unknown repository.
+  virtual Result<int64_t> InsertRequest(const SyncRequest& r) = 0;
+  // Rewrites what happened to request r.id: taken_at_ns, taken_by,
+  // operation_id and finished_at_ns (the rest stays as inserted). NotFound
+  // when there is no such request.
+  virtual Status UpdateRequest(const SyncRequest& r) = 0;
 
   // Makes every change visible at once. After an error nothing was applied.
   virtual Status Commit() = 0;
@@ -140,6 +159,16 @@ class CatalogStore {
   // Newest first, at most `limit`.
   virtual Result<std::vector<SyncOperation>> ListOperations(
       int64_t repository_id, size_t limit) = 0;
+
+  // Every watch status row, ascending by repository id.
+  virtual Result<std::vector<WatchStatus>> ListWatchStatuses() = 0;
+
+  // Requests of `repository_id` (0: of every repository), ascending by id;
+  // with `pending_only`, only those not taken yet (taken_at_ns == 0).
+  virtual Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
+                                                        bool pending_only) = 0;
+  // One request by id, or nullopt.
+  virtual Result<std::optional<SyncRequest>> FindRequest(int64_t id) = 0;
 
   // Hints around a first import into an empty repository. Between them a
   // store may suspend secondary indexes (the inode lookup) and rebuild them

@@ -166,11 +166,71 @@ CREATE SEQUENCE lease_tokens;
 ALTER TABLE sync_operations ADD COLUMN worker text NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+// What the real-time daemon shares with other processes: the watch status
+// of each repository (one row, upserted by the lease holder) and a mailbox
+// of sync requests that any process may add. Both go with their repository.
+// Request ids are never reused (AUTOINCREMENT; a sequence in PostgreSQL),
+// so a requester waiting on an id whose repository was removed cannot end
+// up watching another repository's request. operation_id has no foreign
+// key: it is 0 until the serving operation exists.
+constexpr std::string_view kSqliteV3 = R"sql(
+ALTER TABLE repositories ADD COLUMN detached INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE repository_watch (
+  repository_id INTEGER PRIMARY KEY
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  mode TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  holder TEXT NOT NULL DEFAULT '',
+  updated_at_ns INTEGER NOT NULL
+);
+CREATE TABLE sync_requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repository_id INTEGER NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  type TEXT NOT NULL,
+  requested_by TEXT NOT NULL DEFAULT '',
+  requested_at_ns INTEGER NOT NULL,
+  taken_at_ns INTEGER NOT NULL DEFAULT 0,
+  taken_by TEXT NOT NULL DEFAULT '',
+  operation_id INTEGER NOT NULL DEFAULT 0,
+  finished_at_ns INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_requests_pending ON sync_requests (repository_id,
+                                                     taken_at_ns);
+)sql";
+
+constexpr std::string_view kPostgresV3 = R"sql(
+ALTER TABLE repositories ADD COLUMN detached boolean NOT NULL DEFAULT false;
+CREATE TABLE repository_watch (
+  repository_id bigint PRIMARY KEY
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  mode text NOT NULL,
+  reason text NOT NULL DEFAULT '',
+  holder text NOT NULL DEFAULT '',
+  updated_at_ns bigint NOT NULL
+);
+CREATE TABLE sync_requests (
+  id bigserial PRIMARY KEY,
+  repository_id bigint NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  type text NOT NULL,
+  requested_by text NOT NULL DEFAULT '',
+  requested_at_ns bigint NOT NULL,
+  taken_at_ns bigint NOT NULL DEFAULT 0,
+  taken_by text NOT NULL DEFAULT '',
+  operation_id bigint NOT NULL DEFAULT 0,
+  finished_at_ns bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX sync_requests_pending ON sync_requests (repository_id,
+                                                     taken_at_ns);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "repositories, file records and sync operations", kSqliteV1,
      kPostgresV1},
     {2, "repository leases; the worker of each operation", kSqliteV2,
      kPostgresV2},
+    {3, "daemon watch status and sync request mailbox", kSqliteV3, kPostgresV3},
 }};
 
 }  // namespace

@@ -52,6 +52,11 @@ constexpr std::array<std::pair<OperationStatus, std::string_view>, 4>
                         {OperationStatus::kFailed, "failed"}}};
 constexpr std::array<std::pair<EntryKind, std::string_view>, 2> kEntryKinds{
     {{EntryKind::kFile, "file"}, {EntryKind::kSymlink, "symlink"}}};
+constexpr std::array<std::pair<WatchMode, std::string_view>, 4> kWatchModes{
+    {{WatchMode::kStopped, "stopped"},
+     {WatchMode::kWatching, "watching"},
+     {WatchMode::kDegraded, "degraded"},
+     {WatchMode::kPolling, "polling"}}};
 
 }  // namespace
 
@@ -68,6 +73,7 @@ std::string_view OperationStatusName(OperationStatus s) {
   return NameOf(s, kOperationStatuses);
 }
 std::string_view EntryKindName(EntryKind k) { return NameOf(k, kEntryKinds); }
+std::string_view WatchModeName(WatchMode m) { return NameOf(m, kWatchModes); }
 
 Result<RepositoryState> ParseRepositoryState(std::string_view s) {
   return ParseByName(s, kRepositoryStates, "repository state");
@@ -83,6 +89,9 @@ Result<OperationStatus> ParseOperationStatus(std::string_view s) {
 }
 Result<EntryKind> ParseEntryKind(std::string_view s) {
   return ParseByName(s, kEntryKinds, "entry kind");
+}
+Result<WatchMode> ParseWatchMode(std::string_view s) {
+  return ParseByName(s, kWatchModes, "watch mode");
 }
 
 }  // namespace tidemark

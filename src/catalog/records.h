@@ -1,4 +1,6 @@
-// The catalog's value types: repositories, file records and sync operations.
+// The catalog's value types: repositories, file records, sync operations,
+// leases, and what the real-time daemon publishes (watch status) and is asked
+// to do (sync requests).
 //
 // Plain structs with no behaviour beyond name conversions. They are what
 // CatalogStore implementations read and write, and what the planner, the
@@ -27,6 +29,13 @@ enum class OperationType {
   kRepair
 };
 enum class OperationStatus { kRunning, kCompleted, kPartial, kFailed };
+// How the daemon that holds a repository's lease follows its changes.
+enum class WatchMode {
+  kStopped,   // no daemon is watching (or it shut down)
+  kWatching,  // every directory is watched
+  kDegraded,  // some directories are unwatched (e.g. out of inotify watches)
+  kPolling    // no events at all: periodic reconciliations only
+};
 
 struct Repository {
   int64_t id = 0;
@@ -35,6 +44,9 @@ struct Repository {
   std::string options_json = "{}";  // per-repository options (hash, filters)
   RepositoryState state = RepositoryState::kUnknown;
   std::string state_reason;  // why offline; empty otherwise
+  // Removed without --purge: its records are kept and readable, but no
+  // daemon or worker syncs it.
+  bool detached = false;
   // Incremented at the start of every scan; records written by that scan
   // carry it. `last_complete_generation` is the last scan that observed the
   // whole root, so every present record was seen in it.
@@ -123,6 +135,35 @@ struct WriteFence {
   int64_t token = 0;
 };
 
+// One repository's watch status, as the daemon holding its lease last
+// wrote it. One row per repository (an upsert).
+struct WatchStatus {
+  int64_t repository_id = 0;
+  WatchMode mode = WatchMode::kStopped;
+  // kDegraded: what is unwatched, why, and the sysctl to raise; kPolling:
+  // why there are no events. Empty otherwise.
+  std::string reason;
+  std::string holder;  // worker id of the daemon that wrote it
+  int64_t updated_at_ns = 0;
+};
+
+// A request, left in the catalog's mailbox by any process, that the daemon
+// holding the repository's lease run an operation now. Pending while
+// taken_at_ns is 0; the daemon marks it taken, then finished.
+struct SyncRequest {
+  int64_t id = 0;  // assigned on insert
+  int64_t repository_id = 0;
+  OperationType type = OperationType::kReconciliation;
+  std::string requested_by;  // worker id / host:pid of the requester
+  int64_t requested_at_ns = 0;
+  int64_t taken_at_ns = 0;  // 0 while pending
+  std::string taken_by;
+  int64_t operation_id = 0;    // the sync_operations row that served it
+  int64_t finished_at_ns = 0;  // 0 until done
+
+  bool pending() const { return taken_at_ns == 0; }
+};
+
 struct RepositoryTotals {
   int64_t files = 0;  // records in any state
   int64_t bytes = 0;
@@ -136,12 +177,14 @@ std::string_view RecordStateName(RecordState s);
 std::string_view OperationTypeName(OperationType t);
 std::string_view OperationStatusName(OperationStatus s);
 std::string_view EntryKindName(EntryKind k);
+std::string_view WatchModeName(WatchMode m);
 
 Result<RepositoryState> ParseRepositoryState(std::string_view s);
 Result<RecordState> ParseRecordState(std::string_view s);
 Result<OperationType> ParseOperationType(std::string_view s);
 Result<OperationStatus> ParseOperationStatus(std::string_view s);
 Result<EntryKind> ParseEntryKind(std::string_view s);
+Result<WatchMode> ParseWatchMode(std::string_view s);
 
 // Stores `parsed` in `out`, or says which row of `table` held a value this
 // binary does not know (DataLoss): for stores decoding enum columns.

@@ -78,6 +78,10 @@ Status Gateway::SetRepositoryState(Repository& repo, RepositoryState state,
   });
 }
 
+Status Gateway::SetDetached(Repository& repo, bool detached) {
+  return RewriteRepository(repo, [&](Repository& r) { r.detached = detached; });
+}
+
 Result<int64_t> Gateway::BeginScan(Repository& repo) {
   RETURN_IF_ERROR(RewriteRepository(repo, [](Repository& r) {
     r.scan_generation += 1;
@@ -112,6 +116,37 @@ Status Gateway::FinishOperation(SyncOperation& op) {
   op.duration_ms = std::max<int64_t>(0, (op.end_ns - op.start_ns) / 1'000'000);
   ASSIGN_OR_RETURN(auto txn, BeginFor(op.repository_id));
   RETURN_IF_ERROR(txn->UpdateOperation(op));
+  return txn->Commit();
+}
+
+Status Gateway::SetWatchStatus(const WatchStatus& s) {
+  WatchStatus status = s;
+  if (status.holder.empty()) status.holder = options_.worker_id;
+  status.updated_at_ns = clock_.NowNanos();
+  ASSIGN_OR_RETURN(auto txn, BeginFor(status.repository_id));
+  RETURN_IF_ERROR(txn->PutWatchStatus(status));
+  return txn->Commit();
+}
+
+Result<SyncRequest> Gateway::RequestSync(int64_t repository_id,
+                                         OperationType type,
+                                         const std::string& requested_by) {
+  SyncRequest request;
+  request.repository_id = repository_id;
+  request.type = type;
+  request.requested_by =
+      requested_by.empty() ? options_.worker_id : requested_by;
+  request.requested_at_ns = clock_.NowNanos();
+  // Unfenced on purpose: see the header.
+  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  ASSIGN_OR_RETURN(request.id, txn->InsertRequest(request));
+  RETURN_IF_ERROR(txn->Commit());
+  return request;
+}
+
+Status Gateway::UpdateRequest(const SyncRequest& r) {
+  ASSIGN_OR_RETURN(auto txn, BeginFor(r.repository_id));
+  RETURN_IF_ERROR(txn->UpdateRequest(r));
   return txn->Commit();
 }
 

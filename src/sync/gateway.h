@@ -1,10 +1,11 @@
 // Gateway: the only code that writes the catalog.
 //
-// Every change to repositories, file records and sync operations goes through
-// here. Apply() writes one ChangeSet in one CatalogStore transaction and then
-// publishes what changed to in-process subscribers (later: the change log,
-// SSE and webhooks). Large sets are published as one bulk event with counts
-// instead of one event per record.
+// Every change to repositories, file records, sync operations, the daemon's
+// watch status and the sync request mailbox goes through here. Apply() writes
+// one ChangeSet in one CatalogStore transaction and then publishes what changed
+// to in-process subscribers (later: the change log, SSE and webhooks). Large
+// sets are published as one bulk event with counts instead of one event per
+// record.
 //
 // The Gateway borrows the store and the clock; both must outlive it.
 // With leases (GatewayOptions::require_lease), the Gateway is also where a
@@ -99,6 +100,9 @@ class Gateway {
                                    const std::string& options_json);
   Status RemoveRepository(const Repository& repo);
   // Records whether the root could be reached. Touches no file record.
+  // Detaches a repository (no daemon or worker syncs it; its records stay)
+  // or attaches it again. Touches no file record.
+  Status SetDetached(Repository& repo, bool detached);
   Status SetRepositoryState(Repository& repo, RepositoryState state,
                             const std::string& reason);
   // Starts a scan: increments the repository's scan generation, marks it
@@ -128,6 +132,32 @@ class Gateway {
   // Sets end time and duration from the clock and writes the final row.
   Status FinishOperation(SyncOperation& op);
 
+  // The daemon's watch status (CatalogStore::PutWatchStatus): fenced like
+  // every write for the repository, so only the lease holder publishes it.
+  // An empty s.holder is filled with GatewayOptions::worker_id, and
+  // updated_at_ns is set from the clock. NotFound for an unknown
+  // repository; Aborted after the lease was lost; FailedPrecondition
+  // without a lease when require_lease is set.
+  Status SetWatchStatus(const WatchStatus& s);
+
+  // The request mailbox. RequestSync asks the holder of the repository's
+  // lease to run an operation of `type` now, and returns the pending
+  // request with its id (requested_at_ns from the clock; an empty
+  // `requested_by` is filled with GatewayOptions::worker_id). It is NOT
+  // fenced, on purpose, and works without a lease even with require_lease:
+  // the requester is by definition not the holder (it asks the holder), and
+  // the mailbox is not sync bookkeeping: a request changes no record,
+  // repository or operation, and the holder acts on it only through its
+  // own fenced writes, so a stray or duplicate request costs at most one
+  // extra reconciliation. NotFound for an unknown repository.
+  Result<SyncRequest> RequestSync(int64_t repository_id, OperationType type,
+                                  const std::string& requested_by);
+  // Records what happened to request r.id (taken, served by an operation,
+  // finished; CatalogStore::UpdateRequest). Fenced by the lease of
+  // r.repository_id: only the holder takes and finishes requests. NotFound
+  // when the request is gone (its repository was removed).
+  Status UpdateRequest(const SyncRequest& r);
+
   // Writes `set` in one transaction; assigns ids to `set.added`. After an
   // error nothing was written and nothing is published.
   Result<ApplyResult> Apply(ChangeSet& set);
@@ -140,6 +170,7 @@ class Gateway {
   int64_t rows_written() const { return rows_written_.load(); }
 
   Clock& clock() { return clock_; }
+  const std::string& worker_id() const { return options_.worker_id; }
 
  private:
   // A write transaction for `repository_id`, fenced when a lease is held.

@@ -233,6 +233,54 @@ TEST_F(PostgresSchemaTest, OlderSchemaIsMigratedForward) {
   EXPECT_TRUE(lease->acquired);
 }
 
+TEST_F(PostgresSchemaTest, V2SchemaIsMigratedToV3) {
+  std::string sql;
+  for (int v = 1; v <= 2; ++v) {
+    const Migration& m = AllMigrations()[v - 1];
+    sql += std::string(m.postgres_sql) +
+           "; INSERT INTO schema_version VALUES (" + std::to_string(v) + ", '" +
+           std::string(m.description) + "');";
+  }
+  Sql(sql +
+      "INSERT INTO repositories (name, url, state, created_at, updated_at) "
+      "VALUES ('old', 'file:///old', 'online', 1, 2)");
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), LatestSchemaVersion());
+  EXPECT_EQ(CountRows(schema_->url(), "SELECT count(*) FROM schema_version"),
+            LatestSchemaVersion());
+  auto repo = store->FindRepository("old");
+  ASSERT_TRUE(repo.ok() && repo->has_value()) << repo.status().ToString();
+  auto txn = store->Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  WatchStatus watch;
+  watch.repository_id = (*repo)->id;
+  watch.mode = WatchMode::kDegraded;
+  watch.reason = "raise fs.inotify.max_user_watches";
+  ASSERT_TRUE((*txn)->PutWatchStatus(watch).ok());
+  SyncRequest request;
+  request.repository_id = (*repo)->id;
+  ASSERT_TRUE((*txn)->InsertRequest(request).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  auto watches = store->ListWatchStatuses();
+  ASSERT_TRUE(watches.ok()) << watches.status().ToString();
+  ASSERT_EQ(watches->size(), 1u);
+  EXPECT_EQ((*watches)[0].reason, watch.reason);
+  auto pending = store->ListRequests((*repo)->id, true);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  EXPECT_EQ(pending->size(), 1u);
+
+  // A mode or type written by a newer tidemark is DataLoss, not a guess.
+  Sql("UPDATE repository_watch SET mode = 'hovering'; UPDATE sync_requests "
+      "SET type = 'teleport'");
+  watches = store->ListWatchStatuses();
+  EXPECT_EQ(watches.status().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(watches.status().message(), HasSubstr("hovering"));
+  pending = store->ListRequests(0, false);
+  EXPECT_EQ(pending.status().code(), StatusCode::kDataLoss);
+  EXPECT_THAT(pending.status().message(), HasSubstr("teleport"));
+}
+
 TEST_F(PostgresSchemaTest, ConcurrentOpensOfAFreshSchemaAllSucceed) {
   constexpr int kOpeners = 4;
   std::vector<Status> results(kOpeners);

@@ -313,5 +313,99 @@ TEST_F(SqliteCatalogTest, BulkLoadCutShortIsRepairedOnOpen) {
   EXPECT_TRUE(HasInodeIndex(DbPath()));
 }
 
+// A catalog file as tidemark left it at schema `version` (1 or 2), with one
+// repository and one operation in it.
+void WriteOldCatalog(const std::string& path, int version) {
+  RawDb raw(path);
+  for (int v = 1; v <= version; ++v) {
+    const Migration& m = AllMigrations()[v - 1];
+    ASSERT_EQ(raw.Exec(std::string(m.sqlite_sql)), SQLITE_OK) << v;
+    ASSERT_EQ(
+        raw.Exec("INSERT INTO schema_version VALUES (" + std::to_string(v) +
+                 ", '" + std::string(m.description) + "')"),
+        SQLITE_OK);
+  }
+  ASSERT_EQ(raw.Exec("INSERT INTO repositories (name, url, state, "
+                     "created_at, updated_at) VALUES ('old', 'file:///old', "
+                     "'online', 1, 2); INSERT INTO sync_operations "
+                     "(repository_id, operation_type, start_time, status) "
+                     "SELECT id, 'startup', 5, 'completed' FROM repositories"),
+            SQLITE_OK);
+}
+
+TEST_F(SqliteCatalogTest, OlderCatalogsAreMigratedForwardKeepingTheirData) {
+  for (int version : {1, 2}) {
+    SCOPED_TRACE("from v" + std::to_string(version));
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(DbPath() + suffix);
+    }
+    WriteOldCatalog(DbPath(), version);
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->SchemaVersion(), LatestSchemaVersion());
+    auto repo = (*store)->FindRepository("old");
+    ASSERT_TRUE(repo.ok() && repo->has_value()) << repo.status().ToString();
+    const int64_t id = (*repo)->id;
+    auto ops = (*store)->ListOperations(id, 10);
+    ASSERT_TRUE(ops.ok()) << ops.status().ToString();
+    EXPECT_EQ(ops->size(), 1u);
+
+    // v3: the watch status and the mailbox work on the old repository.
+    auto txn = (*store)->Begin();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    WatchStatus watch;
+    watch.repository_id = id;
+    watch.mode = WatchMode::kWatching;
+    ASSERT_TRUE((*txn)->PutWatchStatus(watch).ok());
+    SyncRequest request;
+    request.repository_id = id;
+    auto request_id = (*txn)->InsertRequest(request);
+    ASSERT_TRUE(request_id.ok()) << request_id.status().ToString();
+    ASSERT_TRUE((*txn)->Commit().ok());
+    auto watches = (*store)->ListWatchStatuses();
+    ASSERT_TRUE(watches.ok()) << watches.status().ToString();
+    ASSERT_EQ(watches->size(), 1u);
+    EXPECT_EQ((*watches)[0].mode, WatchMode::kWatching);
+    auto pending = (*store)->ListRequests(id, true);
+    ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+    ASSERT_EQ(pending->size(), 1u);
+    EXPECT_EQ((*pending)[0].id, *request_id);
+    store->reset();
+
+    RawDb raw(DbPath());
+    EXPECT_EQ(raw.QueryInt("SELECT count(*) FROM schema_version"),
+              LatestSchemaVersion());
+  }
+}
+
+TEST_F(SqliteCatalogTest, UnknownWatchModeOrRequestTypeIsDataLoss) {
+  int64_t id = 0;
+  {
+    auto store = OpenSqliteCatalog(DbPath());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    id = AddRepository(**store, "photos");
+  }
+  {
+    RawDb raw(DbPath());
+    ASSERT_EQ(raw.Exec("INSERT INTO repository_watch (repository_id, mode, "
+                       "updated_at_ns) VALUES (" +
+                       std::to_string(id) +
+                       ", 'hovering', 1); INSERT INTO sync_requests "
+                       "(repository_id, type, requested_at_ns) VALUES (" +
+                       std::to_string(id) + ", 'teleport', 1)"),
+              SQLITE_OK);
+  }
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto watches = (*store)->ListWatchStatuses();
+  EXPECT_EQ(watches.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(watches.status().message().find("hovering"), std::string::npos)
+      << watches.status().message();
+  auto requests = (*store)->ListRequests(0, false);
+  EXPECT_EQ(requests.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(requests.status().message().find("teleport"), std::string::npos)
+      << requests.status().message();
+}
+
 }  // namespace
 }  // namespace tidemark

@@ -34,6 +34,9 @@ class MemoryTransaction final : public CatalogTransaction {
   Status DeleteRepository(int64_t repository_id) override;
   Result<int64_t> InsertOperation(const SyncOperation& op) override;
   Status UpdateOperation(const SyncOperation& op) override;
+  Status PutWatchStatus(const WatchStatus& s) override;
+  Result<int64_t> InsertRequest(const SyncRequest& r) override;
+  Status UpdateRequest(const SyncRequest& r) override;
   Status Commit() override;
 
  private:
@@ -73,6 +76,8 @@ class MemoryTransaction final : public CatalogTransaction {
   std::map<int64_t, std::optional<Repository>> repos_;  // nullopt: deleted
   std::map<std::string, int64_t> new_names_;
   std::map<int64_t, std::optional<SyncOperation>> ops_;  // nullopt: deleted
+  std::map<int64_t, WatchStatus> watches_;               // by repository id
+  std::map<int64_t, SyncRequest> requests_;  // new or rewritten, by id
 };
 
 const Repository* MemoryTransaction::CurrentRepo(int64_t id) const {
@@ -261,6 +266,7 @@ Status MemoryTransaction::UpdateRepository(const Repository& repo) {
   updated.scan_generation = repo.scan_generation;
   updated.last_complete_generation = repo.last_complete_generation;
   updated.updated_at_ns = repo.updated_at_ns;
+  updated.detached = repo.detached;
   repos_[repo.id] = std::move(updated);
   return Status::Ok();
 }
@@ -283,6 +289,10 @@ Status MemoryTransaction::DeleteRepository(int64_t repository_id) {
   for (auto& [id, op] : ops_) {
     if (op && op->repository_id == repository_id) op.reset();
   }
+  watches_.erase(repository_id);
+  std::erase_if(requests_, [repository_id](const auto& entry) {
+    return entry.second.repository_id == repository_id;
+  });
   repos_[repository_id] = std::nullopt;
   return Status::Ok();
 }
@@ -320,6 +330,52 @@ Status MemoryTransaction::UpdateOperation(const SyncOperation& op) {
   return Status::Ok();
 }
 
+Status MemoryTransaction::PutWatchStatus(const WatchStatus& s) {
+  RETURN_IF_ERROR(CheckUsable());
+  if (CurrentRepo(s.repository_id) == nullptr) {
+    return Status::NotFound("writing the watch status: no such repository " +
+                            std::to_string(s.repository_id));
+  }
+  watches_[s.repository_id] = s;
+  return Status::Ok();
+}
+
+Result<int64_t> MemoryTransaction::InsertRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  if (CurrentRepo(r.repository_id) == nullptr) {
+    return Status::NotFound("requesting a sync: no such repository " +
+                            std::to_string(r.repository_id));
+  }
+  SyncRequest copy = r;
+  copy.id = NextId();
+  requests_[copy.id] = copy;
+  return copy.id;
+}
+
+Status MemoryTransaction::UpdateRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  const SyncRequest* current = nullptr;
+  if (auto it = requests_.find(r.id); it != requests_.end()) {
+    current = &it->second;
+  } else if (auto b = base_.request_ids.find(r.id);
+             b != base_.request_ids.end() &&
+             CurrentRepo(b->second) != nullptr) {
+    current = &base_.repositories.at(b->second).requests.at(r.id);
+  }
+  if (current == nullptr) {
+    return Status::NotFound("sync request " + std::to_string(r.id) +
+                            " does not exist");
+  }
+  // Only what happened to it changes; who asked for what stays.
+  SyncRequest updated = *current;
+  updated.taken_at_ns = r.taken_at_ns;
+  updated.taken_by = r.taken_by;
+  updated.operation_id = r.operation_id;
+  updated.finished_at_ns = r.finished_at_ns;
+  requests_[r.id] = std::move(updated);
+  return Status::Ok();
+}
+
 void MemoryTransaction::Apply(MemoryCatalog::State& state) {
   auto erase_record = [&state](int64_t id) {
     auto where = state.record_ids.find(id);
@@ -339,6 +395,9 @@ void MemoryTransaction::Apply(MemoryCatalog::State& state) {
       }
       for (const auto& [op_id, op] : it->second.operations) {
         state.operation_ids.erase(op_id);
+      }
+      for (const auto& [request_id, request] : it->second.requests) {
+        state.request_ids.erase(request_id);
       }
       state.names.erase(it->second.repo.name);
       state.repositories.erase(it);
@@ -365,6 +424,13 @@ void MemoryTransaction::Apply(MemoryCatalog::State& state) {
     }
     state.operation_ids[id] = op->repository_id;
     state.repositories[op->repository_id].operations[id] = std::move(*op);
+  }
+  for (auto& [repository_id, watch] : watches_) {
+    state.repositories[repository_id].watch = std::move(watch);
+  }
+  for (auto& [id, request] : requests_) {
+    state.request_ids[id] = request.repository_id;
+    state.repositories[request.repository_id].requests[id] = std::move(request);
   }
 }
 

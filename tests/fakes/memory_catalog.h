@@ -71,6 +71,10 @@ class MemoryCatalog final : public CatalogStore {
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
+  Result<std::vector<WatchStatus>> ListWatchStatuses() override;
+  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
+                                                bool pending_only) override;
+  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override;
 
   // What is committed. Public so the transaction (in the .cc) can name it;
   // not part of the test-facing API.
@@ -79,6 +83,8 @@ class MemoryCatalog final : public CatalogStore {
     std::map<std::string, FileRecord, std::less<>> records;  // by path bytes
     std::map<int64_t, SyncOperation> operations;             // by id
     std::optional<Lease> lease;  // goes with the repository, like a cascade
+    std::optional<WatchStatus> watch;         // likewise
+    std::map<int64_t, SyncRequest> requests;  // by id; likewise
   };
   struct State {
     std::map<int64_t, RepositoryData> repositories;  // by id
@@ -87,6 +93,8 @@ class MemoryCatalog final : public CatalogStore {
     std::unordered_map<int64_t, std::pair<int64_t, std::string>> record_ids;
     // operation id -> repository id.
     std::unordered_map<int64_t, int64_t> operation_ids;
+    // request id -> repository id.
+    std::unordered_map<int64_t, int64_t> request_ids;
   };
 
  protected:
@@ -105,7 +113,8 @@ class MemoryCatalog final : public CatalogStore {
   Clock& clock_;
   mutable std::mutex mu_;  // guards everything below
   State state_;
-  int64_t next_id_ = 1;  // ids for records, repositories and operations
+  int64_t next_id_ = 1;  // ids for records, repositories, operations and
+                         // requests
   int64_t last_lease_token_ = 0;  // the catalog-wide token counter
   int commits_allowed_ = -1;
   Status commit_failure_;

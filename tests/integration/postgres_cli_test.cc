@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "catalog/migrations.h"
 #include "cli_runner.h"
 #include "testing/postgres_test_database.h"
 
@@ -75,9 +76,9 @@ TEST_F(PostgresCliTest, NewerSchemaIsRefusedAndLeftAlone) {
   ASSERT_TRUE(schema.ok()) << schema.status().ToString();
   const std::string db = (*schema)->url();
   ASSERT_EQ(ws_.Run({"--db", db, "repo", "list"}).exit_code, 0);
-  ASSERT_TRUE(RunSql(db,
-                     "INSERT INTO schema_version VALUES (3, 'from the "
-                     "future')")
+  ASSERT_TRUE(RunSql(db, "INSERT INTO schema_version VALUES (" +
+                             std::to_string(LatestSchemaVersion() + 1) +
+                             ", 'from the future')")
                   .ok());
   RunResult r = ws_.Run({"--db", db, "repo", "add", "x", ws_.root()});
   EXPECT_EQ(r.exit_code, 4) << r.err;
@@ -94,6 +95,8 @@ TEST_F(PostgresCliTest, OlderSchemaIsMigratedForward) {
   ASSERT_EQ(ws_.Run({"--db", db, "repo", "add", "x", ws_.root()}).exit_code, 0);
   // Back to version 1, as a tidemark of the first release left it.
   ASSERT_TRUE(RunSql(db,
+                     "DROP TABLE repository_watch, sync_requests; ALTER "
+                     "TABLE repositories DROP COLUMN detached; "
                      "DROP TABLE repository_leases; DROP SEQUENCE "
                      "lease_tokens; ALTER TABLE "
                      "sync_operations DROP COLUMN worker; DELETE FROM "
@@ -103,7 +106,7 @@ TEST_F(PostgresCliTest, OlderSchemaIsMigratedForward) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   auto version = RunSql(db, "SELECT max(version) FROM schema_version");
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ((*version)[0][0], "2");
+  EXPECT_EQ((*version)[0][0], std::to_string(LatestSchemaVersion()));
 }
 
 }  // namespace

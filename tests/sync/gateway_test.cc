@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "catalog/store_factories.h"
 #include "fakes/fake_clock.h"
 #include "fakes/memory_catalog.h"
@@ -115,6 +118,124 @@ TEST_P(GatewayTest, OperationsRecordDurationFromTheClock) {
   EXPECT_EQ((*ops)[0].counters.added, 4);
   EXPECT_EQ((*ops)[0].type, OperationType::kStartup);
   EXPECT_EQ((*ops)[0].status, OperationStatus::kCompleted);
+}
+
+GatewayOptions Worker(const std::string& id, bool require_lease) {
+  GatewayOptions options;
+  options.worker_id = id;
+  options.require_lease = require_lease;
+  return options;
+}
+
+TEST_P(GatewayTest, WatchStatusTakesHolderAndTimeFromTheGateway) {
+  Gateway daemon(*store_, clock_, Worker("host-1:42", false));
+  WatchStatus s;
+  s.repository_id = repo_.id;
+  s.mode = WatchMode::kWatching;
+  s.updated_at_ns = 1;  // the gateway's clock wins
+  ASSERT_TRUE(daemon.SetWatchStatus(s).ok());
+  auto listed = store_->ListWatchStatuses();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].holder, "host-1:42");
+  EXPECT_EQ((*listed)[0].updated_at_ns, clock_.NowNanos());
+  EXPECT_EQ((*listed)[0].mode, WatchMode::kWatching);
+
+  clock_.AdvanceMs(250);
+  s.mode = WatchMode::kDegraded;
+  s.reason = "raise fs.inotify.max_user_watches";
+  s.holder = "named-by-caller";
+  ASSERT_TRUE(daemon.SetWatchStatus(s).ok());
+  listed = store_->ListWatchStatuses();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].holder, "named-by-caller");
+  EXPECT_EQ((*listed)[0].reason, s.reason);
+  EXPECT_EQ((*listed)[0].updated_at_ns, clock_.NowNanos());
+
+  s.repository_id = repo_.id + 1000;
+  EXPECT_EQ(daemon.SetWatchStatus(s).code(), StatusCode::kNotFound);
+}
+
+TEST_P(GatewayTest, RequestsAreStampedTakenAndFinished) {
+  Gateway cli(*store_, clock_, Worker("cli-host:77", false));
+  auto asked = cli.RequestSync(repo_.id, OperationType::kReconciliation, "");
+  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+  EXPECT_GT(asked->id, 0);
+  EXPECT_EQ(asked->requested_by, "cli-host:77");
+  EXPECT_EQ(asked->requested_at_ns, clock_.NowNanos());
+  EXPECT_TRUE(asked->pending());
+  auto named = cli.RequestSync(repo_.id, OperationType::kOnDemand, "ops:1");
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ(named->requested_by, "ops:1");
+
+  clock_.AdvanceMs(10);
+  SyncRequest taken = *asked;
+  taken.taken_at_ns = clock_.NowNanos();
+  taken.taken_by = "daemon";
+  taken.operation_id = 5;
+  ASSERT_TRUE(gateway_->UpdateRequest(taken).ok());
+  auto pending = store_->ListRequests(repo_.id, true);
+  ASSERT_TRUE(pending.ok()) << pending.status().ToString();
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].id, named->id);
+  EXPECT_EQ((*pending)[0].type, OperationType::kOnDemand);
+  auto found = store_->FindRequest(asked->id);
+  ASSERT_TRUE(found.ok() && found->has_value()) << found.status().ToString();
+  EXPECT_EQ((*found)->taken_by, "daemon");
+  EXPECT_EQ((*found)->operation_id, 5);
+
+  EXPECT_EQ(cli.RequestSync(repo_.id + 1000, OperationType::kReconciliation, "")
+                .status()
+                .code(),
+            StatusCode::kNotFound);
+}
+
+// With require_lease (the CLI's setting), the watch status and the taking of
+// requests need the lease, but anyone may leave a request in the mailbox.
+TEST_P(GatewayTest, OnlyTheLeaseHolderPublishesButAnyoneMayRequest) {
+  Gateway daemon(*store_, clock_, Worker("daemon-a", true));
+  Gateway cli(*store_, clock_, Worker("cli:1", true));
+  WatchStatus s;
+  s.repository_id = repo_.id;
+  s.mode = WatchMode::kWatching;
+  EXPECT_EQ(cli.SetWatchStatus(s).code(), StatusCode::kFailedPrecondition);
+  auto listed = store_->ListWatchStatuses();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_TRUE(listed->empty());
+
+  auto asked = cli.RequestSync(repo_.id, OperationType::kReconciliation, "");
+  ASSERT_TRUE(asked.ok()) << asked.status().ToString();
+  SyncRequest taken = *asked;
+  taken.taken_at_ns = clock_.NowNanos();
+  taken.taken_by = "cli:1";
+  EXPECT_EQ(cli.UpdateRequest(taken).code(), StatusCode::kFailedPrecondition);
+
+  auto lease = daemon.AcquireLease(repo_, 1);
+  ASSERT_TRUE(lease.ok() && lease->acquired) << lease.status().ToString();
+  ASSERT_TRUE(daemon.SetWatchStatus(s).ok());
+  taken.taken_by = "daemon-a";
+  ASSERT_TRUE(daemon.UpdateRequest(taken).ok());
+
+  // Another daemon takes the lease over: the first one's writes are fenced
+  // off, but it may still ask the new holder for a sync.
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  Gateway successor(*store_, clock_, Worker("daemon-b", true));
+  auto took = successor.AcquireLease(repo_, 60'000);
+  ASSERT_TRUE(took.ok() && took->acquired) << took.status().ToString();
+  s.mode = WatchMode::kStopped;
+  EXPECT_EQ(daemon.SetWatchStatus(s).code(), StatusCode::kAborted);
+  taken.finished_at_ns = clock_.NowNanos();
+  EXPECT_EQ(daemon.UpdateRequest(taken).code(), StatusCode::kAborted);
+  EXPECT_TRUE(
+      daemon.RequestSync(repo_.id, OperationType::kReconciliation, "").ok());
+  listed = store_->ListWatchStatuses();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].mode, WatchMode::kWatching);
+  EXPECT_EQ((*listed)[0].holder, "daemon-a");
+  ASSERT_TRUE(successor.SetWatchStatus(s).ok());
+  ASSERT_TRUE(successor.UpdateRequest(taken).ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,

@@ -64,6 +64,16 @@ class SchemaOwningStore final : public CatalogStore {
                                                     size_t limit) override {
     return store_->ListOperations(repository_id, limit);
   }
+  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
+    return store_->ListWatchStatuses();
+  }
+  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
+                                                bool pending_only) override {
+    return store_->ListRequests(repository_id, pending_only);
+  }
+  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
+    return store_->FindRequest(id);
+  }
   Status BeginBulkLoad() override { return store_->BeginBulkLoad(); }
   Status EndBulkLoad() override { return store_->EndBulkLoad(); }
 

@@ -12,6 +12,7 @@
 #include "catalog/postgres/postgres_queries.h"
 #include "catalog/postgres/postgres_schema.h"
 #include "catalog/postgres/postgres_transaction.h"
+#include "catalog/postgres/postgres_watch.h"
 #include "common/paths.h"
 
 namespace tidemark {
@@ -95,6 +96,22 @@ class PostgresCatalog final : public CatalogStore {
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
+  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
+    return OnConnection(reader_mu_, *reader_, [&](PgConnection& conn) {
+      return PgListWatchStatuses(conn);
+    });
+  }
+  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
+                                                bool pending_only) override {
+    return OnConnection(reader_mu_, *reader_, [&](PgConnection& conn) {
+      return PgListRequests(conn, repository_id, pending_only);
+    });
+  }
+  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
+    return OnConnection(reader_mu_, *reader_, [&](PgConnection& conn) {
+      return PgFindRequest(conn, id);
+    });
+  }
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
 

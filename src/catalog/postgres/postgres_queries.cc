@@ -11,7 +11,7 @@ namespace pgsql {
   "created_at, updated_at"
 #define TM_REPOSITORY_COLUMNS                                      \
   "id, name, url, options, state, state_reason, scan_generation, " \
-  "last_complete_generation, created_at, updated_at"
+  "last_complete_generation, created_at, updated_at, detached::int"
 #define TM_OPERATION_COLUMNS                                                  \
   "id, repository_id, operation_type, files_scanned, files_added, "           \
   "files_updated, files_moved, files_removed, errors, start_time, end_time, " \
@@ -73,13 +73,13 @@ const char kDeleteRepositoryRecords[] =
 
 const char kInsertRepository[] =
     "INSERT INTO repositories (name, url, options, state, state_reason, "
-    "scan_generation, last_complete_generation, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+    "scan_generation, last_complete_generation, created_at, updated_at, "
+    "detached) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::int::boolean) "
     "ON CONFLICT (name) DO NOTHING RETURNING id";
 const char kUpdateRepository[] =
     "UPDATE repositories SET url = $2, options = $3, state = $4, "
     "state_reason = $5, scan_generation = $6, last_complete_generation = $7, "
-    "updated_at = $8 WHERE id = $1";
+    "updated_at = $8, detached = $9::int::boolean WHERE id = $1";
 const char kDeleteRepository[] = "DELETE FROM repositories WHERE id = $1";
 const char kFindRepository[] =
     "SELECT " TM_REPOSITORY_COLUMNS " FROM repositories WHERE name = $1";
@@ -228,6 +228,7 @@ void AddRepositoryParams(const Repository& repo, PgParams& p) {
   p.Text(RepositoryStateName(repo.state)).Text(repo.state_reason);
   p.Int64(repo.scan_generation).Int64(repo.last_complete_generation);
   p.Int64(repo.created_at_ns).Int64(repo.updated_at_ns);
+  p.Int64(repo.detached ? 1 : 0);
 }
 
 void AddRepositoryUpdateParams(const Repository& repo, PgParams& p) {
@@ -235,6 +236,7 @@ void AddRepositoryUpdateParams(const Repository& repo, PgParams& p) {
   p.Text(RepositoryStateName(repo.state)).Text(repo.state_reason);
   p.Int64(repo.scan_generation).Int64(repo.last_complete_generation);
   p.Int64(repo.updated_at_ns);
+  p.Int64(repo.detached ? 1 : 0);
 }
 
 Status ReadRepositoryRow(const PgResult& res, int row, Repository* repo) {
@@ -249,6 +251,7 @@ Status ReadRepositoryRow(const PgResult& res, int row, Repository* repo) {
   repo->last_complete_generation = res.Int64(row, 7);
   repo->created_at_ns = res.Int64(row, 8);
   repo->updated_at_ns = res.Int64(row, 9);
+  repo->detached = res.Int64(row, 10) != 0;
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include "catalog/postgres/pg_binary.h"
 #include "catalog/postgres/postgres_leases.h"
 #include "catalog/postgres/postgres_queries.h"
+#include "catalog/postgres/postgres_watch.h"
 #include "common/paths.h"
 
 namespace tidemark {
@@ -268,8 +269,8 @@ Status PostgresTransaction::DeleteRepository(int64_t repository_id) {
     return Status::NotFound("repository " + std::to_string(repository_id) +
                             " does not exist");
   }
-  // Operations and leases go by ON DELETE CASCADE; records have no
-  // foreign key.
+  // Operations, leases, watch status and requests go by ON DELETE
+  // CASCADE; records have no foreign key.
   for (const char* sql :
        {pgsql::kDeleteRepositoryRecords, pgsql::kDeleteRepository}) {
     Result<PgResult> deleted = conn_->Query(sql, params, doing);
@@ -310,6 +311,29 @@ Status PostgresTransaction::UpdateOperation(const SyncOperation& op) {
                             " does not exist");
   }
   return Status::Ok();
+}
+
+// The two inserts run under a savepoint: an unknown repository is NotFound,
+// and the caller may go on with the transaction.
+Status PostgresTransaction::PutWatchStatus(const WatchStatus& s) {
+  RETURN_IF_ERROR(CheckUsable());
+  return Atomically([&] { return PgPutWatchStatus(*conn_, s); });
+}
+
+Result<int64_t> PostgresTransaction::InsertRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  int64_t id = 0;
+  RETURN_IF_ERROR(Atomically([&]() -> Status {
+    ASSIGN_OR_RETURN(id, PgInsertRequest(*conn_, r));
+    return Status::Ok();
+  }));
+  return id;
+}
+
+Status PostgresTransaction::UpdateRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  Status status = PgUpdateRequest(*conn_, r);
+  return status.ok() ? status : Failed(status);
 }
 
 Status PostgresTransaction::CheckFenceNow() {

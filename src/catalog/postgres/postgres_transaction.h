@@ -53,6 +53,9 @@ class PostgresTransaction final : public CatalogTransaction {
   Status DeleteRepository(int64_t repository_id) override;
   Result<int64_t> InsertOperation(const SyncOperation& op) override;
   Status UpdateOperation(const SyncOperation& op) override;
+  Status PutWatchStatus(const WatchStatus& s) override;
+  Result<int64_t> InsertRequest(const SyncRequest& r) override;
+  Status UpdateRequest(const SyncRequest& r) override;
   Status Commit() override;
 
  private:

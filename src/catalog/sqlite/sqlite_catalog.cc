@@ -11,6 +11,7 @@
 #include "catalog/sqlite/sqlite_leases.h"
 #include "catalog/sqlite/sqlite_schema.h"
 #include "catalog/sqlite/sqlite_transaction.h"
+#include "catalog/sqlite/sqlite_watch.h"
 #include "common/paths.h"
 
 namespace tidemark {
@@ -49,6 +50,19 @@ class SqliteCatalog final : public CatalogStore {
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
+  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    return SqliteListWatchStatuses(*reader_);
+  }
+  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
+                                                bool pending_only) override {
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    return SqliteListRequests(*reader_, repository_id, pending_only);
+  }
+  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    return SqliteFindRequest(*reader_, id);
+  }
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
 

@@ -12,7 +12,7 @@ namespace {
   "created_at, updated_at"
 #define TM_REPOSITORY_COLUMNS                                      \
   "id, name, url, options, state, state_reason, scan_generation, " \
-  "last_complete_generation, created_at, updated_at"
+  "last_complete_generation, created_at, updated_at, detached"
 #define TM_OPERATION_COLUMNS                                                  \
   "id, repository_id, operation_type, files_scanned, files_added, "           \
   "files_updated, files_moved, files_removed, errors, start_time, end_time, " \
@@ -42,13 +42,14 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     "DELETE FROM file_records WHERE id = ?1",
     // kInsertRepository
     "INSERT INTO repositories (name, url, options, state, state_reason, "
-    "scan_generation, last_complete_generation, created_at, updated_at) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "scan_generation, last_complete_generation, created_at, updated_at, "
+    "detached) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     // kUpdateRepository
     "UPDATE repositories SET url = ?1, options = ?2, state = ?3, "
     "state_reason = ?4, scan_generation = ?5, last_complete_generation = ?6, "
-    "updated_at = ?7 WHERE id = ?8",
-    // kDeleteRepository (records and operations go by ON DELETE CASCADE)
+    "updated_at = ?7, detached = ?9 WHERE id = ?8",
+    // kDeleteRepository (records, operations, the lease, the watch status
+    // and requests go by ON DELETE CASCADE)
     "DELETE FROM repositories WHERE id = ?1",
     // kInsertOperation
     "INSERT INTO sync_operations (repository_id, operation_type, "
@@ -148,6 +149,7 @@ void BindRepositoryInsert(SqliteStatement& stmt, const Repository& repo) {
   stmt.BindInt64(7, repo.last_complete_generation);
   stmt.BindInt64(8, repo.created_at_ns);
   stmt.BindInt64(9, repo.updated_at_ns);
+  stmt.BindInt64(10, repo.detached ? 1 : 0);
 }
 
 void BindRepositoryUpdate(SqliteStatement& stmt, const Repository& repo) {
@@ -159,6 +161,7 @@ void BindRepositoryUpdate(SqliteStatement& stmt, const Repository& repo) {
   stmt.BindInt64(6, repo.last_complete_generation);
   stmt.BindInt64(7, repo.updated_at_ns);
   stmt.BindInt64(8, repo.id);
+  stmt.BindInt64(9, repo.detached ? 1 : 0);
 }
 
 Status ReadRepositoryRow(const SqliteStatement& stmt, Repository* repo) {
@@ -173,6 +176,7 @@ Status ReadRepositoryRow(const SqliteStatement& stmt, Repository* repo) {
   repo->last_complete_generation = stmt.ColumnInt64(7);
   repo->created_at_ns = stmt.ColumnInt64(8);
   repo->updated_at_ns = stmt.ColumnInt64(9);
+  repo->detached = stmt.ColumnInt64(10) != 0;
   return Status::Ok();
 }
 

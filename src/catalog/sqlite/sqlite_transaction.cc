@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "catalog/sqlite/sqlite_watch.h"
 #include "common/paths.h"
 
 namespace tidemark {
@@ -231,6 +232,26 @@ Status SqliteTransaction::UpdateOperation(const SyncOperation& op) {
                             " does not exist");
   }
   return Status::Ok();
+}
+
+// One statement each: a failed one undoes itself, so no savepoint.
+Status SqliteTransaction::PutWatchStatus(const WatchStatus& s) {
+  RETURN_IF_ERROR(CheckUsable());
+  Status status = SqlitePutWatchStatus(*conn_, s);
+  return status.ok() ? status : Failed(status);
+}
+
+Result<int64_t> SqliteTransaction::InsertRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  Result<int64_t> id = SqliteInsertRequest(*conn_, r);
+  if (!id.ok()) return Failed(id.status());
+  return id;
+}
+
+Status SqliteTransaction::UpdateRequest(const SyncRequest& r) {
+  RETURN_IF_ERROR(CheckUsable());
+  Status status = SqliteUpdateRequest(*conn_, r);
+  return status.ok() ? status : Failed(status);
 }
 
 Status SqliteTransaction::Commit() {
