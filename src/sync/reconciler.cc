@@ -8,6 +8,7 @@
 
 #include "common/paths.h"
 #include "sync/cursors.h"
+#include "sync/move_detection.h"
 #include "sync/planner.h"
 #include "sync/write_pipeline.h"
 
@@ -55,32 +56,6 @@ class BulkLoad {
   bool active_ = false;
 };
 constexpr int64_t kProgressEvery = 4096;
-
-// Finds the record a new path was moved from: same fingerprint, not already
-// claimed in this scan, and its old path no longer exists. Returns nullopt
-// when it is a plain add.
-Result<std::optional<FileRecord>> FindMoveSource(
-    StorageBackend& backend, CatalogStore& store, int64_t repository_id,
-    const StorageEntry& entry, const std::unordered_set<int64_t>& moved_ids) {
-  if (entry.inode == 0) return std::optional<FileRecord>();
-  ASSIGN_OR_RETURN(
-      auto candidates,
-      store.FindRecordsByInode(repository_id, entry.device, entry.inode));
-  for (FileRecord& candidate : candidates) {
-    if (candidate.path == entry.path || moved_ids.contains(candidate.id) ||
-        candidate.kind != entry.kind || candidate.size != entry.size ||
-        candidate.mtime_ns != entry.mtime_ns) {
-      continue;
-    }
-    // Only a record whose path is gone can have moved. If something is still
-    // there (a hard link, or a new file put in its place), the record stays
-    // with its path and the new path is an addition.
-    auto old = backend.Stat(candidate.path);
-    if (old.ok() || !old.status().IsNotFound()) continue;
-    return std::optional<FileRecord>(std::move(candidate));
-  }
-  return std::optional<FileRecord>();
-}
 
 }  // namespace
 
@@ -182,8 +157,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   // record any more: it is handled as an addition.
   auto add = [&](const StorageEntry& entry, bool may_be_move) -> Status {
     if (detect_moves && may_be_move) {
-      ASSIGN_OR_RETURN(auto source, FindMoveSource(backend_, store_, repo.id,
-                                                   entry, moved_ids));
+      ASSIGN_OR_RETURN(
+          auto source,
+          FindMoveSourceByInode(backend_, store_, repo.id, entry, moved_ids));
       if (source.has_value()) {
         moved_ids.insert(source->id);
         return pipeline.Move(*source, entry);
@@ -192,6 +168,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     return pipeline.Add(entry);
   };
   auto sink = [&](const PlanItem& item) -> Status {
+    if (options.cancel != nullptr && options.cancel->load()) {
+      return Status::Cancelled("stopped before the end of the scan");
+    }
     const bool claimed =
         item.record != nullptr && moved_ids.contains(item.record->id);
     switch (item.action) {
@@ -248,6 +227,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     // Rule 2: a listing that failed part-way removes nothing. Rule 1: if
     // the root went away meanwhile, the repository is offline.
     report.removals_deferred = static_cast<int64_t>(gone.size());
+    if (merged.status().code() == StatusCode::kCancelled) {
+      return fail(merged.status(), /*offline=*/false);
+    }
     return fail(merged.status().WithContext("listing failed"),
                 /*offline=*/merged.status().IsUnavailable());
   }

@@ -17,6 +17,7 @@
 #ifndef TIDEMARK_SYNC_RECONCILER_H_
 #define TIDEMARK_SYNC_RECONCILER_H_
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ struct ReconcileOptions {
   // for the repository. A scope that no longer exists lists empty, so its
   // records are removed only as a confirmed mass removal (rule 3).
   std::string scope;
+  // When set and true, the scan stops at the next entry: batches already
+  // handed to the writer are committed, nothing is removed, and the
+  // operation is recorded as failed ("stopped"). For a daemon's shutdown.
+  const std::atomic<bool>* cancel = nullptr;
   // Called on the scanning thread every few thousand entries.
   std::function<void(const ScanProgress&)> progress;
 };

@@ -29,6 +29,7 @@ Worker::Worker(CatalogStore& store, Gateway& gateway, WorkerOptions options,
 Worker::~Worker() = default;
 
 bool Worker::InScope(const Repository& repo) const {
+  if (repo.detached) return false;
   return options_.names.empty() ||
          std::find(options_.names.begin(), options_.names.end(), repo.name) !=
              options_.names.end();
@@ -95,7 +96,9 @@ Worker::SteadyTime Worker::TakeFree() {
     return next;
   }
   std::set<std::string> present;
-  for (const Repository& repo : *repos) present.insert(repo.name);
+  for (const Repository& repo : *repos) {
+    if (!repo.detached) present.insert(repo.name);
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [name, held] : held_) {

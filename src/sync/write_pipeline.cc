@@ -23,6 +23,7 @@ struct WritePipeline::Item {
   StorageEntry entry;
   FileRecord base;  // the existing record, for kChange and kMove
   bool needs_hash = false;
+  bool prehashed = false;  // `hashed` was filled by the caller
   Result<HashedObject> hashed = Status::Cancelled("not hashed");
 };
 
@@ -68,12 +69,18 @@ Status WritePipeline::Move(const FileRecord& record,
   return Enqueue(Item::Kind::kMove, &record, entry);
 }
 
+Status WritePipeline::AddHashed(HashedObject hashed) {
+  if (options_.hash == HashAlgorithm::kNone) return Add(hashed.entry);
+  Item item;
+  item.kind = Item::Kind::kAdd;
+  item.entry = hashed.entry;
+  item.prehashed = true;
+  item.hashed = std::move(hashed);
+  return Push(std::move(item));
+}
+
 Status WritePipeline::Enqueue(ItemKind kind, const FileRecord* base,
                               const StorageEntry& entry) {
-  if (failed_.load()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return writer_status_;
-  }
   Item item;
   item.kind = kind;
   item.entry = entry;
@@ -81,6 +88,14 @@ Status WritePipeline::Enqueue(ItemKind kind, const FileRecord* base,
   item.needs_hash = item.kind != Item::Kind::kMove &&
                     options_.hash != HashAlgorithm::kNone &&
                     item.entry.kind == EntryKind::kFile;
+  return Push(std::move(item));
+}
+
+Status WritePipeline::Push(Item item) {
+  if (failed_.load()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return writer_status_;
+  }
   current_->items.push_back(std::move(item));
   if (current_->items.size() >= options_.batch_size) return Flush();
   return Status::Ok();
@@ -179,7 +194,7 @@ Status WritePipeline::WriteBatch(Batch& batch) {
         item.kind == Item::Kind::kAdd ? FileRecord{} : item.base;
     // The item is done with after this; its strings are moved, not copied.
     StorageEntry* observed = &item.entry;
-    if (item.needs_hash) {
+    if (item.needs_hash || item.prehashed) {
       if (item.hashed.ok()) {
         observed = &item.hashed->entry;
         record.content_hash = std::move(item.hashed->digest);

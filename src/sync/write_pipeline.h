@@ -30,6 +30,7 @@
 #include "common/worker_pool.h"
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
+#include "sync/hasher.h"
 
 namespace tidemark {
 
@@ -57,6 +58,9 @@ class WritePipeline {
   Status Add(const StorageEntry& entry);
   Status Change(const FileRecord& record, const StorageEntry& entry);
   Status Move(const FileRecord& record, const StorageEntry& entry);
+  // An addition the caller has already hashed (with this pipeline's
+  // algorithm); it is not read again.
+  Status AddHashed(HashedObject hashed);
 
   // Observed entries so far (written into the operation's progress rows).
   void SetScanned(int64_t scanned) { scanned_ = scanned; }
@@ -74,6 +78,7 @@ class WritePipeline {
 
   Status Enqueue(ItemKind kind, const FileRecord* base,
                  const StorageEntry& entry);
+  Status Push(Item item);
   Status Flush();
   void WriterLoop();
   Status WriteBatch(Batch& batch);
