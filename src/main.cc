@@ -11,6 +11,7 @@
 #include "cli/app.h"
 #include "storage/local/local_backend.h"
 #include "storage/storage_url.h"
+#include "watch/inotify_change_source.h"
 
 namespace {
 
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
           "' is not supported by this build; use file:///absolute/path");
     }
     return tidemark::OpenLocalBackend(parsed.path);
+  };
+  wiring.open_change_source = [](const std::string& root) {
+    return tidemark::OpenInotifyChangeSource(root);
   };
   return tidemark::cli::RunCli(argc, argv, wiring);
 }

@@ -38,6 +38,8 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
   RegisterFilesCommand(app, ctx, runners);
   RegisterHistoryCommand(app, ctx, runners);
   RegisterWorkerCommand(app, ctx, runners);
+  RegisterWatchCommand(app, ctx, runners);
+  RegisterReconcileCommand(app, ctx, runners);
 
   try {
     app.parse(argc, argv);

@@ -64,8 +64,36 @@ Status ReadValue(std::string_view origin, const toml::table& table,
 
 Status ParseTables(std::string_view origin, const toml::table& root,
                    Config* config) {
-  RETURN_IF_ERROR(CheckKeys(origin, root, "top level",
-                            {"catalog", "scan", "filters", "lease", "worker"}));
+  RETURN_IF_ERROR(
+      CheckKeys(origin, root, "top level",
+                {"catalog", "scan", "filters", "lease", "worker", "watch"}));
+  if (const toml::table* watch = root["watch"].as_table()) {
+    RETURN_IF_ERROR(CheckKeys(
+        origin, *watch, "watch",
+        {"debounce_ms", "reconcile_interval_ms", "unwatched_rescan_ms",
+         "poll_ms", "directory_burst", "max_open_wait_ms"}));
+    struct Field {
+      const char* key;
+      int64_t* value;
+      int64_t min;
+    };
+    constexpr int64_t kYearMs = 366LL * 86'400'000;
+    for (const Field& f :
+         {Field{"debounce_ms", &config->watch_debounce_ms, 0},
+          Field{"reconcile_interval_ms", &config->watch_reconcile_interval_ms,
+                1},
+          Field{"unwatched_rescan_ms", &config->watch_unwatched_rescan_ms, 1},
+          Field{"poll_ms", &config->watch_poll_ms, 1},
+          Field{"directory_burst", &config->watch_directory_burst, 1},
+          Field{"max_open_wait_ms", &config->watch_max_open_wait_ms, 1}}) {
+      RETURN_IF_ERROR(ReadValue(origin, *watch, f.key, f.value, "an integer"));
+      if (*f.value < f.min || *f.value > kYearMs) {
+        return Status::InvalidArgument(
+            std::string(origin) + ": [watch] " + f.key + " must be from " +
+            std::to_string(f.min) + " to " + std::to_string(kYearMs));
+      }
+    }
+  }
   if (const toml::table* lease = root["lease"].as_table()) {
     RETURN_IF_ERROR(
         CheckKeys(origin, *lease, "lease", {"heartbeat_ms", "timeout_ms"}));

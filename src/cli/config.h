@@ -28,6 +28,13 @@ struct Config {
   int64_t lease_timeout_ms = 60'000;            // [lease] timeout_ms
   std::optional<std::string> worker_id;         // [worker] id
   int64_t worker_interval_ms = 3'600'000;       // [worker] interval_ms
+  // [watch]: the real-time daemon (`tidemark watch`).
+  int64_t watch_debounce_ms = 500;                   // debounce_ms
+  int64_t watch_reconcile_interval_ms = 86'400'000;  // reconcile_interval_ms
+  int64_t watch_unwatched_rescan_ms = 300'000;       // unwatched_rescan_ms
+  int64_t watch_poll_ms = 5000;                      // poll_ms
+  int64_t watch_directory_burst = 1000;              // directory_burst
+  int64_t watch_max_open_wait_ms = 600'000;          // max_open_wait_ms
 };
 
 // Parses TOML text; `origin` names the file in errors. InvalidArgument with

@@ -16,6 +16,7 @@
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
 #include "sync/lease_keeper.h"
+#include "watch/change_source.h"
 
 namespace tidemark::cli {
 
@@ -33,6 +34,9 @@ struct Wiring {
   // Opens the backend for a canonical URL.
   std::function<Result<std::unique_ptr<StorageBackend>>(const std::string&)>
       open_backend;
+  // Opens the change source that watches a local directory (inotify).
+  std::function<Result<std::unique_ptr<ChangeSource>>(const std::string&)>
+      open_change_source;
 };
 
 struct GlobalOptions {

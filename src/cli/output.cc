@@ -80,6 +80,7 @@ nlohmann::json RepositoryJson(const Repository& repo) {
       {"state_reason", repo.state_reason},
       {"scan_generation", repo.scan_generation},
       {"last_complete_generation", repo.last_complete_generation},
+      {"detached", repo.detached},
       {"created_at", FormatTime(repo.created_at_ns)},
   };
 }

@@ -1,4 +1,6 @@
-// `tidemark repo add|list|remove`.
+// `tidemark repo add|list|remove`. Removing detaches a repository (no
+// longer synced, records kept) unless --purge; adding a detached one at the
+// same root attaches it again.
 #include <iostream>
 #include <memory>
 
@@ -53,6 +55,28 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), flags.json);
   auto repo = (*gateway)->AddRepository(flags.name, *url,
                                         RepositoryOptionsToJson(options));
+  if (repo.status().code() == StatusCode::kAlreadyExists) {
+    // A detached repository at the same root is attached again, with its
+    // records; anything else keeps the error.
+    auto existing = ctx.FindRepository(flags.name);
+    if (existing.ok() && existing->detached && existing->url == *url) {
+      auto keeper =
+          LeaseKeeper::Acquire(**gateway, *existing, ctx.lease_timing());
+      if (!keeper.ok()) return ctx.ReportError(keeper.status(), flags.json);
+      if (Status s = (*gateway)->SetDetached(*existing, false); !s.ok()) {
+        return ctx.ReportError(s, flags.json);
+      }
+      if (flags.json) {
+        std::cout << DumpJson(RepositoryJson(*existing)) << "\n";
+      } else if (!ctx.options().quiet) {
+        std::cout << "attached repository '" << existing->name
+                  << "' again, with its records; a running 'tidemark watch' "
+                     "picks it up, or run 'tidemark scan "
+                  << existing->name << "'\n";
+      }
+      return ExitCode::kOk;
+    }
+  }
   if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
   if (flags.json) {
     std::cout << DumpJson(RepositoryJson(*repo)) << "\n";
@@ -78,8 +102,9 @@ ExitCode RunList(CliContext& ctx, bool json) {
       out.push_back(std::move(j));
     } else {
       std::cout << repo.name << "\t" << repo.url << "\t"
-                << RepositoryStateName(repo.state) << "\t"
-                << FormatCount(totals->files) << " files\t"
+                << (repo.detached ? std::string_view("detached")
+                                  : RepositoryStateName(repo.state))
+                << "\t" << FormatCount(totals->files) << " files\t"
                 << FormatBytes(totals->bytes) << "\n";
     }
   }
@@ -91,7 +116,8 @@ ExitCode RunList(CliContext& ctx, bool json) {
   return ExitCode::kOk;
 }
 
-ExitCode RunRemove(CliContext& ctx, const std::string& name, bool json) {
+ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
+                   bool json) {
   auto repo = ctx.FindRepository(name);
   if (!repo.ok()) return ctx.ReportError(repo.status(), json);
   auto store = ctx.Store();
@@ -110,6 +136,26 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool json) {
         Status::Aborted("repository '" + name +
                         "' was replaced while waiting; run the command again"),
         json);
+  }
+  if (!purge) {
+    // Stop syncing it, keep the records: a daemon holding it lets go on its
+    // next look at the catalog.
+    if (Status s = (*gateway)->SetDetached(*still, true); !s.ok()) {
+      return ctx.ReportError(s, json);
+    }
+    if (json) {
+      std::cout << DumpJson(
+                       {{"detached", name}, {"records_kept", totals->files}})
+                << "\n";
+    } else if (!ctx.options().quiet) {
+      std::cout << "detached repository '" << name
+                << "': it is no longer synced or watched, and its "
+                << FormatCount(totals->files)
+                << " catalog records are kept; 'tidemark repo remove " << name
+                << " --purge' deletes them, 'tidemark repo add " << name << " "
+                << still->url << "' attaches it again\n";
+    }
+    return ExitCode::kOk;
   }
   if (Status s = (*gateway)->RemoveRepository(*repo); !s.ok()) {
     return ctx.ReportError(s, json);
@@ -159,13 +205,18 @@ void RegisterRepoCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
                        [&ctx, list_json] { return RunList(ctx, *list_json); });
 
   auto remove_name = std::make_shared<std::string>();
+  auto remove_purge = std::make_shared<bool>(false);
   auto remove_json = std::make_shared<bool>(false);
   CLI::App* remove = repo->add_subcommand(
-      "remove", "Forget a repository and its catalog records (not its files)");
+      "remove",
+      "Stop syncing and watching a repository, keeping its catalog records "
+      "(--purge deletes them; files on storage are never touched)");
   remove->add_option("name", *remove_name, "Repository name")->required();
+  remove->add_flag("--purge", *remove_purge,
+                   "Also delete the repository's catalog records");
   remove->add_flag("--json", *remove_json, "Print JSON");
-  runners.emplace_back(remove, [&ctx, remove_name, remove_json] {
-    return RunRemove(ctx, *remove_name, *remove_json);
+  runners.emplace_back(remove, [&ctx, remove_name, remove_purge, remove_json] {
+    return RunRemove(ctx, *remove_name, *remove_purge, *remove_json);
   });
 }
 

@@ -5,7 +5,6 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
-#include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
 namespace {
@@ -14,37 +13,6 @@ struct ScanFlags {
   std::vector<std::string> names;
   ScanSettings settings;
 };
-
-// Scans one repository under its lease; fills `out` with its JSON result.
-ExitCode ScanOne(CliContext& ctx, Repository& repo, const ScanFlags& flags,
-                 nlohmann::json& out) {
-  auto gateway = ctx.GetGateway();
-  auto keeper = gateway.ok()
-                    ? LeaseKeeper::Acquire(**gateway, repo, ctx.lease_timing())
-                    : Result<std::unique_ptr<LeaseKeeper>>(gateway.status());
-  if (!keeper.ok()) {
-    out = {{"repository", repo.name},
-           {"status", "failed"},
-           {"error", keeper.status().message()},
-           {"code", std::string(StatusCodeName(keeper.status().code()))}};
-    return ctx.ReportError(keeper.status(), /*json=*/false);
-  }
-  // The row read before the lease may be stale (another worker scanned in
-  // between) or, with SQLite's reused ids, another repository's by now.
-  auto fresh = ctx.FindRepository(repo.name);
-  if (!fresh.ok() || fresh->id != repo.id) {
-    Status gone = Status::NotFound("repository '" + repo.name +
-                                   "' was removed while this scan waited "
-                                   "for it; nothing was scanned");
-    out = {{"repository", repo.name},
-           {"status", "failed"},
-           {"error", gone.message()},
-           {"code", std::string(StatusCodeName(gone.code()))}};
-    return ctx.ReportError(gone, /*json=*/false);
-  }
-  repo = std::move(fresh).value();
-  return ScanRepository(ctx, repo, flags.settings, out);
-}
 
 ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
   auto store = ctx.Store();
@@ -72,7 +40,7 @@ ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
   nlohmann::json results = nlohmann::json::array();
   for (Repository& repo : repos) {
     nlohmann::json result;
-    code = Worse(code, ScanOne(ctx, repo, flags, result));
+    code = Worse(code, ScanUnderLease(ctx, repo, flags.settings, result));
     if (!result.is_null()) results.push_back(std::move(result));
   }
   if (flags.settings.json)

@@ -6,9 +6,30 @@
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/repository_options.h"
+#include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
 
 namespace tidemark::cli {
+
+Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
+                                         const Repository& repo,
+                                         const ScanSettings& flags) {
+  ASSIGN_OR_RETURN(auto options,
+                   ParseRepositoryOptions(repo.options_json, repo.name));
+  ASSIGN_OR_RETURN(auto filter, PathFilterRules::Create(
+                                    EffectiveFilters(ctx.config(), options)));
+  HashAlgorithm hash = options.hash.value_or(ctx.config().hash);
+  if (!flags.hash.empty()) {
+    ASSIGN_OR_RETURN(hash, ParseHashAlgorithm(flags.hash));
+  }
+  return SyncSettings{
+      .hash = hash,
+      .batch_size =
+          flags.batch_size > 0 ? flags.batch_size : ctx.config().batch_size,
+      .threads = flags.threads > 0 ? flags.threads : ctx.config().threads,
+      .mass_removal_threshold = ctx.config().mass_removal_threshold,
+      .filter = std::move(filter)};
+}
 
 ExitCode ScanRepository(CliContext& ctx, Repository& repo,
                         const ScanSettings& flags, nlohmann::json& out) {
@@ -20,28 +41,17 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
            {"code", std::string(StatusCodeName(s.code()))}};
     return ctx.ReportError(s, /*json=*/false);
   };
-  auto options = ParseRepositoryOptions(repo.options_json, repo.name);
-  if (!options.ok()) return fail(options.status());
-  auto filters =
-      PathFilterRules::Create(EffectiveFilters(ctx.config(), *options));
-  if (!filters.ok()) return fail(filters.status());
-
+  auto resolved = ResolveSyncSettings(ctx, repo, flags);
+  if (!resolved.ok()) return fail(resolved.status());
   ReconcileOptions ro;
   ro.type = flags.type;
-  ro.hash = options->hash.value_or(ctx.config().hash);
-  if (!flags.hash.empty()) {
-    auto algo = ParseHashAlgorithm(flags.hash);
-    if (!algo.ok()) return fail(algo.status());
-    ro.hash = *algo;
-  }
-  ro.batch_size =
-      flags.batch_size > 0 ? flags.batch_size : ctx.config().batch_size;
-  const int threads = flags.threads > 0 ? flags.threads : ctx.config().threads;
-  ro.walker_threads = threads;
-  ro.hash_threads = threads;
-  ro.mass_removal_threshold = ctx.config().mass_removal_threshold;
+  ro.hash = resolved->hash;
+  ro.batch_size = resolved->batch_size;
+  ro.walker_threads = resolved->threads;
+  ro.hash_threads = resolved->threads;
+  ro.mass_removal_threshold = resolved->mass_removal_threshold;
   ro.allow_mass_removal = flags.allow_mass_removal;
-  ro.filter = &*filters;
+  ro.filter = &resolved->filter;
   ProgressLine progress(ctx.clock(),
                         flags.progress && !flags.json && !ctx.options().quiet);
   ro.progress = [&](const ScanProgress& p) {
@@ -103,6 +113,37 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
     }
   }
   return ExitCodeFor(op.status);
+}
+
+// Scans one repository under its lease; fills `out` with its JSON result.
+ExitCode ScanUnderLease(CliContext& ctx, Repository& repo,
+                        const ScanSettings& settings, nlohmann::json& out) {
+  auto gateway = ctx.GetGateway();
+  auto keeper = gateway.ok()
+                    ? LeaseKeeper::Acquire(**gateway, repo, ctx.lease_timing())
+                    : Result<std::unique_ptr<LeaseKeeper>>(gateway.status());
+  if (!keeper.ok()) {
+    out = {{"repository", repo.name},
+           {"status", "failed"},
+           {"error", keeper.status().message()},
+           {"code", std::string(StatusCodeName(keeper.status().code()))}};
+    return ctx.ReportError(keeper.status(), /*json=*/false);
+  }
+  // The row read before the lease may be stale (another worker scanned in
+  // between) or, with SQLite's reused ids, another repository's by now.
+  auto fresh = ctx.FindRepository(repo.name);
+  if (!fresh.ok() || fresh->id != repo.id) {
+    Status gone = Status::NotFound("repository '" + repo.name +
+                                   "' was removed while this scan waited "
+                                   "for it; nothing was scanned");
+    out = {{"repository", repo.name},
+           {"status", "failed"},
+           {"error", gone.message()},
+           {"code", std::string(StatusCodeName(gone.code()))}};
+    return ctx.ReportError(gone, /*json=*/false);
+  }
+  repo = std::move(fresh).value();
+  return ScanRepository(ctx, repo, settings, out);
 }
 
 }  // namespace tidemark::cli

@@ -12,6 +12,8 @@
 #include "catalog/records.h"
 #include "cli/context.h"
 #include "cli/exit_codes.h"
+#include "common/hash_algorithm.h"
+#include "sync/path_filter.h"
 
 namespace tidemark::cli {
 
@@ -25,9 +27,28 @@ struct ScanSettings {
   OperationType type = OperationType::kOnDemand;
 };
 
+// How one repository is synced: its settings, the config's and the flags'
+// (in that order of precedence, flags first).
+struct SyncSettings {
+  HashAlgorithm hash = HashAlgorithm::kSha256;
+  size_t batch_size = 5000;
+  int threads = 2;
+  double mass_removal_threshold = 0.5;
+  PathFilterRules filter;
+};
+// InvalidArgument naming the repository for malformed options or globs.
+Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
+                                         const Repository& repo,
+                                         const ScanSettings& flags);
+
 // Scans `repo`, prints its result unless settings.json, and fills `out`
 // with the JSON result (also for errors).
 ExitCode ScanRepository(CliContext& ctx, Repository& repo,
+                        const ScanSettings& settings, nlohmann::json& out);
+
+// Takes the repository's lease (failing, with the holder named, when
+// another worker has it), re-reads the repository under it, and scans.
+ExitCode ScanUnderLease(CliContext& ctx, Repository& repo,
                         const ScanSettings& settings, nlohmann::json& out);
 
 }  // namespace tidemark::cli

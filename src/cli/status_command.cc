@@ -28,6 +28,10 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
   if (!leases.ok()) return ctx.ReportError(leases.status(), json);
   std::map<int64_t, Lease> lease_of;
   for (const Lease& lease : *leases) lease_of[lease.repository_id] = lease;
+  auto watches = (*store)->ListWatchStatuses();
+  if (!watches.ok()) return ctx.ReportError(watches.status(), json);
+  std::map<int64_t, WatchStatus> watch_of;
+  for (const WatchStatus& w : *watches) watch_of[w.repository_id] = w;
   nlohmann::json out = nlohmann::json::array();
   for (const Repository& repo : repos) {
     auto lease_it = lease_of.find(repo.id);
@@ -39,6 +43,21 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     auto ops = (*store)->ListOperations(repo.id, 1);
     if (!ops.ok()) return ctx.ReportError(ops.status(), json);
     const SyncOperation* last = ops->empty() ? nullptr : &ops->front();
+    // A daemon's watch state counts only while it still holds the lease:
+    // a daemon that died leaves "watching" behind.
+    WatchStatus watch;
+    watch.repository_id = repo.id;
+    auto watch_it = watch_of.find(repo.id);
+    if (watch_it != watch_of.end() && lease != nullptr &&
+        watch_it->second.holder == lease->holder) {
+      watch = watch_it->second;
+    }
+    const std::string watching =
+        repo.detached ? std::string("detached (records kept, not synced)")
+        : watch.mode == WatchMode::kStopped
+            ? std::string("no (no daemon watches it; run 'tidemark watch')")
+            : std::string(WatchModeName(watch.mode)) + " by " + watch.holder +
+                  (watch.reason.empty() ? "" : " — " + watch.reason);
     if (json) {
       nlohmann::json j = RepositoryJson(repo);
       j["totals"] = TotalsJson(*totals);
@@ -46,6 +65,13 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
           last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
       j["lease"] =
           lease != nullptr ? LeaseJson(*lease) : nlohmann::json(nullptr);
+      j["watch"] = {{"mode", std::string(WatchModeName(watch.mode))},
+                    {"watching", watch.mode == WatchMode::kWatching ||
+                                     watch.mode == WatchMode::kDegraded},
+                    {"degraded", watch.mode == WatchMode::kDegraded},
+                    {"reason", watch.reason},
+                    {"holder", watch.holder}};
+      j["detached"] = repo.detached;
       out.push_back(std::move(j));
       continue;
     }
@@ -58,6 +84,7 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
       std::cout << "  missing:        " << FormatCount(totals->missing)
                 << ", offline: " << FormatCount(totals->offline) << "\n";
     }
+    std::cout << "  watching:       " << watching << "\n";
     std::cout << "  worker:         "
               << (lease != nullptr ? lease->holder + " (lease token " +
                                          std::to_string(lease->token) + ", " +

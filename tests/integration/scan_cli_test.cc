@@ -254,7 +254,26 @@ TEST_P(ScanCliTest, RepoListAndRemove) {
   ASSERT_EQ(list.exit_code, 0);
   ASSERT_EQ(list.Json().size(), 1u);
   EXPECT_EQ(list.Json()[0]["totals"]["files"], 1);
-  RunResult removed = ws_.Run({"repo", "remove", "lib"});
+  // Without --purge the repository is detached: kept, with its records,
+  // but not synced.
+  RunResult detached = ws_.Run({"repo", "remove", "lib", "--json"});
+  ASSERT_EQ(detached.exit_code, 0) << detached.err;
+  EXPECT_EQ(detached.Json()["records_kept"], 1);
+  RunResult kept = ws_.Run({"repo", "list", "--json"});
+  ASSERT_EQ(kept.Json().size(), 1u);
+  EXPECT_EQ(kept.Json()[0]["detached"], true);
+  EXPECT_EQ(kept.Json()[0]["totals"]["files"], 1);
+  RunResult refused = ws_.Run({"reconcile", "lib"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_NE(refused.err.find("detached"), std::string::npos) << refused.err;
+  // Adding it again at the same root attaches it, records and all.
+  RunResult again = ws_.Run({"repo", "add", "lib", ws_.root()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("attached"), std::string::npos) << again.out;
+  EXPECT_EQ(ws_.Run({"repo", "list", "--json"}).Json()[0]["detached"], false);
+  EXPECT_EQ(CatalogPaths(), std::vector<std::string>{"x"});
+
+  RunResult removed = ws_.Run({"repo", "remove", "lib", "--purge"});
   ASSERT_EQ(removed.exit_code, 0) << removed.err;
   EXPECT_EQ(ws_.Run({"repo", "list", "--json"}).Json().size(), 0u);
   // Storage is untouched.

@@ -1,0 +1,23 @@
+// Durations on the command line: "500ms", "30s", "5m", "1h", or plain
+// milliseconds. Pure functions.
+#ifndef TIDEMARK_CLI_DURATIONS_H_
+#define TIDEMARK_CLI_DURATIONS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace tidemark::cli {
+
+// Milliseconds in `text`, from 1 ms to a year; InvalidArgument naming
+// `flag` otherwise.
+Result<int64_t> ParseDurationMs(const std::string& text, const char* flag);
+
+// Sets *out_ms from `text` unless it is empty (the flag was not given).
+Status ApplyDuration(const std::string& text, const char* flag,
+                     int64_t* out_ms);
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_DURATIONS_H_

@@ -1,0 +1,446 @@
+#include "daemon/repository_watcher.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "common/paths.h"
+#include "sync/path_sync.h"
+#include "sync/reconciler.h"
+
+namespace tidemark {
+namespace {
+
+using std::chrono::milliseconds;
+
+// The longest a Poll blocks, so Stop and requests are noticed quickly.
+constexpr int64_t kTickNs = 200'000'000;
+// Ready paths are taken at most this often, so a steady stream of events
+// (1,000 files/s) becomes a few dozen batches a second rather than one
+// operation row per file, at a cost of up to this much latency.
+constexpr int64_t kBatchGapNs = 20'000'000;
+// Past this many unwatched directories, one full scan covers them all.
+constexpr size_t kMaxScopedRescans = 32;
+
+int64_t Ns(milliseconds d) { return d.count() * 1'000'000; }
+
+std::string Counts(const SyncOperation& op) {
+  const OperationCounters& c = op.counters;
+  std::string line = std::string(OperationStatusName(op.status)) + ": +" +
+                     std::to_string(c.added) + " ~" +
+                     std::to_string(c.updated) + " >" +
+                     std::to_string(c.moved) + " -" + std::to_string(c.removed);
+  if (c.errors > 0) line += ", " + std::to_string(c.errors) + " errors";
+  line += " in " + std::to_string(op.duration_ms) + " ms";
+  if (!op.error_message.empty()) line += " (" + op.error_message + ")";
+  return line;
+}
+
+}  // namespace
+
+RepositoryWatcher::RepositoryWatcher(CatalogStore& store, Gateway& gateway,
+                                     Repository repo, RepositorySetup setup,
+                                     std::unique_ptr<LeaseKeeper> keeper,
+                                     const DaemonOptions& options,
+                                     ChangeSourceFactory sources,
+                                     DaemonLogFn log)
+    : store_(store),
+      gateway_(gateway),
+      repo_(std::move(repo)),
+      setup_(std::move(setup)),
+      keeper_(std::move(keeper)),
+      options_(options),
+      sources_(std::move(sources)),
+      log_(std::move(log)),
+      aggregator_(options.aggregation) {
+  status_.repository = repo_;
+}
+
+RepositoryWatcher::~RepositoryWatcher() {
+  Stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RepositoryWatcher::Start() {
+  thread_ = std::thread([this] {
+    Loop();
+    finished_ = true;
+  });
+}
+
+void RepositoryWatcher::Stop() {
+  stopping_ = true;
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_.notify_all();
+}
+
+void RepositoryWatcher::Request(const SyncRequest& request) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!queued_ids_.insert(request.id).second) return;
+  requests_.push_back(request);
+  wake_.notify_all();
+}
+
+RepositoryStatus RepositoryWatcher::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+bool RepositoryWatcher::ShouldStop() const {
+  return stopping_.load() || keeper_->lost();
+}
+
+int64_t RepositoryWatcher::Now() const {
+  return gateway_.clock().MonotonicNanos();
+}
+
+void RepositoryWatcher::WaitFor(milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait_for(lock, timeout,
+                 [this] { return stopping_.load() || !requests_.empty(); });
+}
+
+void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.mode = mode;
+    status_.reason = reason;
+  }
+  if (published_ && mode == published_mode_ && reason == published_reason_) {
+    return;
+  }
+  WatchStatus status;
+  status.repository_id = repo_.id;
+  status.mode = mode;
+  status.reason = reason;
+  if (Status s = gateway_.SetWatchStatus(status); !s.ok()) {
+    log_(repo_.name + ": could not record the watch state: " + s.message());
+    return;
+  }
+  published_ = true;
+  published_mode_ = mode;
+  published_reason_ = std::move(reason);
+  std::string line = repo_.name + ": " + std::string(WatchModeName(mode));
+  if (!published_reason_.empty()) line += " — " + published_reason_;
+  log_(line);
+}
+
+void RepositoryWatcher::Finished(const SyncOperation& op,
+                                 const std::string& what) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.last_operation = op;
+  }
+  log_(repo_.name + ": " + what + " " + Counts(op));
+}
+
+bool RepositoryWatcher::OpenSource() {
+  source_.reset();
+  if (setup_.watch_root.empty() || !sources_) return false;
+  auto source = sources_(setup_.watch_root);
+  Status started = source.ok() ? (*source)->Start() : source.status();
+  if (!started.ok()) {
+    if (started.IsNotFound() || started.IsUnavailable()) {
+      RootGone(started.message());
+    } else {
+      // No watch at all (instances or watches exhausted, unreadable root):
+      // the whole repository is covered by periodic rescans.
+      unwatched_ = {""};
+      unwatched_reason_ = started.message();
+      next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+    }
+    return false;
+  }
+  source_ = std::move(*source);
+  root_missing_ = false;
+  return true;
+}
+
+void RepositoryWatcher::RootGone(const std::string& reason) {
+  if (source_ != nullptr) source_->Close();
+  source_.reset();
+  root_missing_ = true;
+  next_root_look_ns_ = Now() + Ns(options_.poll_interval);
+  if (repo_.state != RepositoryState::kOffline) {
+    (void)gateway_.SetRepositoryState(repo_, RepositoryState::kOffline, reason);
+  }
+}
+
+bool RepositoryWatcher::FullScan(OperationType type) {
+  ReconcileOptions ro;
+  ro.type = type;
+  ro.hash = setup_.hash;
+  ro.batch_size = setup_.batch_size;
+  ro.walker_threads = setup_.threads;
+  ro.hash_threads = setup_.threads;
+  ro.mass_removal_threshold = setup_.mass_removal_threshold;
+  ro.allow_mass_removal = options_.allow_mass_removal;
+  ro.filter = setup_.filter ? &*setup_.filter : nullptr;
+  ro.cancel = &stopping_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.busy = true;
+  }
+  Reconciler reconciler(*setup_.backend, store_, gateway_);
+  auto report = reconciler.Run(repo_, ro);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status_.busy = false;
+  }
+  if (!report.ok()) {
+    log_(repo_.name + ": " + std::string(OperationTypeName(type)) +
+         " failed: " + report.status().message());
+    return true;
+  }
+  Finished(report->operation, std::string(OperationTypeName(type)));
+  if (report->offline) {
+    RootGone(report->operation.error_message);
+    return false;
+  }
+  // Whatever happened, the whole tree was looked at again.
+  if (!unwatched_.contains("")) {
+    next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+  }
+  return true;
+}
+
+void RepositoryWatcher::Rescan(const std::string& scope) {
+  if (scope.empty()) {
+    FullScan(OperationType::kRealtime);
+    return;
+  }
+  ReconcileOptions ro;
+  ro.type = OperationType::kRealtime;
+  ro.scope = scope;
+  ro.hash = setup_.hash;
+  ro.batch_size = setup_.batch_size;
+  ro.walker_threads = setup_.threads;
+  ro.hash_threads = setup_.threads;
+  ro.mass_removal_threshold = setup_.mass_removal_threshold;
+  ro.allow_mass_removal = options_.allow_mass_removal;
+  ro.filter = setup_.filter ? &*setup_.filter : nullptr;
+  ro.cancel = &stopping_;
+  Reconciler reconciler(*setup_.backend, store_, gateway_);
+  auto report = reconciler.Run(repo_, ro);
+  if (!report.ok()) {
+    log_(repo_.name + ": rescan of '" + DisplayPath(scope) +
+         "' failed: " + report.status().message());
+    return;
+  }
+  Finished(report->operation, "rescan of '" + DisplayPath(scope) + "'");
+  if (report->offline) RootGone(report->operation.error_message);
+}
+
+void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
+  PathSyncOptions po;
+  po.hash = setup_.hash;
+  po.batch_size = setup_.batch_size;
+  po.hash_threads = setup_.threads;
+  po.mass_removal_threshold = setup_.mass_removal_threshold;
+  po.allow_mass_removal = options_.allow_mass_removal;
+  po.filter = setup_.filter ? &*setup_.filter : nullptr;
+  po.cancel = &stopping_;
+  const size_t count = paths.size();
+  PathSync sync(*setup_.backend, store_, gateway_);
+  auto report = sync.Run(repo_, std::move(paths), po);
+  if (!report.ok()) {
+    log_(repo_.name + ": realtime batch of " + std::to_string(count) +
+         " paths failed: " + report.status().message());
+    return;
+  }
+  if (report->wrote_operation) {
+    Finished(report->operation,
+             "realtime batch (" + std::to_string(count) + " paths)");
+  }
+  if (report->offline) RootGone(repo_.state_reason);
+}
+
+void RepositoryWatcher::AddUnwatched(const std::string& directory,
+                                     const std::string& reason) {
+  unwatched_reason_ = reason;
+  for (const std::string& known : unwatched_) {
+    if (PathInScope(directory, known)) return;  // already covered
+  }
+  std::erase_if(unwatched_, [&](const std::string& known) {
+    return PathInScope(known, directory);
+  });
+  if (unwatched_.empty()) {
+    next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+  }
+  unwatched_.insert(directory);
+}
+
+void RepositoryWatcher::RescanUnwatched() {
+  next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+  if (unwatched_.size() > kMaxScopedRescans || unwatched_.contains("")) {
+    FullScan(OperationType::kRealtime);
+    return;
+  }
+  for (const std::string& directory : unwatched_) {
+    if (ShouldStop()) return;
+    Rescan(directory);
+  }
+}
+
+void RepositoryWatcher::Apply(const ReadyWork& work) {
+  for (const ReadyWork::Unwatched& u : work.unwatched) {
+    AddUnwatched(u.directory, u.reason);
+  }
+  if (work.root_gone.has_value()) {
+    RootGone(*work.root_gone);
+    return;
+  }
+  std::vector<std::string> paths;
+  for (const ReadyWork::Move& move : work.moves) {
+    if (move.is_directory) {
+      // The records follow their inodes into the new directory; whatever
+      // is left at the old one is gone.
+      Rescan(move.to);
+      paths.push_back(move.from);
+    } else {
+      paths.push_back(move.from);
+      paths.push_back(move.to);
+    }
+  }
+  for (const std::string& scope : work.rescans) {
+    if (ShouldStop()) return;
+    Rescan(scope);
+  }
+  paths.insert(paths.end(), work.paths.begin(), work.paths.end());
+  paths.insert(paths.end(), work.deletions.begin(), work.deletions.end());
+  if (!paths.empty() && !ShouldStop()) SyncPaths(std::move(paths));
+}
+
+void RepositoryWatcher::ServeRequests() {
+  std::deque<SyncRequest> taken;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    taken.swap(requests_);
+  }
+  if (taken.empty()) return;
+  const int64_t now = gateway_.clock().NowNanos();
+  for (SyncRequest& request : taken) {
+    request.taken_at_ns = now;
+    request.taken_by = keeper_->lease().holder;
+    if (Status s = gateway_.UpdateRequest(request); !s.ok()) {
+      log_(repo_.name + ": could not take request " +
+           std::to_string(request.id) + ": " + s.message());
+    }
+  }
+  log_(repo_.name + ": reconciliation requested by " +
+       taken.front().requested_by);
+  FullScan(OperationType::kReconciliation);
+  next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+  int64_t operation_id = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (status_.last_operation) operation_id = status_.last_operation->id;
+  }
+  for (SyncRequest& request : taken) {
+    request.operation_id = operation_id;
+    request.finished_at_ns = gateway_.clock().NowNanos();
+    (void)gateway_.UpdateRequest(request);
+  }
+}
+
+void RepositoryWatcher::Loop() {
+  const bool watching = OpenSource();
+  if (!root_missing_) {
+    SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
+            watching ? "" : "starting; no change events for this storage");
+    FullScan(OperationType::kStartup);
+  }
+  next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+  std::vector<FsEvent> events;
+  while (!ShouldStop()) {
+    // Publish what we are doing now.
+    if (root_missing_) {
+      SetMode(WatchMode::kPolling,
+              "the root cannot be reached (" + repo_.state_reason +
+                  "); looking again every " +
+                  std::to_string(options_.poll_interval.count()) + " ms");
+    } else if (!unwatched_.empty()) {
+      std::string first = unwatched_.begin()->empty()
+                              ? std::string("the root")
+                              : "'" + DisplayPath(*unwatched_.begin()) + "'";
+      SetMode(WatchMode::kDegraded,
+              std::to_string(unwatched_.size()) +
+                  " directories are not watched (first: " + first +
+                  "): " + unwatched_reason_ + "; they are rescanned every " +
+                  std::to_string(options_.unwatched_rescan.count() / 1000) +
+                  " s");
+    } else if (source_ == nullptr) {
+      SetMode(WatchMode::kPolling,
+              "no change events for this storage; reconciled every " +
+                  std::to_string(options_.reconcile_interval.count() / 1000) +
+                  " s");
+    } else {
+      SetMode(WatchMode::kWatching, "");
+    }
+
+    int64_t now = Now();
+    int64_t wake = std::min(next_reconcile_ns_, now + kTickNs);
+    if (auto deadline = aggregator_.NextDeadline()) {
+      wake = std::min(wake, std::max(*deadline, next_take_ns_));
+    }
+    if (!unwatched_.empty()) wake = std::min(wake, next_unwatched_rescan_ns_);
+    if (root_missing_) wake = std::min(wake, next_root_look_ns_);
+    const auto timeout =
+        milliseconds(std::max<int64_t>(0, wake - now) / 1'000'000);
+    if (source_ != nullptr) {
+      events.clear();
+      auto polled = source_->Poll(&events, timeout);
+      const int64_t at = Now();
+      if (!polled.ok()) {
+        log_(repo_.name + ": change events failed (" +
+             polled.status().message() + "); restarting the watch");
+        source_.reset();
+        if (OpenSource()) FullScan(OperationType::kRealtime);
+      }
+      for (const FsEvent& event : events) aggregator_.Add(event, at);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
+      }
+    } else {
+      WaitFor(timeout);
+    }
+    if (ShouldStop()) break;
+
+    now = Now();
+    if (now >= next_take_ns_) {
+      ReadyWork work = aggregator_.TakeReady(now);
+      if (!work.empty()) {
+        next_take_ns_ = now + kBatchGapNs;
+        Apply(work);
+      }
+    }
+    ServeRequests();
+    if (root_missing_ && now >= next_root_look_ns_) {
+      next_root_look_ns_ = now + Ns(options_.poll_interval);
+      if (setup_.backend->CheckRoot().ok()) {
+        log_(repo_.name + ": the root is back; reconciling");
+        root_missing_ = false;
+        OpenSource();
+        if (!root_missing_) FullScan(OperationType::kReconciliation);
+      }
+    }
+    if (!root_missing_ && Now() >= next_reconcile_ns_) {
+      FullScan(OperationType::kReconciliation);
+      next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+    }
+    if (!root_missing_ && !unwatched_.empty() &&
+        Now() >= next_unwatched_rescan_ns_) {
+      RescanUnwatched();
+    }
+  }
+  if (source_ != nullptr) source_->Close();
+  if (keeper_->lost()) {
+    log_(repo_.name +
+         ": gave up the repository: " + keeper_->lost_status().message());
+  } else {
+    SetMode(WatchMode::kStopped, "");
+  }
+}
+
+}  // namespace tidemark

@@ -1,0 +1,137 @@
+// RepositoryWatcher: the real-time loop of one repository, on its own
+// thread, for as long as this process holds the repository's lease.
+//
+// It starts watching (ChangeSource) before the startup sync, so nothing that
+// changes during the sync is missed; the startup sync is a full
+// reconciliation and brings the catalog back to the truth after any crash.
+// Then it feeds events to the EventAggregator and applies the ready work
+// through the one pipeline: directory moves and rescans through a scoped
+// Reconciler, looked-at paths through PathSync (one operation row per
+// batch). It also runs the scheduled and requested reconciliations, and
+// rescans what it cannot watch:
+//  - kOverflow: a rescan of the directory (the root: a full scan);
+//  - kUnwatched (inotify watches ran out): the repository is `degraded`,
+//    with the reason and the sysctl to raise, and those directories are
+//    rescanned every `unwatched_rescan`;
+//  - kRootGone or a root that cannot be opened: the repository is offline
+//    (no record changes) and the root is looked at every `poll_interval`;
+//    when it is back, watching resumes with a full reconciliation.
+// Its mode and reason are published in the catalog (WatchStatus) whenever
+// they change, so `tidemark status` in another process can show them.
+//
+// Ownership: owns its setup, its source and the LeaseKeeper (destroying the
+// watcher releases the lease). Borrows the store and the gateway.
+// Thread-safety: Start/Stop/Request/Snapshot from any thread; the loop runs
+// on the watcher's own thread.
+#ifndef TIDEMARK_DAEMON_REPOSITORY_WATCHER_H_
+#define TIDEMARK_DAEMON_REPOSITORY_WATCHER_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "catalog/catalog_store.h"
+#include "daemon/daemon_options.h"
+#include "sync/gateway.h"
+#include "sync/lease_keeper.h"
+#include "watch/event_aggregator.h"
+
+namespace tidemark {
+
+// What a watcher is doing, for status displays in this process.
+struct RepositoryStatus {
+  Repository repository;
+  RepositoryTotals totals;  // filled by SyncManager::Statuses
+  WatchMode mode = WatchMode::kStopped;
+  std::string reason;
+  bool busy = false;  // a sync is running now
+  std::optional<SyncOperation> last_operation;
+  int64_t pending_paths = 0;  // events waiting in the aggregator
+};
+
+class RepositoryWatcher {
+ public:
+  RepositoryWatcher(CatalogStore& store, Gateway& gateway, Repository repo,
+                    RepositorySetup setup, std::unique_ptr<LeaseKeeper> keeper,
+                    const DaemonOptions& options, ChangeSourceFactory sources,
+                    DaemonLogFn log);
+  // Stops the loop and waits for it.
+  ~RepositoryWatcher();
+  RepositoryWatcher(const RepositoryWatcher&) = delete;
+  RepositoryWatcher& operator=(const RepositoryWatcher&) = delete;
+
+  void Start();
+  // Asks the loop to stop: a scan in progress stops at its next entry
+  // (committing what was written, removing nothing). Returns at once.
+  void Stop();
+  // True once the loop has ended (stopped, lease lost).
+  bool finished() const { return finished_.load(); }
+  // Queues a reconciliation request from the catalog's mailbox; a request
+  // already queued is ignored.
+  void Request(const SyncRequest& request);
+  RepositoryStatus Snapshot() const;
+  const std::string& name() const { return repo_.name; }
+
+ private:
+  void Loop();
+  // Opens and starts the change source; false when there is none (polled).
+  bool OpenSource();
+  void Apply(const ReadyWork& work);
+  // A full reconciliation; returns false when the root is unreachable.
+  bool FullScan(OperationType type);
+  void Rescan(const std::string& scope);
+  void SyncPaths(std::vector<std::string> paths);
+  void ServeRequests();
+  void RescanUnwatched();
+  void AddUnwatched(const std::string& directory, const std::string& reason);
+  void RootGone(const std::string& reason);
+  // Publishes mode and reason if they changed.
+  void SetMode(WatchMode mode, std::string reason);
+  void Finished(const SyncOperation& op, const std::string& what);
+  void WaitFor(std::chrono::milliseconds timeout);
+  bool ShouldStop() const;
+  int64_t Now() const;
+
+  CatalogStore& store_;
+  Gateway& gateway_;
+  Repository repo_;  // loop thread
+  RepositorySetup setup_;
+  std::unique_ptr<LeaseKeeper> keeper_;
+  const DaemonOptions options_;
+  ChangeSourceFactory sources_;
+  DaemonLogFn log_;
+
+  // Loop thread only.
+  std::unique_ptr<ChangeSource> source_;
+  EventAggregator aggregator_;
+  std::set<std::string> unwatched_;  // minimal: none below another
+  std::string unwatched_reason_;
+  bool root_missing_ = false;
+  int64_t next_reconcile_ns_ = 0;
+  int64_t next_unwatched_rescan_ns_ = 0;
+  int64_t next_root_look_ns_ = 0;
+  int64_t next_take_ns_ = 0;  // the earliest next TakeReady
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> finished_{false};
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<SyncRequest> requests_;                // guarded by mu_
+  std::set<int64_t> queued_ids_;                    // guarded by mu_
+  RepositoryStatus status_;                         // guarded by mu_
+  WatchMode published_mode_ = WatchMode::kStopped;  // loop thread
+  std::string published_reason_;                    // loop thread
+  bool published_ = false;                          // loop thread
+  std::thread thread_;
+};
+
+}  // namespace tidemark
+
+#endif  // TIDEMARK_DAEMON_REPOSITORY_WATCHER_H_
