@@ -147,6 +147,19 @@ Worker::SteadyTime Worker::TakeFree() {
     }
     scan_wake_.notify_all();
   }
+  // A held repository with a pending reconciliation request is due now.
+  if (auto requests = store_.ListRequests(0, /*pending_only=*/true);
+      requests.ok() && !requests->empty()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [name, held] : held_) {
+      for (const SyncRequest& request : *requests) {
+        if (request.repository_id == held.repo.id) {
+          held.next_scan = steady_clock::now();
+        }
+      }
+    }
+    scan_wake_.notify_all();
+  }
   return next;
 }
 
@@ -200,8 +213,31 @@ void Worker::ScanLoop() {
     if (fresh.ok() && fresh->has_value() && (*fresh)->id == repo.id) {
       repo = **fresh;
     }
+    // Reconciliation requests (`tidemark reconcile`) are served by this
+    // scan: taken now, finished with the operation it recorded.
+    std::vector<SyncRequest> requests;
+    if (auto pending = store_.ListRequests(repo.id, /*pending_only=*/true);
+        pending.ok()) {
+      for (SyncRequest& request : *pending) {
+        request.taken_at_ns = gateway_.clock().NowNanos();
+        request.taken_by = gateway_.worker_id();
+        if (gateway_.UpdateRequest(request).ok()) {
+          requests.push_back(std::move(request));
+        }
+      }
+    }
     Status synced = sync_(repo);
     if (!synced.ok()) Log("sync of '" + due + "' failed: " + synced.ToString());
+    if (!requests.empty()) {
+      auto last = store_.ListOperations(repo.id, 1);
+      for (SyncRequest& request : requests) {
+        if (last.ok() && !last->empty()) {
+          request.operation_id = last->front().id;
+        }
+        request.finished_at_ns = gateway_.clock().NowNanos();
+        (void)gateway_.UpdateRequest(request);
+      }
+    }
     lock.lock();
     if (auto it = held_.find(due); it != held_.end()) {
       it->second.repo = repo;

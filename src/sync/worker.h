@@ -11,7 +11,8 @@
 //  - the scanner (the thread that called Run) syncs each held repository
 //    when it is due (at once after taking it, then every `interval`), one at
 //    a time, and gives up a repository whose lease was lost or that was
-//    removed.
+//    removed. A reconciliation request in the catalog's mailbox makes its
+//    repository due at once; the scan that follows serves it.
 //
 // The worker borrows the store and the gateway. Run() blocks on the calling
 // thread; Stop() may be called from any thread and takes effect after the
