@@ -187,6 +187,7 @@ bool RepositoryWatcher::FullScan(OperationType type) {
     std::lock_guard<std::mutex> lock(mu_);
     status_.busy = false;
   }
+  last_full_scan_id_ = report.ok() ? report->operation.id : 0;
   if (!report.ok()) {
     log_(repo_.name + ": " + std::string(OperationTypeName(type)) +
          " failed: " + report.status().message());
@@ -204,11 +205,18 @@ bool RepositoryWatcher::FullScan(OperationType type) {
   return true;
 }
 
+bool RepositoryWatcher::Catalogued(const std::string& directory) const {
+  return directory.empty() || !setup_.filter ||
+         setup_.filter->AcceptWithParents(directory, true);
+}
+
 void RepositoryWatcher::Rescan(const std::string& scope) {
   if (scope.empty()) {
     FullScan(OperationType::kRealtime);
     return;
   }
+  // A filtered directory (hidden, excluded) has no records to look for.
+  if (!Catalogued(scope)) return;
   ReconcileOptions ro;
   ro.type = OperationType::kRealtime;
   ro.scope = scope;
@@ -257,6 +265,7 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
 
 void RepositoryWatcher::AddUnwatched(const std::string& directory,
                                      const std::string& reason) {
+  if (!Catalogued(directory)) return;  // nothing of it is catalogued
   unwatched_reason_ = reason;
   for (const std::string& known : unwatched_) {
     if (PathInScope(directory, known)) return;  // already covered
@@ -292,7 +301,11 @@ void RepositoryWatcher::Apply(const ReadyWork& work) {
   }
   std::vector<std::string> paths;
   for (const ReadyWork::Move& move : work.moves) {
-    if (move.is_directory) {
+    if (move.is_directory && !Catalogued(move.to)) {
+      // Moved into a filtered directory (a hidden trash folder): for the
+      // catalog, its files are gone.
+      paths.push_back(move.from);
+    } else if (move.is_directory) {
       // The records follow their inodes into the new directory; whatever
       // is left at the old one is gone.
       Rescan(move.to);
@@ -331,13 +344,8 @@ void RepositoryWatcher::ServeRequests() {
        taken.front().requested_by);
   FullScan(OperationType::kReconciliation);
   next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
-  int64_t operation_id = 0;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (status_.last_operation) operation_id = status_.last_operation->id;
-  }
   for (SyncRequest& request : taken) {
-    request.operation_id = operation_id;
+    request.operation_id = last_full_scan_id_;
     request.finished_at_ns = gateway_.clock().NowNanos();
     (void)gateway_.UpdateRequest(request);
   }

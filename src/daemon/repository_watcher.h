@@ -87,6 +87,8 @@ class RepositoryWatcher {
   // A full reconciliation; returns false when the root is unreachable.
   bool FullScan(OperationType type);
   void Rescan(const std::string& scope);
+  // False for a directory the filters leave out (with all below it).
+  bool Catalogued(const std::string& directory) const;
   void SyncPaths(std::vector<std::string> paths);
   void ServeRequests();
   void RescanUnwatched();
@@ -118,6 +120,7 @@ class RepositoryWatcher {
   int64_t next_unwatched_rescan_ns_ = 0;
   int64_t next_root_look_ns_ = 0;
   int64_t next_take_ns_ = 0;  // the earliest next TakeReady
+  int64_t last_full_scan_id_ = 0;  // its operation; 0 if the catalog failed
 
   std::atomic<bool> stopping_{false};
   std::atomic<bool> finished_{false};

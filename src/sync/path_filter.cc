@@ -33,6 +33,15 @@ Result<PathFilterRules> PathFilterRules::Create(FilterConfig config) {
   return PathFilterRules(std::move(config));
 }
 
+bool PathFilterRules::AcceptWithParents(std::string_view path,
+                                        bool is_directory) const {
+  for (size_t slash = path.find('/'); slash != std::string_view::npos;
+       slash = path.find('/', slash + 1)) {
+    if (!Accept(path.substr(0, slash), true)) return false;
+  }
+  return Accept(path, is_directory);
+}
+
 bool PathFilterRules::Accept(std::string_view path, bool is_directory) const {
   const std::string_view name = BaseName(path);
   if (config_.ignore_hidden && !name.empty() && name[0] == '.') return false;

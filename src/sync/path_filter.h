@@ -36,6 +36,10 @@ class PathFilterRules {
   // the whole subtree is skipped.
   bool Accept(std::string_view path, bool is_directory) const;
 
+  // Accept for `path` and for every directory above it: whether a path
+  // named on its own (an event, a rescan scope) takes part in the catalog.
+  bool AcceptWithParents(std::string_view path, bool is_directory) const;
+
   // An adapter for ListOptions::filter; `this` must outlive it.
   PathFilter AsListFilter() const;
 

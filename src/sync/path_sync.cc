@@ -21,19 +21,6 @@ constexpr size_t kRemovalBatch = 5000;
 constexpr size_t kRecordPage = 8192;
 constexpr size_t kMaxWarnings = 100;
 
-// True when `path` and every directory above it take part in the catalog.
-bool Accepted(const PathFilterRules* filter, const std::string& path,
-              bool is_directory) {
-  if (filter == nullptr) return true;
-  for (size_t slash = path.find('/'); slash != std::string::npos;
-       slash = path.find('/', slash + 1)) {
-    if (!filter->Accept(std::string_view(path).substr(0, slash), true)) {
-      return false;
-    }
-  }
-  return filter->Accept(path, is_directory);
-}
-
 // What a look at the paths found, before anything is written.
 struct Observed {
   std::vector<std::pair<FileRecord, StorageEntry>> changed;
@@ -142,7 +129,10 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
       RETURN_IF_ERROR(
           CollectGoneBelow(backend_, store_, repo.id, path, false, observed));
     }
-    if (!Accepted(options.filter, path, false)) continue;
+    if (options.filter != nullptr &&
+        !options.filter->AcceptWithParents(path, false)) {
+      continue;
+    }
     ++observed.scanned;
     if (!record.has_value()) {
       observed.added.push_back(std::move(*entry));
