@@ -81,6 +81,11 @@ class CatalogTransaction {
   // Rewrites a repository by id (url, options, state, reason, generations,
   // updated_at). NotFound if absent.
   virtual Status UpdateRepository(const Repository& repo) = 0;
+  // Sets only the detached flag, which UpdateRepository leaves alone, so a
+  // lease holder rewriting its repository never undoes a detach made by
+  // another process. NotFound for an unknown id.
+  virtual Status SetRepositoryDetached(int64_t repository_id,
+                                       bool detached) = 0;
   // Deletes a repository with its records, operations, lease, watch status
   // and requests. NotFound if absent.
   virtual Status DeleteRepository(int64_t repository_id) = 0;

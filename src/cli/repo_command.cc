@@ -1,8 +1,10 @@
 // `tidemark repo add|list|remove`. Removing detaches a repository (no
 // longer synced, records kept) unless --purge; adding a detached one at the
 // same root attaches it again.
+#include <chrono>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -116,6 +118,32 @@ ExitCode RunList(CliContext& ctx, bool json) {
   return ExitCode::kOk;
 }
 
+// Takes the lease of a repository that was just detached: a daemon or
+// worker holding it lets go on its next look at the catalog (about a
+// second), a dead one when its lease runs out.
+Result<std::unique_ptr<LeaseKeeper>> AwaitLease(CliContext& ctx,
+                                                Gateway& gateway,
+                                                const Repository& repo,
+                                                bool json) {
+  const auto timing = ctx.lease_timing();
+  const auto deadline = std::chrono::steady_clock::now() + timing.timeout +
+                        std::chrono::seconds(5);
+  bool said = false;
+  for (;;) {
+    auto keeper = LeaseKeeper::Acquire(gateway, repo, timing);
+    if (keeper.ok() || !keeper.status().IsUnavailable() ||
+        std::chrono::steady_clock::now() > deadline) {
+      return keeper;
+    }
+    if (!said && !json && !ctx.options().quiet) {
+      std::cout << "waiting for the worker holding '" << repo.name
+                << "' to let go of it\n";
+      said = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
 ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
                    bool json) {
   auto repo = ctx.FindRepository(name);
@@ -125,8 +153,30 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
   if (!totals.ok()) return ctx.ReportError(totals.status(), json);
   auto gateway = ctx.GetGateway();
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), json);
-  // Not while a worker syncs it: its writes would race the removal.
-  auto keeper = LeaseKeeper::Acquire(**gateway, *repo, ctx.lease_timing());
+  // Detaching needs no lease: it is what tells the holder to let go.
+  const bool was_detached = repo->detached;
+  if (Status s = (*gateway)->SetDetached(*repo, true); !s.ok()) {
+    return ctx.ReportError(s, json);
+  }
+  if (!purge) {
+    if (json) {
+      std::cout << DumpJson(
+                       {{"detached", name}, {"records_kept", totals->files}})
+                << "\n";
+    } else if (!ctx.options().quiet) {
+      std::cout << (was_detached
+                        ? "repository '" + name + "' was already detached"
+                        : "detached repository '" + name + "'")
+                << ": it is no longer synced or watched, and its "
+                << FormatCount(totals->files)
+                << " catalog records are kept; 'tidemark repo remove " << name
+                << " --purge' deletes them, 'tidemark repo add " << name << " "
+                << repo->url << "' attaches it again\n";
+    }
+    return ExitCode::kOk;
+  }
+  // Purging writes the records: not while anyone syncs them.
+  auto keeper = AwaitLease(ctx, **gateway, *repo, json);
   if (!keeper.ok()) return ctx.ReportError(keeper.status(), json);
   // Under the lease, make sure the id still names this repository.
   auto still = ctx.FindRepository(name);
@@ -137,36 +187,18 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
                         "' was replaced while waiting; run the command again"),
         json);
   }
-  if (!purge) {
-    // Stop syncing it, keep the records: a daemon holding it lets go on its
-    // next look at the catalog.
-    if (Status s = (*gateway)->SetDetached(*still, true); !s.ok()) {
-      return ctx.ReportError(s, json);
-    }
-    if (json) {
-      std::cout << DumpJson(
-                       {{"detached", name}, {"records_kept", totals->files}})
-                << "\n";
-    } else if (!ctx.options().quiet) {
-      std::cout << "detached repository '" << name
-                << "': it is no longer synced or watched, and its "
-                << FormatCount(totals->files)
-                << " catalog records are kept; 'tidemark repo remove " << name
-                << " --purge' deletes them, 'tidemark repo add " << name << " "
-                << still->url << "' attaches it again\n";
-    }
-    return ExitCode::kOk;
-  }
-  if (Status s = (*gateway)->RemoveRepository(*repo); !s.ok()) {
+  auto final_totals = (*store)->Totals(repo->id);
+  if (!final_totals.ok()) return ctx.ReportError(final_totals.status(), json);
+  if (Status s = (*gateway)->RemoveRepository(*still); !s.ok()) {
     return ctx.ReportError(s, json);
   }
   if (json) {
-    std::cout << DumpJson(
-                     {{"removed", name}, {"records_removed", totals->files}})
+    std::cout << DumpJson({{"removed", name},
+                           {"records_removed", final_totals->files}})
               << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << "removed repository '" << name << "' and its "
-              << FormatCount(totals->files)
+              << FormatCount(final_totals->files)
               << " catalog records (files on storage were not touched)\n";
   }
   return ExitCode::kOk;

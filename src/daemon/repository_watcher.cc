@@ -19,6 +19,8 @@ constexpr int64_t kTickNs = 200'000'000;
 // (1,000 files/s) becomes a few dozen batches a second rather than one
 // operation row per file, at a cost of up to this much latency.
 constexpr int64_t kBatchGapNs = 20'000'000;
+// Realtime removals within this window add up for the mass-removal rule.
+constexpr int64_t kRemovalWindowNs = 60'000'000'000;
 // Past this many unwatched directories, one full scan covers them all.
 constexpr size_t kMaxScopedRescans = 32;
 
@@ -248,6 +250,12 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
   po.allow_mass_removal = options_.allow_mass_removal;
   po.filter = setup_.filter ? &*setup_.filter : nullptr;
   po.cancel = &stopping_;
+  // Removals of the last minute count towards the mass-removal threshold.
+  if (Now() - removal_window_start_ns_ > kRemovalWindowNs) {
+    removal_window_start_ns_ = Now();
+    recently_removed_ = 0;
+  }
+  po.recently_removed = recently_removed_;
   const size_t count = paths.size();
   PathSync sync(*setup_.backend, store_, gateway_);
   auto report = sync.Run(repo_, std::move(paths), po);
@@ -257,6 +265,7 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
     return;
   }
   if (report->wrote_operation) {
+    recently_removed_ += report->operation.counters.removed;
     Finished(report->operation,
              "realtime batch (" + std::to_string(count) + " paths)");
   }

@@ -120,6 +120,8 @@ class RepositoryWatcher {
   int64_t next_unwatched_rescan_ns_ = 0;
   int64_t next_root_look_ns_ = 0;
   int64_t next_take_ns_ = 0;  // the earliest next TakeReady
+  int64_t removal_window_start_ns_ = 0;
+  int64_t recently_removed_ = 0;   // by realtime batches since the above
   int64_t last_full_scan_id_ = 0;  // its operation; 0 if the catalog failed
 
   std::atomic<bool> stopping_{false};

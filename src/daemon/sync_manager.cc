@@ -123,6 +123,7 @@ Status SyncManager::Discover() {
   }
   // Drop watchers that ended or whose repository left the scope.
   std::vector<std::unique_ptr<RepositoryWatcher>> dropped;
+  std::vector<std::string> unwatched;
   std::vector<const Repository*> to_start;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -133,7 +134,7 @@ Status SyncManager::Discover() {
           want == wanted.end() ||
           want->second->id != it->second->Snapshot().repository.id;
       if (gone || it->second->finished()) {
-        if (gone) log_(it->first + ": no longer in the catalog; unwatched");
+        if (gone) unwatched.push_back(it->first);
         it->second->Stop();
         dropped.push_back(std::move(it->second));
         it = watchers_.erase(it);
@@ -146,6 +147,9 @@ Status SyncManager::Discover() {
     }
   }
   dropped.clear();  // joins their threads, outside the lock
+  for (const std::string& name : unwatched) {
+    log_(name + ": no longer in the catalog, or detached; unwatched");
+  }
 
   if (!to_start.empty()) {
     ASSIGN_OR_RETURN(auto leases, store_.ListLeases());

@@ -79,7 +79,13 @@ Status Gateway::SetRepositoryState(Repository& repo, RepositoryState state,
 }
 
 Status Gateway::SetDetached(Repository& repo, bool detached) {
-  return RewriteRepository(repo, [&](Repository& r) { r.detached = detached; });
+  // Unfenced on purpose, like RequestSync: detaching is what tells the
+  // lease holder to let go, so it cannot wait for the lease.
+  ASSIGN_OR_RETURN(auto txn, store_.Begin());
+  RETURN_IF_ERROR(txn->SetRepositoryDetached(repo.id, detached));
+  RETURN_IF_ERROR(txn->Commit());
+  repo.detached = detached;
+  return Status::Ok();
 }
 
 Result<int64_t> Gateway::BeginScan(Repository& repo) {

@@ -101,7 +101,8 @@ class Gateway {
   Status RemoveRepository(const Repository& repo);
   // Records whether the root could be reached. Touches no file record.
   // Detaches a repository (no daemon or worker syncs it; its records stay)
-  // or attaches it again. Touches no file record.
+  // or attaches it again. Touches no file record. Unfenced: it is how
+  // another process tells the lease holder to let go.
   Status SetDetached(Repository& repo, bool detached);
   Status SetRepositoryState(Repository& repo, RepositoryState state,
                             const std::string& reason);

@@ -256,16 +256,21 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
           " removals deferred: the root could not be reached (" +
           root.message() + ")";
     } else if (!options.allow_mass_removal &&
-               static_cast<double>(gone_count) >
+               static_cast<double>(gone_count + options.recently_removed) >
                    options.mass_removal_threshold *
-                       static_cast<double>(totals->files)) {
+                       static_cast<double>(totals->files +
+                                           options.recently_removed)) {
       report.removals_deferred = gone_count;
       report.removal_pause_reason =
           "mass removal paused: " + std::to_string(gone_count) + " of " +
-          std::to_string(totals->files) +
-          " records would be removed; check the storage, then run "
-          "`tidemark scan " +
-          repo.name + " --allow-mass-removal` to confirm";
+          std::to_string(totals->files) + " records would be removed" +
+          (options.recently_removed > 0
+               ? " (after " + std::to_string(options.recently_removed) +
+                     " just before)"
+               : std::string()) +
+          "; check the storage, then confirm with `tidemark scan " + repo.name +
+          " --allow-mass-removal` (stop `tidemark watch` first, or run it "
+          "with --allow-mass-removal)";
     } else {
       for (size_t i = 0; i < gone.size(); i += kRemovalBatch) {
         ChangeSet set;

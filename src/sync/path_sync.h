@@ -43,6 +43,10 @@ struct PathSyncOptions {
   int hash_threads = 2;
   double mass_removal_threshold = 0.5;
   bool allow_mass_removal = false;
+  // Records removed by the batches just before this one (the caller's
+  // window): they count towards the threshold, so a mass removal spread
+  // over several batches is still paused once it passes it.
+  int64_t recently_removed = 0;
   const PathFilterRules* filter = nullptr;  // null: catalog every path
   // When set and true, Run stops early: what was handed to the writer is
   // committed, nothing is removed, and Run returns Cancelled.

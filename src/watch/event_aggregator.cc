@@ -195,6 +195,7 @@ ReadyWork EventAggregator::TakeReady(int64_t now_ns) {
   // A deletion waits for what began in its window and is not ready yet, so
   // a create that follows it is applied first.
   const int64_t blockers_from = EarliestBlocker(now_ns);
+  const bool deletions_due = DeletionsReleaseAt() <= now_ns;
   auto blocks = [&](int64_t deleted_ns) {
     return blockers_from <= deleted_ns + debounce_ns_;
   };
@@ -204,7 +205,7 @@ ReadyWork EventAggregator::TakeReady(int64_t now_ns) {
     if (!state.deleted && PathReady(state, now_ns)) {
       work.paths.push_back(it->first);
       take = true;
-    } else if (state.deleted && Quiet(state.last_ns, now_ns) &&
+    } else if (state.deleted && deletions_due && Quiet(state.last_ns, now_ns) &&
                !blocks(state.last_ns)) {
       work.deletions.push_back(it->first);
       take = true;
@@ -235,6 +236,20 @@ int64_t EventAggregator::EarliestBlocker(std::optional<int64_t> now_ns) const {
   return earliest;
 }
 
+int64_t EventAggregator::DeletionsReleaseAt() const {
+  int64_t first = INT64_MAX;
+  int64_t last = INT64_MIN;
+  for (const auto& [path, state] : paths_) {
+    if (!state.deleted) continue;
+    first = std::min(first, state.first_ns);
+    last = std::max(last, state.last_ns);
+  }
+  if (first == INT64_MAX) return INT64_MAX;
+  const int64_t max_wait =
+      std::chrono::nanoseconds(options_.max_deletion_wait).count();
+  return std::min(last + debounce_ns_, first + max_wait);
+}
+
 std::optional<int64_t> EventAggregator::NextDeadline() const {
   std::optional<int64_t> next;
   auto consider = [&next](int64_t t) {
@@ -252,11 +267,13 @@ std::optional<int64_t> EventAggregator::NextDeadline() const {
   // Everything ready was taken, so what is left is not ready: a deletion
   // that it blocks wakes nobody; its blockers' own deadlines do.
   const int64_t blockers_from = EarliestBlocker(std::nullopt);
+  const int64_t deletions_at = DeletionsReleaseAt();
   for (const auto& [path, state] : paths_) {
     if (state.deleted && blockers_from <= state.last_ns + debounce_ns_) {
       continue;
     }
-    consider(ready_at(state));
+    consider(state.deleted ? std::max(ready_at(state), deletions_at)
+                           : ready_at(state));
   }
   for (const auto& [cookie, move] : moves_) {
     consider(move.last_ns + debounce_ns_);

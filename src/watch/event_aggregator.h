@@ -12,10 +12,12 @@
 //    directory, which is ready once the directory has been quiet.
 //  - A kMovedFrom and a kMovedTo with the same cookie become one move.
 //    An unpaired kMovedFrom is a deletion; an unpaired kMovedTo a creation.
-//  - Deletions wait for the creations and moves of the same window and are
-//    handed out after them, so a delete followed by a create of the same
-//    file (an editor's save, a copy-then-delete move) can be recognised as
-//    a move by the caller.
+//  - Deletions are handed out together, once the last one has been quiet
+//    for `debounce` (or the first has waited `max_deletion_wait`), so one
+//    `rm -rf` is one batch. They also wait for the creations and moves of
+//    the same window and are handed out after them, so a delete followed by a
+//    create of the same file (an editor's save, a copy-then-delete move) can be
+//    recognised as a move by the caller.
 //  - kOverflow becomes a rescan of its path; events below a pending rescan
 //    are absorbed by it. kUnwatched and kRootGone are handed out at once.
 // The aggregator only says where to look; the caller confirms everything
@@ -40,6 +42,10 @@ namespace tidemark {
 struct AggregatorOptions {
   std::chrono::milliseconds debounce{500};
   std::chrono::milliseconds max_open_wait{std::chrono::minutes(10)};
+  // Deletions are handed out together once the last of them is quiet, so
+  // an `rm -rf` is one batch (and the mass-removal rule sees all of it);
+  // a stream of deletions that never pauses is handed out after this.
+  std::chrono::milliseconds max_deletion_wait{std::chrono::seconds(30)};
   size_t directory_burst = 1000;
 };
 
@@ -114,6 +120,9 @@ class EventAggregator {
   // that is not ready at `now_ns` (nullopt: not ready whenever) and not
   // awaiting a close; INT64_MAX if none. Deletions of that window wait.
   int64_t EarliestBlocker(std::optional<int64_t> now_ns) const;
+  // When the pending deletions, as a group, may be handed out; INT64_MAX
+  // if there are none.
+  int64_t DeletionsReleaseAt() const;
 
   AggregatorOptions options_;
   int64_t debounce_ns_;

@@ -31,6 +31,7 @@ class MemoryTransaction final : public CatalogTransaction {
   Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override;
   Result<int64_t> InsertRepository(const Repository& repo) override;
   Status UpdateRepository(const Repository& repo) override;
+  Status SetRepositoryDetached(int64_t repository_id, bool detached) override;
   Status DeleteRepository(int64_t repository_id) override;
   Result<int64_t> InsertOperation(const SyncOperation& op) override;
   Status UpdateOperation(const SyncOperation& op) override;
@@ -266,8 +267,21 @@ Status MemoryTransaction::UpdateRepository(const Repository& repo) {
   updated.scan_generation = repo.scan_generation;
   updated.last_complete_generation = repo.last_complete_generation;
   updated.updated_at_ns = repo.updated_at_ns;
-  updated.detached = repo.detached;
   repos_[repo.id] = std::move(updated);
+  return Status::Ok();
+}
+
+Status MemoryTransaction::SetRepositoryDetached(int64_t repository_id,
+                                               bool detached) {
+  RETURN_IF_ERROR(CheckUsable());
+  const Repository* current = CurrentRepo(repository_id);
+  if (current == nullptr) {
+    return Status::NotFound("repository " + std::to_string(repository_id) +
+                            " does not exist");
+  }
+  Repository updated = *current;
+  updated.detached = detached;
+  repos_[repository_id] = std::move(updated);
   return Status::Ok();
 }
 

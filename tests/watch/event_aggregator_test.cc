@@ -129,6 +129,41 @@ TEST(EventAggregatorTest, DeletionWaitsForACreateOfTheSameWindow) {
   EXPECT_EQ(work.deletions, Strings{"IMG_1.jpg"});
 }
 
+TEST(EventAggregatorTest, DeletionsOfOneBurstAreHandedOutTogether) {
+  // An rm -rf that takes a second: one batch, so the mass-removal rule
+  // sees every deletion of it at once.
+  EventAggregator agg;
+  for (int i = 0; i < 10; ++i) {
+    agg.Add(Event(Kind::kDeleted, "d/" + std::to_string(i)), i * 100 * kMs);
+  }
+  EXPECT_EQ(agg.NextDeadline(), 1400 * kMs);
+  EXPECT_TRUE(agg.TakeReady(1399 * kMs).empty());
+  ReadyWork work = agg.TakeReady(1400 * kMs);
+  EXPECT_EQ(work.deletions.size(), 10u);
+  EXPECT_EQ(agg.pending(), 0u);
+}
+
+TEST(EventAggregatorTest,
+     DeletionsThatNeverPauseAreHandedOutAfterTheLongestWait) {
+  AggregatorOptions options;
+  options.max_deletion_wait = std::chrono::seconds(5);
+  EventAggregator agg(options);
+  int64_t t = 0;
+  int taken = 0;
+  for (int i = 0; i < 100; ++i, t += 100 * kMs) {
+    agg.Add(Event(Kind::kDeleted, "f" + std::to_string(i)), t);
+    ReadyWork work = agg.TakeReady(t);
+    if (taken == 0 && !work.deletions.empty()) {
+      // Only once the first has waited 5 s, and only the quiet ones.
+      EXPECT_GE(t, 5000 * kMs);
+      EXPECT_LT(t, 5200 * kMs);
+    }
+    taken += static_cast<int>(work.deletions.size());
+  }
+  EXPECT_GT(taken, 0);
+  EXPECT_LT(taken, 100);
+}
+
 TEST(EventAggregatorTest, DeleteThenRecreateIsAChangeNotADeletion) {
   EventAggregator agg;
   agg.Add(Event(Kind::kDeleted, "a.txt"), 0);

@@ -79,7 +79,9 @@ const char kInsertRepository[] =
 const char kUpdateRepository[] =
     "UPDATE repositories SET url = $2, options = $3, state = $4, "
     "state_reason = $5, scan_generation = $6, last_complete_generation = $7, "
-    "updated_at = $8, detached = $9::int::boolean WHERE id = $1";
+    "updated_at = $8 WHERE id = $1";
+const char kSetRepositoryDetached[] =
+    "UPDATE repositories SET detached = $2::int::boolean WHERE id = $1";
 const char kDeleteRepository[] = "DELETE FROM repositories WHERE id = $1";
 const char kFindRepository[] =
     "SELECT " TM_REPOSITORY_COLUMNS " FROM repositories WHERE name = $1";
@@ -236,7 +238,6 @@ void AddRepositoryUpdateParams(const Repository& repo, PgParams& p) {
   p.Text(RepositoryStateName(repo.state)).Text(repo.state_reason);
   p.Int64(repo.scan_generation).Int64(repo.last_complete_generation);
   p.Int64(repo.updated_at_ns);
-  p.Int64(repo.detached ? 1 : 0);
 }
 
 Status ReadRepositoryRow(const PgResult& res, int row, Repository* repo) {

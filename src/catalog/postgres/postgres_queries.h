@@ -51,10 +51,11 @@ extern const char kLockRepositoryForDelete[];
 extern const char kDeleteRepositoryRecords[];  // $1 repository
 
 // Repositories. kInsertRepository returns no row for a taken name.
-extern const char kInsertRepository[];  // $1..$9: BindRepository order
-extern const char kUpdateRepository[];  // $1 id, then $2..$8
-extern const char kDeleteRepository[];  // $1 id
-extern const char kFindRepository[];    // $1 name
+extern const char kInsertRepository[];       // $1..$9: BindRepository order
+extern const char kUpdateRepository[];       // $1 id, then $2..$8
+extern const char kDeleteRepository[];       // $1 id
+extern const char kSetRepositoryDetached[];  // $1 id, $2 0 or 1
+extern const char kFindRepository[];         // $1 name
 extern const char kListRepositories[];
 
 // Operations.

@@ -235,6 +235,22 @@ Result<int64_t> PostgresTransaction::InsertRepository(const Repository& repo) {
   return inserted->Int64(0, 0);
 }
 
+Status PostgresTransaction::SetRepositoryDetached(int64_t repository_id,
+                                                  bool detached) {
+  RETURN_IF_ERROR(CheckUsable());
+  PgParams params;
+  params.Int64(repository_id).Int64(detached ? 1 : 0);
+  Result<PgResult> updated =
+      conn_->Query(pgsql::kSetRepositoryDetached, params,
+                   "detaching repository " + std::to_string(repository_id));
+  if (!updated.ok()) return Failed(updated.status());
+  if (updated->AffectedRows() == 0) {
+    return Status::NotFound("repository " + std::to_string(repository_id) +
+                            " does not exist");
+  }
+  return Status::Ok();
+}
+
 Status PostgresTransaction::UpdateRepository(const Repository& repo) {
   RETURN_IF_ERROR(CheckUsable());
   PgParams params;

@@ -50,6 +50,7 @@ class PostgresTransaction final : public CatalogTransaction {
   Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override;
   Result<int64_t> InsertRepository(const Repository& repo) override;
   Status UpdateRepository(const Repository& repo) override;
+  Status SetRepositoryDetached(int64_t repository_id, bool detached) override;
   Status DeleteRepository(int64_t repository_id) override;
   Result<int64_t> InsertOperation(const SyncOperation& op) override;
   Status UpdateOperation(const SyncOperation& op) override;

@@ -47,7 +47,9 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     // kUpdateRepository
     "UPDATE repositories SET url = ?1, options = ?2, state = ?3, "
     "state_reason = ?4, scan_generation = ?5, last_complete_generation = ?6, "
-    "updated_at = ?7, detached = ?9 WHERE id = ?8",
+    "updated_at = ?7 WHERE id = ?8",
+    // kSetRepositoryDetached
+    "UPDATE repositories SET detached = ?1 WHERE id = ?2",
     // kDeleteRepository (records, operations, the lease, the watch status
     // and requests go by ON DELETE CASCADE)
     "DELETE FROM repositories WHERE id = ?1",
@@ -78,10 +80,12 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     // kFindRecord
     "SELECT " TM_RECORD_COLUMNS
     " FROM file_records WHERE repository_id = ?1 AND path = ?2",
-    // kFindRecordsByInode
+    // kFindRecordsByInode. "+path": without statistics SQLite would rather
+    // walk the (repository_id, path) index to skip the sort than use the
+    // inode index, which made every lookup a scan of the repository.
     "SELECT " TM_RECORD_COLUMNS
     " FROM file_records WHERE repository_id = ?1 AND inode = ?2 AND "
-    "device = ?3 ORDER BY path",
+    "device = ?3 ORDER BY +path",
     // kTotals
     "SELECT count(*), coalesce(sum(size), 0), "
     "coalesce(sum(state = ?2), 0), coalesce(sum(state = ?3), 0), "
@@ -161,7 +165,6 @@ void BindRepositoryUpdate(SqliteStatement& stmt, const Repository& repo) {
   stmt.BindInt64(6, repo.last_complete_generation);
   stmt.BindInt64(7, repo.updated_at_ns);
   stmt.BindInt64(8, repo.id);
-  stmt.BindInt64(9, repo.detached ? 1 : 0);
 }
 
 Status ReadRepositoryRow(const SqliteStatement& stmt, Repository* repo) {

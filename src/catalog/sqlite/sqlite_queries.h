@@ -35,6 +35,7 @@ enum class SqlId {
   kDeleteRecordById,  // undoes this call's inserts after a failure
   kInsertRepository,
   kUpdateRepository,
+  kSetRepositoryDetached,
   kDeleteRepository,
   kInsertOperation,
   kUpdateOperation,

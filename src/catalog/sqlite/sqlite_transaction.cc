@@ -166,6 +166,26 @@ Result<int64_t> SqliteTransaction::InsertRepository(const Repository& repo) {
   return conn_->LastInsertId();
 }
 
+Status SqliteTransaction::SetRepositoryDetached(int64_t repository_id,
+                                                bool detached) {
+  RETURN_IF_ERROR(CheckUsable());
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   conn_->Statement(SqlId::kSetRepositoryDetached));
+  ScopedReset reset(stmt);
+  stmt->BindInt64(1, detached ? 1 : 0);
+  stmt->BindInt64(2, repository_id);
+  int rc = stmt->Step();
+  if (rc != SQLITE_DONE) {
+    return Failed(conn_->Error(
+        rc, "detaching repository " + std::to_string(repository_id)));
+  }
+  if (conn_->Changes() == 0) {
+    return Status::NotFound("repository " + std::to_string(repository_id) +
+                            " does not exist");
+  }
+  return Status::Ok();
+}
+
 Status SqliteTransaction::UpdateRepository(const Repository& repo) {
   RETURN_IF_ERROR(CheckUsable());
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
