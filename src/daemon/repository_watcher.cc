@@ -26,6 +26,17 @@ constexpr size_t kMaxScopedRescans = 32;
 
 int64_t Ns(milliseconds d) { return d.count() * 1'000'000; }
 
+// "500 ms", "5 s", "24 h": for reasons shown to people.
+std::string Describe(milliseconds d) {
+  const int64_t ms = d.count();
+  if (ms < 1000 || ms % 1000 != 0) return std::to_string(ms) + " ms";
+  if (ms < 60'000 || ms % 60'000 != 0) return std::to_string(ms / 1000) + " s";
+  if (ms < 3'600'000 || ms % 3'600'000 != 0) {
+    return std::to_string(ms / 60'000) + " min";
+  }
+  return std::to_string(ms / 3'600'000) + " h";
+}
+
 std::string Counts(const SyncOperation& op) {
   const OperationCounters& c = op.counters;
   std::string line = std::string(OperationStatusName(op.status)) + ": +" +
@@ -374,8 +385,7 @@ void RepositoryWatcher::Loop() {
     if (root_missing_) {
       SetMode(WatchMode::kPolling,
               "the root cannot be reached (" + repo_.state_reason +
-                  "); looking again every " +
-                  std::to_string(options_.poll_interval.count()) + " ms");
+                  "); looking again every " + Describe(options_.poll_interval));
     } else if (!unwatched_.empty()) {
       std::string first = unwatched_.begin()->empty()
                               ? std::string("the root")
@@ -384,13 +394,11 @@ void RepositoryWatcher::Loop() {
               std::to_string(unwatched_.size()) +
                   " directories are not watched (first: " + first +
                   "): " + unwatched_reason_ + "; they are rescanned every " +
-                  std::to_string(options_.unwatched_rescan.count() / 1000) +
-                  " s");
+                  Describe(options_.unwatched_rescan));
     } else if (source_ == nullptr) {
       SetMode(WatchMode::kPolling,
               "no change events for this storage; reconciled every " +
-                  std::to_string(options_.reconcile_interval.count() / 1000) +
-                  " s");
+                  Describe(options_.reconcile_interval));
     } else {
       SetMode(WatchMode::kWatching, "");
     }

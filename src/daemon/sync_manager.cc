@@ -95,15 +95,22 @@ void SyncManager::StartWatcher(const Repository& repo) {
     LogOnce(repo.name, repo.name + ": " + keeper.status().message());
     return;
   }
-  auto setup = setup_(repo);
+  // Under the lease, look again: it may have been detached or removed since
+  // the listing this decision came from.
+  auto fresh = store_.FindRepository(repo.name);
+  if (!fresh.ok() || !fresh->has_value() || (*fresh)->id != repo.id ||
+      !InScope(**fresh)) {
+    return;  // the keeper releases the lease
+  }
+  auto setup = setup_(**fresh);
   if (!setup.ok()) {
     LogOnce(repo.name,
             repo.name + ": cannot sync: " + setup.status().message());
     return;  // the keeper releases the lease
   }
   auto watcher = std::make_unique<RepositoryWatcher>(
-      store_, gateway_, repo, std::move(*setup), std::move(*keeper), options_,
-      sources_, log_);
+      store_, gateway_, **fresh, std::move(*setup), std::move(*keeper),
+      options_, sources_, log_);
   watcher->Start();
   std::lock_guard<std::mutex> lock(mu_);
   said_.erase(repo.name);
@@ -194,6 +201,8 @@ Result<Repository> SyncManager::AddRepository(const std::string& name,
 }
 
 Status SyncManager::RemoveRepository(const std::string& name, bool purge) {
+  // No discovery may start a watcher for it meanwhile.
+  std::lock_guard<std::mutex> one_at_a_time(discover_mu_);
   ASSIGN_OR_RETURN(auto found, store_.FindRepository(name));
   if (!found.has_value()) {
     return Status::NotFound("no repository named '" + name + "'");
@@ -212,10 +221,17 @@ Status SyncManager::RemoveRepository(const std::string& name, bool purge) {
     watcher.reset();  // joins and releases the lease
   }
   // Removing or detaching writes the repository: under the lease.
+  RETURN_IF_ERROR(gateway_.SetDetached(*found, true));
+  if (!purge) return Status::Ok();
   auto keeper = LeaseKeeper::Acquire(gateway_, *found, options_.lease);
   if (!keeper.ok()) return keeper.status();
-  if (purge) return gateway_.RemoveRepository(*found);
-  return gateway_.SetDetached(*found, true);
+  // Under the lease, the name must still be this repository.
+  ASSIGN_OR_RETURN(auto still, store_.FindRepository(name));
+  if (!still.has_value() || still->id != found->id) {
+    return Status::Aborted("repository '" + name +
+                           "' was replaced meanwhile; nothing was purged");
+  }
+  return gateway_.RemoveRepository(*still);
 }
 
 Result<SyncRequest> SyncManager::RequestReconciliation(

@@ -54,6 +54,13 @@ Status CollectGoneBelow(StorageBackend& backend, CatalogStore& store,
       if (now.ok()) continue;  // still there: its own events say more
       if (!now.status().IsNotFound()) {
         ++observed.errors;
+        spdlog::warn("could not look at '{}': {}; its record is kept",
+                     DisplayPath(record.path), now.status().message());
+        if (observed.warnings.size() < kMaxWarnings) {
+          observed.warnings.push_back(
+              "could not look at '" + DisplayPath(record.path) +
+              "': " + now.status().message() + "; its record is kept");
+        }
         continue;
       }
       const int64_t id = record.id;
@@ -164,6 +171,7 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
   pipeline_options.hash_threads = options.hash_threads;
   pipeline_options.generation = repo.scan_generation;
   WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
+  pipeline.SetScanned(observed.scanned);
 
   std::unordered_set<int64_t> claimed;  // records that moved
   Status planned = Status::Ok();
