@@ -15,11 +15,6 @@
 
 namespace tidemark {
 
-// gtest prints parameters on failure; a factory is best shown by its name.
-inline void PrintTo(const CatalogStoreFactory& factory, std::ostream* os) {
-  *os << factory.name;
-}
-
 class CatalogContractTest
     : public ::testing::TestWithParam<CatalogStoreFactory> {
  protected:

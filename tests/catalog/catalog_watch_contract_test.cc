@@ -155,6 +155,40 @@ TEST_P(WatchContractTest, WatchStatusIsUpsertedAndListedByRepository) {
   ExpectSameWatch(listed[0], stopped);
 }
 
+TEST_P(WatchContractTest, DetachIsKeptWhenTheHolderRewritesItsRepository) {
+  auto found = store_->FindRepository("photos");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  Repository held = **found;  // the lease holder's copy, not detached
+  EXPECT_FALSE(held.detached);
+  {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    ASSERT_TRUE(txn->SetRepositoryDetached(photos_, true).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  // The holder's next rewrite (a scan generation) must not attach it again.
+  held.scan_generation += 1;
+  {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    ASSERT_TRUE(txn->UpdateRepository(held).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto after = store_->FindRepository("photos");
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_TRUE((*after)->detached);
+  EXPECT_EQ((*after)->scan_generation, held.scan_generation);
+  auto music = store_->FindRepository("music");
+  ASSERT_TRUE(music.ok() && music->has_value());
+  EXPECT_FALSE((*music)->detached);
+  {
+    auto txn = Begin();
+    ASSERT_NE(txn, nullptr);
+    ASSERT_TRUE(txn->SetRepositoryDetached(photos_, false).ok());
+    EXPECT_TRUE(txn->SetRepositoryDetached(999'999, true).IsNotFound());
+  }
+}
+
 TEST_P(WatchContractTest, UnknownRepositoryIsNotFoundAndTheCallIsUndone) {
   auto txn = Begin();
   ASSERT_NE(txn, nullptr);

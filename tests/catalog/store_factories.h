@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,12 @@ struct CatalogStoreFactory {
 };
 
 std::vector<CatalogStoreFactory> AllCatalogStoreFactories();
+
+// GoogleTest prints a parameter by its name (test names and ctest listings
+// stay readable).
+inline void PrintTo(const CatalogStoreFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 // A fresh directory under the test temp dir, removed with its contents when
 // this goes out of scope. Aborts the test binary if it cannot be created.

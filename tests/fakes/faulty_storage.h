@@ -5,7 +5,10 @@
 //   HideFromListing(path)      listings skip `path`, while Stat still sees it
 //                              (a stale or flaky listing);
 //   FailListingAfter(n, s)     the listing stream returns `s` after n items
-//                              (storage lost in the middle of a walk).
+//                              (storage lost in the middle of a walk);
+//   SetStatHook(hook)          runs `hook` with the path before every Stat;
+//                              a non-ok return is what Stat returns (an
+//                              unreadable object, a flaky disk).
 //
 // The wrapped backend must outlive this. Configure before use; not
 // thread-safe to reconfigure while a listing runs.
@@ -16,6 +19,8 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "storage/storage_backend.h"
 
@@ -37,6 +42,10 @@ class FaultyStorage final : public StorageBackend {
     action_ = std::move(action);
   }
 
+  void SetStatHook(std::function<Status(std::string_view path)> hook) {
+    stat_hook_ = std::move(hook);
+  }
+
   BackendCapabilities Capabilities() const override {
     return base_.Capabilities();
   }
@@ -45,6 +54,7 @@ class FaultyStorage final : public StorageBackend {
   Result<std::unique_ptr<ListingStream>> List(
       const ListOptions& options) override;
   Result<StorageEntry> Stat(std::string_view path) override {
+    if (stat_hook_) RETURN_IF_ERROR(stat_hook_(path));
     return base_.Stat(path);
   }
   Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override {
@@ -65,6 +75,7 @@ class FaultyStorage final : public StorageBackend {
   Status failure_;
   int action_at_ = -1;
   std::function<void()> action_;
+  std::function<Status(std::string_view path)> stat_hook_;
 };
 
 }  // namespace tidemark

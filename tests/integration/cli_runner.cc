@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace tidemark::testing {
 namespace {
@@ -170,6 +171,14 @@ int BackgroundRun::Wait() {
   return exit_code_;
 }
 
+bool BackgroundRun::Exited() {
+  if (!running()) return true;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return false;
+  exit_code_ = ExitCodeOf(status);
+  return true;
+}
+
 std::string BackgroundRun::out() const { return ReadFileBytes(out_path_); }
 std::string BackgroundRun::err() const { return ReadFileBytes(err_path_); }
 
@@ -197,6 +206,17 @@ std::string ReadFileBytes(const std::string& path) {
   std::stringstream s;
   s << f.rdbuf();
   return s.str();
+}
+
+bool WaitUntil(const std::function<bool()>& done,
+               std::chrono::milliseconds limit,
+               std::chrono::milliseconds every) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    if (done()) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(every);
+  }
 }
 
 }  // namespace tidemark::testing

@@ -4,6 +4,8 @@
 #ifndef TIDEMARK_TESTS_INTEGRATION_CLI_RUNNER_H_
 #define TIDEMARK_TESTS_INTEGRATION_CLI_RUNNER_H_
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -37,6 +39,8 @@ class BackgroundRun {
   // Waits for the process to end; returns its exit code (128 + signal).
   int Wait();
   bool running() const { return pid_ > 0 && exit_code_ < 0; }
+  // True once the process has ended (reaps it without blocking).
+  bool Exited();
   std::string out() const;
   std::string err() const;
 
@@ -93,6 +97,13 @@ class Workspace {
 std::vector<std::string> PathsOf(const nlohmann::json& files);
 
 std::string ReadFileBytes(const std::string& path);
+
+// Polls `done` every `every` until it returns true (then true) or `limit`
+// has passed (then false). For waiting on convergence; never for timing.
+bool WaitUntil(
+    const std::function<bool()>& done,
+    std::chrono::milliseconds limit = std::chrono::seconds(20),
+    std::chrono::milliseconds every = std::chrono::milliseconds(100));
 
 }  // namespace tidemark::testing
 

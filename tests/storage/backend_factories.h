@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ struct BackendFactory {
 // "local" (a LocalBackend rooted at temp_dir) and "memory" (a MemoryStorage,
 // which ignores temp_dir).
 std::vector<BackendFactory> AllBackendFactories();
+
+// GoogleTest prints a parameter by its name.
+inline void PrintTo(const BackendFactory& factory, std::ostream* os) {
+  *os << factory.name;
+}
 
 // Creates a fresh directory under $TMPDIR (or /tmp) and returns its absolute
 // path; aborts the test program if that is impossible.
