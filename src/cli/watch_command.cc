@@ -5,20 +5,17 @@
 // scan in progress stops at its next entry, what was written is committed,
 // nothing is removed, and the leases are released. A second signal exits
 // at once (the catalog stays consistent; the leases then expire).
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <atomic>
+#include <condition_variable>
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/durations.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
+#include "cli/stop_signals.h"
 #include "daemon/sync_manager.h"
 #include "storage/storage_url.h"
 
@@ -106,34 +103,15 @@ ExitCode RunWatch(CliContext& ctx, const WatchFlags& flags) {
   SyncManager manager(**store, **gateway, options, setup,
                       ctx.wiring().open_change_source, log);
 
-  // Signals are taken by a thread of their own, so no handler ever runs in
-  // the middle of a catalog write.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::mutex stop_mu;
   std::condition_variable stop_cv;
   bool stop = false;
-  std::atomic<bool> finished{false};
-  std::thread signal_thread([&] {
-    int received = 0;
-    for (int count = 0; sigwait(&signals, &received) == 0; ++count) {
-      if (finished.load()) return;
-      if (count > 0) _exit(128 + received);
-      log("stopping (signal again to exit at once)");
-      std::lock_guard<std::mutex> lock(stop_mu);
-      stop = true;
-      stop_cv.notify_all();
-    }
+  StopSignals signals([&] {
+    log("stopping (signal again to exit at once)");
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stop = true;
+    stop_cv.notify_all();
   });
-  auto join_signal_thread = [&] {
-    finished = true;
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-  };
-
   log("watching " +
       (flags.names.empty()
            ? std::string("every repository")
@@ -141,16 +119,12 @@ ExitCode RunWatch(CliContext& ctx, const WatchFlags& flags) {
       " in " + ctx.db_display() + " as " + ctx.worker_id() + "; debounce " +
       FormatDuration(debounce) + ", reconciliation every " +
       FormatDuration(reconcile));
-  if (Status s = manager.Start(); !s.ok()) {
-    join_signal_thread();
-    return ctx.ReportError(s, false);
-  }
+  if (Status s = manager.Start(); !s.ok()) return ctx.ReportError(s, false);
   {
     std::unique_lock<std::mutex> lock(stop_mu);
     stop_cv.wait(lock, [&] { return stop; });
   }
   manager.Stop();
-  join_signal_thread();
   log("stopped");
   return ExitCode::kOk;
 }

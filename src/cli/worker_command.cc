@@ -4,20 +4,16 @@
 // over a dead worker's repositories once their leases expire (sync/worker.h).
 // SIGINT or SIGTERM stops it after the scan in progress and releases its
 // leases; a second signal exits at once (the leases then expire).
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <thread>
 
 #include "cli/commands.h"
 #include "cli/durations.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
+#include "cli/stop_signals.h"
 #include "sync/worker.h"
 
 namespace tidemark::cli {
@@ -83,24 +79,10 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
       },
       [&id](const std::string& line) { Log(id, line); });
 
-  // Signals are taken by a thread of their own, so the loop never runs
-  // signal handlers in the middle of a catalog write.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    int received = 0;
-    for (int count = 0; sigwait(&signals, &received) == 0; ++count) {
-      if (finished.load()) return;
-      if (count > 0) _exit(128 + received);
-      Log(id,
-          "stopping after the scan in progress (signal again to exit "
-          "at once)");
-      worker.Stop();
-    }
+  StopSignals signals([&] {
+    Log(id,
+        "stopping after the scan in progress (signal again to exit at once)");
+    worker.Stop();
   });
   Log(id, "serving " +
               (flags.names.empty()
@@ -111,10 +93,6 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
               FormatDuration(timeout) + ", scan interval " +
               FormatDuration(interval));
   Status ran = worker.Run();
-  // Wake the signal thread so it can be joined.
-  finished = true;
-  pthread_kill(watcher.native_handle(), SIGTERM);
-  watcher.join();
   if (!ran.ok()) return ctx.ReportError(ran, false);
   Log(id, "stopped");
   return ExitCode::kOk;

@@ -179,9 +179,11 @@ void RepositoryWatcher::RootGone(const std::string& reason) {
   }
 }
 
-bool RepositoryWatcher::FullScan(OperationType type) {
+ReconcileOptions RepositoryWatcher::ScanOptions(
+    OperationType type, const std::string& scope) const {
   ReconcileOptions ro;
   ro.type = type;
+  ro.scope = scope;
   ro.hash = setup_.hash;
   ro.batch_size = setup_.batch_size;
   ro.walker_threads = setup_.threads;
@@ -190,6 +192,11 @@ bool RepositoryWatcher::FullScan(OperationType type) {
   ro.allow_mass_removal = options_.allow_mass_removal;
   ro.filter = setup_.filter ? &*setup_.filter : nullptr;
   ro.cancel = &stopping_;
+  return ro;
+}
+
+bool RepositoryWatcher::FullScan(OperationType type) {
+  const ReconcileOptions ro = ScanOptions(type, "");
   {
     std::lock_guard<std::mutex> lock(mu_);
     status_.busy = true;
@@ -230,17 +237,7 @@ void RepositoryWatcher::Rescan(const std::string& scope) {
   }
   // A filtered directory (hidden, excluded) has no records to look for.
   if (!Catalogued(scope)) return;
-  ReconcileOptions ro;
-  ro.type = OperationType::kRealtime;
-  ro.scope = scope;
-  ro.hash = setup_.hash;
-  ro.batch_size = setup_.batch_size;
-  ro.walker_threads = setup_.threads;
-  ro.hash_threads = setup_.threads;
-  ro.mass_removal_threshold = setup_.mass_removal_threshold;
-  ro.allow_mass_removal = options_.allow_mass_removal;
-  ro.filter = setup_.filter ? &*setup_.filter : nullptr;
-  ro.cancel = &stopping_;
+  const ReconcileOptions ro = ScanOptions(OperationType::kRealtime, scope);
   Reconciler reconciler(*setup_.backend, store_, gateway_);
   auto report = reconciler.Run(repo_, ro);
   if (!report.ok()) {

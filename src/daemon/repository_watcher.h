@@ -41,6 +41,7 @@
 #include "daemon/daemon_options.h"
 #include "sync/gateway.h"
 #include "sync/lease_keeper.h"
+#include "sync/reconciler.h"
 #include "watch/event_aggregator.h"
 
 namespace tidemark {
@@ -87,6 +88,9 @@ class RepositoryWatcher {
   // A full reconciliation; returns false when the root is unreachable.
   bool FullScan(OperationType type);
   void Rescan(const std::string& scope);
+  // The Reconciler's options for this repository ("" scope: all of it).
+  ReconcileOptions ScanOptions(OperationType type,
+                               const std::string& scope) const;
   // False for a directory the filters leave out (with all below it).
   bool Catalogued(const std::string& directory) const;
   void SyncPaths(std::vector<std::string> paths);

@@ -10,6 +10,7 @@
 #include "sync/cursors.h"
 #include "sync/move_detection.h"
 #include "sync/planner.h"
+#include "sync/removals.h"
 #include "sync/write_pipeline.h"
 
 namespace tidemark {
@@ -20,8 +21,6 @@ class EmptyListing final : public ListingStream {
  public:
   Result<bool> Next(ListItem*) override { return false; }
 };
-
-constexpr size_t kRemovalBatch = 5000;
 
 // Brackets a first import with the store's bulk-load hints, ending it on
 // every path out of the scan.
@@ -271,29 +270,11 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
         "; check the storage, then re-run with --allow-mass-removal to "
         "confirm";
   } else {
-    for (size_t i = 0; i < gone.size(); i += kRemovalBatch) {
-      ChangeSet set;
-      set.repository_id = repo.id;
-      const size_t end = std::min(gone.size(), i + kRemovalBatch);
-      for (size_t k = i; k < end; ++k) {
-        // The walk may be minutes old: confirm each removal now. A path
-        // that is back is kept; one that cannot be checked is deferred.
-        auto now = backend_.Stat(gone[k].path);
-        if (now.ok()) continue;
-        if (!now.status().IsNotFound()) {
-          ++report.removals_deferred;
-          continue;
-        }
-        set.removed.push_back(std::move(gone[k]));
-      }
-      SyncOperation progress_row = op;
-      progress_row.counters.removed += static_cast<int64_t>(set.removed.size());
-      set.progress = &progress_row;
-      auto applied = gateway_.Apply(set);
-      if (!applied.ok()) return catalog_failed(applied.status());
-      op.counters.removed += applied->removed;
-      report.rows_written += applied->rows_written;
-    }
+    auto removed =
+        RemoveConfirmed(backend_, gateway_, repo.id, std::move(gone), op);
+    if (!removed.ok()) return catalog_failed(removed.status());
+    report.rows_written += removed->rows_written;
+    report.removals_deferred += removed->deferred;
     if (report.removals_deferred > 0) {
       report.removal_pause_reason =
           std::to_string(report.removals_deferred) +
