@@ -402,8 +402,15 @@ void RepositoryWatcher::Loop() {
 
     int64_t now = Now();
     int64_t wake = std::min(next_reconcile_ns_, now + kTickNs);
-    if (auto deadline = aggregator_.NextDeadline()) {
-      wake = std::min(wake, std::max(*deadline, next_take_ns_));
+    // The aggregator's deadline costs a pass over what is pending, so it is
+    // recomputed only after work was taken; new events can only bring it
+    // forward to their own debounce (waking early is harmless).
+    if (deadline_stale_) {
+      deadline_ = aggregator_.NextDeadline();
+      deadline_stale_ = false;
+    }
+    if (deadline_.has_value()) {
+      wake = std::min(wake, std::max(*deadline_, next_take_ns_));
     }
     if (!unwatched_.empty()) wake = std::min(wake, next_unwatched_rescan_ns_);
     if (root_missing_) wake = std::min(wake, next_root_look_ns_);
@@ -419,7 +426,17 @@ void RepositoryWatcher::Loop() {
         source_.reset();
         if (OpenSource()) FullScan(OperationType::kRealtime);
       }
-      for (const FsEvent& event : events) aggregator_.Add(event, at);
+      const int64_t debounce_ns =
+          std::chrono::nanoseconds(options_.aggregation.debounce).count();
+      for (const FsEvent& event : events) {
+        aggregator_.Add(event, at);
+        if (event.kind == FsEvent::Kind::kUnwatched ||
+            event.kind == FsEvent::Kind::kRootGone) {
+          deadline_stale_ = true;  // handed out at once
+        } else if (!deadline_.has_value() || at + debounce_ns < *deadline_) {
+          deadline_ = at + debounce_ns;
+        }
+      }
       {
         std::lock_guard<std::mutex> lock(mu_);
         status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
@@ -430,7 +447,9 @@ void RepositoryWatcher::Loop() {
     if (ShouldStop()) break;
 
     now = Now();
-    if (now >= next_take_ns_) {
+    if (now >= next_take_ns_ && !deadline_stale_ && deadline_.has_value() &&
+        now >= *deadline_) {
+      deadline_stale_ = true;
       ReadyWork work = aggregator_.TakeReady(now);
       if (!work.empty()) {
         next_take_ns_ = now + kBatchGapNs;

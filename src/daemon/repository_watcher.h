@@ -124,6 +124,9 @@ class RepositoryWatcher {
   int64_t next_unwatched_rescan_ns_ = 0;
   int64_t next_root_look_ns_ = 0;
   int64_t next_take_ns_ = 0;  // the earliest next TakeReady
+  // The aggregator's next deadline, or earlier; recomputed when stale.
+  std::optional<int64_t> deadline_;
+  bool deadline_stale_ = true;
   int64_t removal_window_start_ns_ = 0;
   int64_t recently_removed_ = 0;   // by realtime batches since the above
   int64_t last_full_scan_id_ = 0;  // its operation; 0 if the catalog failed
