@@ -41,11 +41,13 @@ measure() {
   fi
 }
 
-# ensure_tree DIR FILES MAX_SIZE: generate unless a complete tree with these
-# parameters is already there. The marker sits beside the tree, never inside.
+# ensure_tree DIR FILES MAX_SIZE [MIN_SIZE [DEPTH]]: generate unless a
+# complete tree with these parameters is already there (MIN_SIZE defaults to
+# 0, DEPTH to 3 folder levels of fanout 100). The marker sits beside the
+# tree, never inside.
 ensure_tree() {
-  local dir="$1" files="$2" max="$3"
-  local marker="$dir.generated" want="files=$files seed=$SEED min=0 max=$max fanout=100 depth=3"
+  local dir="$1" files="$2" max="$3" min="${4:-0}" depth="${5:-3}"
+  local marker="$dir.generated" want="files=$files seed=$SEED min=$min max=$max fanout=100 depth=$depth"
   if [[ -d "$dir" && -f "$marker" && "$(head -n 1 "$marker")" == "$want" ]]; then
     echo "==> reusing $dir ($files files)"
     return
@@ -63,7 +65,7 @@ ensure_tree() {
   fi
   echo "==> generating $files files in $dir"
   measure "gen-$(basename "$dir")" quiet "$GEN" --root "$dir" --files "$files" --seed "$SEED" \
-    --min-size 0 --max-size "$max" --fanout 100 --depth 3 ||
+    --min-size "$min" --max-size "$max" --fanout 100 --depth "$depth" ||
     die "tidemark_gen_tree failed for $dir"
   GEN_NOTES+=("generated $(fmt_count "$files") files in $(fmt_ms "$LAST_WALL_MS") ($(fmt_rate "$files" "$LAST_WALL_MS") files/s)")
   echo "    $(fmt_ms "$LAST_WALL_MS")"
