@@ -22,8 +22,7 @@ void RegisterFilesCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterWorkerCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterWatchCommand(CLI::App& app, CliContext& ctx, Runners& runners);
-void RegisterReconcileCommand(CLI::App& app, CliContext& ctx,
-                              Runners& runners);
+void RegisterReconcileCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 
 }  // namespace tidemark::cli
 

@@ -272,7 +272,7 @@ Status MemoryTransaction::UpdateRepository(const Repository& repo) {
 }
 
 Status MemoryTransaction::SetRepositoryDetached(int64_t repository_id,
-                                               bool detached) {
+                                                bool detached) {
   RETURN_IF_ERROR(CheckUsable());
   const Repository* current = CurrentRepo(repository_id);
   if (current == nullptr) {

@@ -10,91 +10,22 @@
 // soon as the daemon has made its instance or its watches, and again when
 // the test ends however it ends. The lowered limits bind every process of
 // the user, so this binary runs alone (RUN_SERIAL).
-#include <dirent.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <string>
 
 #include "cli_runner.h"
+#include "testing/inotify_limits.h"
 #include "watch_driver.h"
 
 namespace tidemark::testing {
 namespace {
 
-constexpr char kMaxQueuedEvents[] = "/proc/sys/fs/inotify/max_queued_events";
-constexpr char kMaxUserWatches[] = "/proc/sys/fs/inotify/max_user_watches";
-
-long ReadSysctl(const std::string& file) {
-  std::ifstream in(file);
-  long value = -1;
-  in >> value;
-  return value;
-}
-
-bool WriteSysctl(const std::string& file, long value) {
-  std::ofstream out(file);
-  out << value << "\n";
-  out.flush();
-  return static_cast<bool>(out);
-}
-
-// Sets a sysctl for a while and puts the original value back when it is
-// destroyed (or at Restore), however the test ends.
-class SysctlGuard {
- public:
-  explicit SysctlGuard(std::string file)
-      : file_(std::move(file)), original_(ReadSysctl(file_)) {}
-  ~SysctlGuard() { Restore(); }
-  SysctlGuard(const SysctlGuard&) = delete;
-  SysctlGuard& operator=(const SysctlGuard&) = delete;
-
-  long original() const { return original_; }
-  bool Set(long value) {
-    changed_ = true;
-    return WriteSysctl(file_, value);
-  }
-  void Restore() {
-    if (changed_ && original_ > 0) WriteSysctl(file_, original_);
-    changed_ = false;
-  }
-
- private:
-  std::string file_;
-  long original_;
-  bool changed_ = false;
-};
-
-// Inotify watches held by root's processes now, from their fdinfo.
-long RootWatchesInUse() {
-  long count = 0;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return -1;
-  while (dirent* p = readdir(proc)) {
-    const std::string pid = p->d_name;
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    struct stat st;
-    if (stat(("/proc/" + pid).c_str(), &st) != 0 || st.st_uid != 0) continue;
-    const std::string fdinfo = "/proc/" + pid + "/fdinfo";
-    DIR* fds = opendir(fdinfo.c_str());
-    if (fds == nullptr) continue;
-    while (dirent* f = readdir(fds)) {
-      if (f->d_name[0] == '.') continue;
-      std::ifstream in(fdinfo + "/" + f->d_name);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.starts_with("inotify wd:")) ++count;
-      }
-    }
-    closedir(fds);
-  }
-  closedir(proc);
-  return count;
-}
+constexpr const char* kMaxQueuedEvents = kMaxQueuedEventsFile;
+constexpr const char* kMaxUserWatches = kMaxUserWatchesFile;
 
 bool InCi() {
   const char* ci = std::getenv("CI");

@@ -4,81 +4,27 @@
 // fs.inotify.max_user_watches to just above what root uses now and restores
 // it at once. It runs alone (RUN_SERIAL) because the lowered limit binds
 // every process of the user for that moment.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "storage/backend_factories.h"
+#include "testing/inotify_limits.h"
 #include "watch/inotify_change_source.h"
 
 namespace tidemark {
 namespace {
 
-constexpr char kLimitFile[] = "/proc/sys/fs/inotify/max_user_watches";
-
-long ReadLimit() {
-  std::ifstream in(kLimitFile);
-  long value = -1;
-  in >> value;
-  return value;
-}
-
-bool WriteLimit(long value) {
-  std::ofstream out(kLimitFile);
-  out << value << "\n";
-  out.flush();
-  return static_cast<bool>(out);
-}
-
-// Inotify watches held by root's processes now, from their fdinfo.
-long RootWatchesInUse() {
-  long count = 0;
-  DIR* proc = opendir("/proc");
-  if (proc == nullptr) return -1;
-  while (dirent* p = readdir(proc)) {
-    const std::string pid = p->d_name;
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    struct stat st;
-    if (stat(("/proc/" + pid).c_str(), &st) != 0 || st.st_uid != 0) continue;
-    const std::string fdinfo = "/proc/" + pid + "/fdinfo";
-    DIR* fds = opendir(fdinfo.c_str());
-    if (fds == nullptr) continue;
-    while (dirent* f = readdir(fds)) {
-      if (f->d_name[0] == '.') continue;
-      std::ifstream in(fdinfo + "/" + f->d_name);
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.starts_with("inotify wd:")) ++count;
-      }
-    }
-    closedir(fds);
-  }
-  closedir(proc);
-  return count;
-}
-
-// Restores the limit when the test ends, however it ends.
-class LimitRestorer {
- public:
-  explicit LimitRestorer(long value) : value_(value) {}
-  ~LimitRestorer() { Restore(); }
-  void Restore() {
-    if (value_ > 0) WriteLimit(value_);
-    value_ = -1;
-  }
-
- private:
-  long value_;
-};
+using testing::kMaxUserWatchesFile;
+using testing::ReadSysctl;
+using testing::RootWatchesInUse;
+using testing::SysctlGuard;
 
 TEST(InotifyWatchLimitTest, ExhaustedWatchesAreReportedWithTheFix) {
   ASSERT_EQ(geteuid(), 0u) << "lowering fs.inotify.max_user_watches needs "
@@ -94,20 +40,18 @@ TEST(InotifyWatchLimitTest, ExhaustedWatchesAreReportedWithTheFix) {
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   std::unique_ptr<ChangeSource> source = std::move(opened).value();
 
-  const long original = ReadLimit();
+  SysctlGuard limit(kMaxUserWatchesFile);
+  const long original = limit.original();
   ASSERT_GT(original, 0);
   const long in_use = RootWatchesInUse();
   ASSERT_GE(in_use, 0);
   // Room for the root and a few directories, far from all of them.
   const long lowered = in_use + 5;
   Status started;
-  {
-    LimitRestorer restorer(original);
-    ASSERT_TRUE(WriteLimit(lowered)) << "cannot write " << kLimitFile;
-    started = source->Start();
-    restorer.Restore();
-  }
-  ASSERT_EQ(ReadLimit(), original);
+  ASSERT_TRUE(limit.Set(lowered)) << "cannot write " << kMaxUserWatchesFile;
+  started = source->Start();
+  limit.Restore();
+  ASSERT_EQ(ReadSysctl(kMaxUserWatchesFile), original);
   ASSERT_TRUE(started.ok()) << started.ToString();
 
   std::vector<FsEvent> events;
