@@ -130,17 +130,24 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
                            repo->name + "'"),
           json);
     }
-    if (r.taken_at_ns == 0) {
-      // Not taken yet: if its holder went away, nobody will take it soon.
-      auto live = LiveHolder(**store, *repo);
-      if (!live.ok()) return ctx.ReportError(live.status(), json);
-      if (!live->has_value()) {
-        if (!json && !ctx.options().quiet) {
-          std::cout << who << " let go of '" << repo->name
-                    << "'; reconciling here\n";
-        }
-        return RunHere(ctx, *repo, flags);
+    // The process serving it (or about to) may die or lose the lease; a
+    // request taken by a dead holder is never finished.
+    auto live = LiveHolder(**store, *repo);
+    if (!live.ok()) return ctx.ReportError(live.status(), json);
+    const std::string serving = r.taken_at_ns != 0 ? r.taken_by : who;
+    if (!live->has_value()) {
+      if (!json && !ctx.options().quiet) {
+        std::cout << serving << " let go of '" << repo->name
+                  << "' before reconciling it; reconciling here\n";
       }
+      return RunHere(ctx, *repo, flags);
+    }
+    if (r.taken_at_ns != 0 && (*live)->holder != r.taken_by) {
+      // Taken over by another process: ask that one.
+      auto again = (*gateway)->RequestSync(
+          repo->id, OperationType::kReconciliation, ctx.worker_id());
+      if (!again.ok()) return ctx.ReportError(again.status(), json);
+      request = std::move(again);
     }
   }
 }

@@ -21,6 +21,8 @@ constexpr int64_t kTickNs = 200'000'000;
 constexpr int64_t kBatchGapNs = 20'000'000;
 // Realtime removals within this window add up for the mass-removal rule.
 constexpr int64_t kRemovalWindowNs = 60'000'000'000;
+// After a catalog failure, a full reconciliation follows this soon.
+constexpr int64_t kCatchUpNs = 5'000'000'000;
 // Past this many unwatched directories, one full scan covers them all.
 constexpr size_t kMaxScopedRescans = 32;
 
@@ -166,6 +168,9 @@ bool RepositoryWatcher::OpenSource() {
   }
   source_ = std::move(*source);
   root_missing_ = false;
+  // Everything below the root is watched again.
+  unwatched_.clear();
+  unwatched_reason_.clear();
   return true;
 }
 
@@ -209,8 +214,7 @@ bool RepositoryWatcher::FullScan(OperationType type) {
   }
   last_full_scan_id_ = report.ok() ? report->operation.id : 0;
   if (!report.ok()) {
-    log_(repo_.name + ": " + std::string(OperationTypeName(type)) +
-         " failed: " + report.status().message());
+    CatalogFailed(std::string(OperationTypeName(type)), report.status());
     return true;
   }
   Finished(report->operation, std::string(OperationTypeName(type)));
@@ -230,23 +234,32 @@ bool RepositoryWatcher::Catalogued(const std::string& directory) const {
          setup_.filter->AcceptWithParents(directory, true);
 }
 
-void RepositoryWatcher::Rescan(const std::string& scope) {
+void RepositoryWatcher::CatalogFailed(const std::string& what,
+                                      const Status& why) {
+  log_(repo_.name + ": " + what + " failed: " + why.message());
+  if (why.code() == StatusCode::kCancelled) return;  // stopping
+  // What that work was to look at is forgotten by the aggregator: a full
+  // reconciliation catches it up once the catalog answers again.
+  next_reconcile_ns_ = std::min(next_reconcile_ns_, Now() + kCatchUpNs);
+}
+
+bool RepositoryWatcher::Rescan(const std::string& scope) {
   if (scope.empty()) {
     FullScan(OperationType::kRealtime);
-    return;
+    return last_full_scan_id_ != 0;
   }
   // A filtered directory (hidden, excluded) has no records to look for.
-  if (!Catalogued(scope)) return;
+  if (!Catalogued(scope)) return true;
   const ReconcileOptions ro = ScanOptions(OperationType::kRealtime, scope);
   Reconciler reconciler(*setup_.backend, store_, gateway_);
   auto report = reconciler.Run(repo_, ro);
   if (!report.ok()) {
-    log_(repo_.name + ": rescan of '" + DisplayPath(scope) +
-         "' failed: " + report.status().message());
-    return;
+    CatalogFailed("rescan of '" + DisplayPath(scope) + "'", report.status());
+    return false;
   }
   Finished(report->operation, "rescan of '" + DisplayPath(scope) + "'");
   if (report->offline) RootGone(report->operation.error_message);
+  return report->operation.status != OperationStatus::kFailed;
 }
 
 void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
@@ -268,8 +281,8 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
   PathSync sync(*setup_.backend, store_, gateway_);
   auto report = sync.Run(repo_, std::move(paths), po);
   if (!report.ok()) {
-    log_(repo_.name + ": realtime batch of " + std::to_string(count) +
-         " paths failed: " + report.status().message());
+    CatalogFailed("realtime batch of " + std::to_string(count) + " paths",
+                  report.status());
     return;
   }
   if (report->wrote_operation) {
@@ -324,9 +337,10 @@ void RepositoryWatcher::Apply(const ReadyWork& work) {
       paths.push_back(move.from);
     } else if (move.is_directory) {
       // The records follow their inodes into the new directory; whatever
-      // is left at the old one is gone.
-      Rescan(move.to);
-      paths.push_back(move.from);
+      // is left at the old one is gone. If the rescan failed, the old
+      // records stay where they are (a reconciliation follows), rather
+      // than being removed instead of moved.
+      if (Rescan(move.to)) paths.push_back(move.from);
     } else {
       paths.push_back(move.from);
       paths.push_back(move.to);
@@ -401,7 +415,9 @@ void RepositoryWatcher::Loop() {
     }
 
     int64_t now = Now();
-    int64_t wake = std::min(next_reconcile_ns_, now + kTickNs);
+    int64_t wake = now + kTickNs;
+    // While the root is missing, only the look for it is scheduled.
+    if (!root_missing_) wake = std::min(wake, next_reconcile_ns_);
     // The aggregator's deadline costs a pass over what is pending, so it is
     // recomputed only after work was taken; new events can only bring it
     // forward to their own debounce (waking early is harmless).
@@ -412,7 +428,9 @@ void RepositoryWatcher::Loop() {
     if (deadline_.has_value()) {
       wake = std::min(wake, std::max(*deadline_, next_take_ns_));
     }
-    if (!unwatched_.empty()) wake = std::min(wake, next_unwatched_rescan_ns_);
+    if (!unwatched_.empty() && !root_missing_) {
+      wake = std::min(wake, next_unwatched_rescan_ns_);
+    }
     if (root_missing_) wake = std::min(wake, next_root_look_ns_);
     const auto timeout =
         milliseconds(std::max<int64_t>(0, wake - now) / 1'000'000);
@@ -463,7 +481,10 @@ void RepositoryWatcher::Loop() {
         log_(repo_.name + ": the root is back; reconciling");
         root_missing_ = false;
         OpenSource();
-        if (!root_missing_) FullScan(OperationType::kReconciliation);
+        if (!root_missing_) {
+          FullScan(OperationType::kReconciliation);
+          next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+        }
       }
     }
     if (!root_missing_ && Now() >= next_reconcile_ns_) {

@@ -87,7 +87,10 @@ class RepositoryWatcher {
   void Apply(const ReadyWork& work);
   // A full reconciliation; returns false when the root is unreachable.
   bool FullScan(OperationType type);
-  void Rescan(const std::string& scope);
+  // False when the rescan failed (the catalog, or the listing).
+  bool Rescan(const std::string& scope);
+  // Logs a failed catalog write and schedules a catch-up reconciliation.
+  void CatalogFailed(const std::string& what, const Status& why);
   // The Reconciler's options for this repository ("" scope: all of it).
   ReconcileOptions ScanOptions(OperationType type,
                                const std::string& scope) const;

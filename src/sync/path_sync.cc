@@ -170,6 +170,7 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
   pipeline_options.batch_size = options.batch_size;
   pipeline_options.hash_threads = options.hash_threads;
   pipeline_options.generation = repo.scan_generation;
+  pipeline_options.cancel = options.cancel;
   WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
   pipeline.SetScanned(observed.scanned);
 
@@ -246,6 +247,12 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
                          pipeline.warnings().end());
   if (!written.ok()) return catalog_failed(written);
   if (!planned.ok()) return catalog_failed(planned);
+  if (cancelled()) {
+    // Some hashing may have been skipped: the batch is not complete, and
+    // nothing is removed.
+    return catalog_failed(
+        Status::Cancelled("stopped in the middle of the batch"));
+  }
 
   std::vector<RecordKey> gone;
   for (auto& [id, record] : observed.gone) {

@@ -126,6 +126,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   pipeline_options.batch_size = options.batch_size;
   pipeline_options.hash_threads = options.hash_threads;
   pipeline_options.generation = generation;
+  pipeline_options.cancel = options.cancel;
   WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
 
   ListingCursor observations(**listing);
@@ -222,6 +223,11 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
                          pipeline.warnings().end());
   op.counters.scanned = scanned;
   if (!written.ok()) return catalog_failed(written);
+  if (merged.ok() && options.cancel != nullptr && options.cancel->load()) {
+    // Stopped after the walk, while hashing: skipped files were not
+    // written, so the scan is incomplete and removes nothing.
+    merged = Status::Cancelled("stopped before the end of the scan");
+  }
   if (!merged.ok()) {
     // Rule 2: a listing that failed part-way removes nothing. Rule 1: if
     // the root went away meanwhile, the repository is offline.

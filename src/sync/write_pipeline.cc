@@ -120,6 +120,10 @@ Status WritePipeline::Flush() {
       hash_pool_->Submit([this, batch, chunk = std::move(chunk)] {
         for (size_t i : chunk) {
           Item& item = batch->items[i];
+          if (options_.cancel != nullptr && options_.cancel->load()) {
+            item.hashed = Status::Cancelled("stopped before hashing");
+            continue;
+          }
           item.hashed = HashObject(backend_, item.entry.path, options_.hash);
         }
         std::lock_guard<std::mutex> lock(batch->mu);
@@ -199,8 +203,10 @@ Status WritePipeline::WriteBatch(Batch& batch) {
         observed = &item.hashed->entry;
         record.content_hash = std::move(item.hashed->digest);
         record.hash_algorithm = options_.hash;
-      } else if (item.hashed.status().IsNotFound()) {
-        // Vanished since it was listed: the next scan sees it gone.
+      } else if (item.hashed.status().IsNotFound() ||
+                 item.hashed.status().code() == StatusCode::kCancelled) {
+        // Vanished since it was listed, or stopped before it was read: the
+        // next scan sees it as it is then.
         continue;
       } else {
         Warn("could not hash '" + DisplayPath(item.entry.path) + "': " +

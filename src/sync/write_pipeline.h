@@ -40,6 +40,10 @@ struct WritePipelineOptions {
   int hash_threads = 2;
   int64_t generation = 0;  // scan generation stamped on written records
   size_t max_warnings = 100;
+  // When set and true, files not hashed yet are skipped, not read, and
+  // their items dropped (a later scan finds them): stopping does not wait
+  // for the hashing of the batches in flight.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 class WritePipeline {

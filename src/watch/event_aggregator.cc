@@ -75,9 +75,13 @@ void EventAggregator::AddRescan(const std::string& directory, int64_t now_ns) {
   rescans_[directory] = now_ns;
 }
 
-void EventAggregator::CheckBurst(const std::string& path, int64_t now_ns) {
+void EventAggregator::CheckBurst(const std::string& path, int64_t now_ns,
+                                 bool deleted) {
   const std::string parent = ParentOf(path);
-  if (++per_directory_[parent] > options_.directory_burst) {
+  // Deletions never turn into a rescan: the directory may be gone, and a
+  // scope that lists empty is paused by rule 3, while deletions are already
+  // handed out as one batch (and confirmed one by one).
+  if (++per_directory_[parent] > options_.directory_burst && !deleted) {
     AddRescan(parent, now_ns);
   }
 }
@@ -91,7 +95,7 @@ void EventAggregator::Touch(const std::string& path, int64_t now_ns,
   state.deleted = deleted;
   state.is_directory = is_directory;
   if (deleted) state.awaiting_close = false;
-  if (inserted) CheckBurst(path, now_ns);
+  if (inserted) CheckBurst(path, now_ns, deleted);
 }
 
 void EventAggregator::Add(const FsEvent& event, int64_t now_ns) {
@@ -196,8 +200,11 @@ ReadyWork EventAggregator::TakeReady(int64_t now_ns) {
   // a create that follows it is applied first.
   const int64_t blockers_from = EarliestBlocker(now_ns);
   const bool deletions_due = DeletionsReleaseAt() <= now_ns;
+  // Past the longest wait, nothing holds deletions back any more, not even
+  // a file that is written without pause.
+  const bool deletions_overdue = DeletionsOverdue(now_ns);
   auto blocks = [&](int64_t deleted_ns) {
-    return blockers_from <= deleted_ns + debounce_ns_;
+    return !deletions_overdue && blockers_from <= deleted_ns + debounce_ns_;
   };
   for (auto it = paths_.begin(); it != paths_.end();) {
     const PathState& state = it->second;
@@ -236,6 +243,15 @@ int64_t EventAggregator::EarliestBlocker(std::optional<int64_t> now_ns) const {
   return earliest;
 }
 
+bool EventAggregator::DeletionsOverdue(int64_t now_ns) const {
+  const int64_t max_wait =
+      std::chrono::nanoseconds(options_.max_deletion_wait).count();
+  for (const auto& [path, state] : paths_) {
+    if (state.deleted && state.first_ns + max_wait <= now_ns) return true;
+  }
+  return false;
+}
+
 int64_t EventAggregator::DeletionsReleaseAt() const {
   int64_t first = INT64_MAX;
   int64_t last = INT64_MIN;
@@ -268,8 +284,12 @@ std::optional<int64_t> EventAggregator::NextDeadline() const {
   // that it blocks wakes nobody; its blockers' own deadlines do.
   const int64_t blockers_from = EarliestBlocker(std::nullopt);
   const int64_t deletions_at = DeletionsReleaseAt();
+  const int64_t max_deletion_ns =
+      std::chrono::nanoseconds(options_.max_deletion_wait).count();
   for (const auto& [path, state] : paths_) {
     if (state.deleted && blockers_from <= state.last_ns + debounce_ns_) {
+      // Blocked, but only until the longest wait.
+      consider(std::max(ready_at(state), state.first_ns + max_deletion_ns));
       continue;
     }
     consider(state.deleted ? std::max(ready_at(state), deletions_at)

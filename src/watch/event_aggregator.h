@@ -113,7 +113,7 @@ class EventAggregator {
   bool AbsorbedByRescan(const std::string& path, int64_t now_ns);
   void AddRescan(const std::string& directory, int64_t now_ns);
   // Replaces a directory's pending paths by a rescan past the burst size.
-  void CheckBurst(const std::string& path, int64_t now_ns);
+  void CheckBurst(const std::string& path, int64_t now_ns, bool deleted);
   bool Quiet(int64_t last_ns, int64_t now_ns) const;
   bool PathReady(const PathState& state, int64_t now_ns) const;
   // The first event time of the earliest pending creation, change or move
@@ -123,6 +123,8 @@ class EventAggregator {
   // When the pending deletions, as a group, may be handed out; INT64_MAX
   // if there are none.
   int64_t DeletionsReleaseAt() const;
+  // True when a pending deletion has waited max_deletion_wait.
+  bool DeletionsOverdue(int64_t now_ns) const;
 
   AggregatorOptions options_;
   int64_t debounce_ns_;

@@ -164,6 +164,37 @@ TEST(EventAggregatorTest,
   EXPECT_LT(taken, 100);
 }
 
+TEST(EventAggregatorTest, DeletingABigDirectoryIsDeletionsNotARescan) {
+  // A rescan of a directory that is gone lists empty, which rule 3 pauses.
+  AggregatorOptions options;
+  options.directory_burst = 10;
+  EventAggregator agg(options);
+  for (int i = 0; i < 50; ++i) {
+    agg.Add(Event(Kind::kDeleted, "big/" + std::to_string(i)), 0);
+  }
+  ReadyWork work = agg.TakeReady(500 * kMs);
+  EXPECT_TRUE(work.rescans.empty());
+  EXPECT_EQ(work.deletions.size(), 50u);
+}
+
+TEST(EventAggregatorTest,
+     AFileWrittenWithoutPauseHoldsDeletionsOnlyUntilTheLongestWait) {
+  AggregatorOptions options;
+  options.max_deletion_wait = std::chrono::seconds(5);
+  EventAggregator agg(options);
+  agg.Add(Event(Kind::kDeleted, "gone.txt"), 0);
+  bool deleted = false;
+  for (int64_t t = 0; t <= 6000 * kMs && !deleted; t += 100 * kMs) {
+    agg.Add(Event(Kind::kWriting, "app.log"), t);
+    ReadyWork work = agg.TakeReady(t);
+    if (!work.deletions.empty()) {
+      EXPECT_GE(t, 5000 * kMs);
+      deleted = true;
+    }
+  }
+  EXPECT_TRUE(deleted);
+}
+
 TEST(EventAggregatorTest, DeleteThenRecreateIsAChangeNotADeletion) {
   EventAggregator agg;
   agg.Add(Event(Kind::kDeleted, "a.txt"), 0);
