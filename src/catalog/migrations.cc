@@ -181,6 +181,7 @@ CREATE TABLE repository_watch (
   mode TEXT NOT NULL,
   reason TEXT NOT NULL DEFAULT '',
   holder TEXT NOT NULL DEFAULT '',
+  lease_token INTEGER NOT NULL DEFAULT 0,
   updated_at_ns INTEGER NOT NULL
 );
 CREATE TABLE sync_requests (
@@ -207,6 +208,7 @@ CREATE TABLE repository_watch (
   mode text NOT NULL,
   reason text NOT NULL DEFAULT '',
   holder text NOT NULL DEFAULT '',
+  lease_token bigint NOT NULL DEFAULT 0,
   updated_at_ns bigint NOT NULL
 );
 CREATE TABLE sync_requests (

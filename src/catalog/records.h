@@ -144,6 +144,10 @@ struct WatchStatus {
   // why there are no events. Empty otherwise.
   std::string reason;
   std::string holder;  // worker id of the daemon that wrote it
+  // The token of the lease it was written under: the row describes the
+  // repository only while that lease is live (a daemon killed with -9
+  // leaves its row behind, and a later holder may reuse its name).
+  int64_t lease_token = 0;
   int64_t updated_at_ns = 0;
 };
 

@@ -49,7 +49,7 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     watch.repository_id = repo.id;
     auto watch_it = watch_of.find(repo.id);
     if (watch_it != watch_of.end() && lease != nullptr &&
-        watch_it->second.holder == lease->holder) {
+        watch_it->second.lease_token == lease->token) {
       watch = watch_it->second;
     }
     const std::string watching =

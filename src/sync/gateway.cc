@@ -128,6 +128,9 @@ Status Gateway::FinishOperation(SyncOperation& op) {
 Status Gateway::SetWatchStatus(const WatchStatus& s) {
   WatchStatus status = s;
   if (status.holder.empty()) status.holder = options_.worker_id;
+  if (auto fence = FenceFor(status.repository_id)) {
+    status.lease_token = fence->token;
+  }
   status.updated_at_ns = clock_.NowNanos();
   ASSIGN_OR_RETURN(auto txn, BeginFor(status.repository_id));
   RETURN_IF_ERROR(txn->PutWatchStatus(status));

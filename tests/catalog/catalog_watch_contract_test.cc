@@ -26,6 +26,7 @@ WatchStatus MakeWatch(int64_t repository_id, WatchMode mode,
   s.mode = mode;
   s.reason = reason;
   s.holder = "host-1:42";
+  s.lease_token = 7 + repository_id;
   s.updated_at_ns = 1'700'000'000'000'000'000 + repository_id;
   return s;
 }
@@ -45,6 +46,7 @@ void ExpectSameWatch(const WatchStatus& a, const WatchStatus& b) {
   EXPECT_EQ(a.mode, b.mode);
   EXPECT_EQ(a.reason, b.reason);
   EXPECT_EQ(a.holder, b.holder);
+  EXPECT_EQ(a.lease_token, b.lease_token);
   EXPECT_EQ(a.updated_at_ns, b.updated_at_ns);
 }
 
@@ -140,6 +142,7 @@ TEST_P(WatchContractTest, WatchStatusIsUpsertedAndListedByRepository) {
                 "3 directories unwatched (out of inotify watches): raise "
                 "fs.inotify.max_user_watches");
   degraded.holder = "host-3:9";
+  degraded.lease_token += 100;
   degraded.updated_at_ns += 1000;
   ASSERT_TRUE(Put(degraded).ok());
   listed = Watches();

@@ -327,6 +327,34 @@ TEST_P(WatchCliTest, SigtermStopsTheDaemonWithinTwoSeconds) {
   ExpectAllFinishedWell(lib_.History());
 }
 
+// A daemon killed with -9 leaves its "watching" row behind. A later holder
+// of the lease with the same name (a fixed --worker-id, here a worker) is
+// not watching, and status must not say it is.
+TEST_P(WatchCliTest, StatusAfterKillDoesNotTrustAReusedWorkerName) {
+  ws_.Write("a.txt", "a");
+  lib_.AddRepo();
+  auto daemon = lib_.StartWatching("node-1");
+  ASSERT_TRUE(lib_.Converges(daemon.get()));
+  ASSERT_EQ(lib_.Status()["watch"]["watching"], true);
+  daemon->Signal(SIGKILL);
+  daemon->Wait();
+  auto worker =
+      ws_.Start({"worker", "lib", "--worker-id", "node-1", "--heartbeat",
+                 "500ms", "--lease-timeout", "2s", "--poll", "200ms"},
+                "worker");
+  ASSERT_TRUE(WaitUntil([&] {
+    const nlohmann::json status = lib_.Status();
+    // The worker holds the lease under the dead daemon's name.
+    return status["lease"].is_object() &&
+           status["lease"]["holder"] == "node-1" &&
+           status["watch"]["mode"] != "watching";
+  })) << lib_.Status().dump();
+  const nlohmann::json status = lib_.Status();
+  EXPECT_EQ(status["watch"]["watching"], false) << status.dump();
+  worker->Signal(SIGTERM);
+  EXPECT_EQ(worker->Wait(), 0) << worker->err();
+}
+
 // SIGINT while the startup sync of a large tree runs: the scan stops, what
 // it wrote stays, nothing bogus is left, and the operation is closed.
 TEST_P(WatchCliTest, SigintStopsTheDaemonWithinTwoSecondsEvenMidScan) {

@@ -234,8 +234,15 @@ TEST_P(GatewayTest, OnlyTheLeaseHolderPublishesButAnyoneMayRequest) {
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].mode, WatchMode::kWatching);
   EXPECT_EQ((*listed)[0].holder, "daemon-a");
+  // Each row carries the token of the lease it was written under, so a row
+  // left by a dead holder never passes for the live lease's.
+  EXPECT_EQ((*listed)[0].lease_token, lease->lease.token);
   ASSERT_TRUE(successor.SetWatchStatus(s).ok());
   ASSERT_TRUE(successor.UpdateRequest(taken).ok());
+  listed = store_->ListWatchStatuses();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ((*listed)[0].lease_token, took->lease.token);
+  EXPECT_GT(took->lease.token, lease->lease.token);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, GatewayTest,

@@ -6,16 +6,18 @@
 namespace tidemark {
 namespace {
 
-#define TM_WATCH_COLUMNS "repository_id, mode, reason, holder, updated_at_ns"
+#define TM_WATCH_COLUMNS \
+  "repository_id, mode, reason, holder, updated_at_ns, lease_token"
 #define TM_REQUEST_COLUMNS                                                \
   "id, repository_id, type, requested_by, requested_at_ns, taken_at_ns, " \
   "taken_by, operation_id, finished_at_ns"
 
 constexpr char kPutWatchStatus[] =
     "INSERT INTO repository_watch (" TM_WATCH_COLUMNS
-    ") VALUES ($1, $2, $3, $4, $5) ON CONFLICT (repository_id) DO UPDATE "
+    ") VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (repository_id) DO UPDATE "
     "SET mode = EXCLUDED.mode, reason = EXCLUDED.reason, "
-    "holder = EXCLUDED.holder, updated_at_ns = EXCLUDED.updated_at_ns";
+    "holder = EXCLUDED.holder, updated_at_ns = EXCLUDED.updated_at_ns, "
+    "lease_token = EXCLUDED.lease_token";
 constexpr char kListWatchStatuses[] =
     "SELECT " TM_WATCH_COLUMNS " FROM repository_watch ORDER BY repository_id";
 constexpr char kInsertRequest[] =
@@ -38,6 +40,7 @@ Status ReadWatchRow(const PgResult& res, int row, WatchStatus* s) {
   s->reason.assign(res.Bytes(row, 2));
   s->holder.assign(res.Bytes(row, 3));
   s->updated_at_ns = res.Int64(row, 4);
+  s->lease_token = res.Int64(row, 5);
   return Status::Ok();
 }
 
@@ -73,6 +76,7 @@ Status PgPutWatchStatus(PgConnection& writer, const WatchStatus& s) {
   PgParams params;
   params.Int64(s.repository_id).Text(WatchModeName(s.mode));
   params.Text(s.reason).Text(s.holder).Int64(s.updated_at_ns);
+  params.Int64(s.lease_token);
   return writer
       .Query(kPutWatchStatus, params,
              "writing the watch status of repository " +

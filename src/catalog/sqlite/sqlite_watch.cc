@@ -8,7 +8,7 @@ namespace tidemark {
 namespace {
 
 constexpr std::string_view kWatchColumns =
-    "repository_id, mode, reason, holder, updated_at_ns";
+    "repository_id, mode, reason, holder, updated_at_ns, lease_token";
 constexpr std::string_view kRequestColumns =
     "id, repository_id, type, requested_by, requested_at_ns, taken_at_ns, "
     "taken_by, operation_id, finished_at_ns";
@@ -20,6 +20,7 @@ Status ReadWatchRow(const SqliteStatement& stmt, WatchStatus* s) {
   s->reason.assign(stmt.ColumnTextView(2));
   s->holder.assign(stmt.ColumnTextView(3));
   s->updated_at_ns = stmt.ColumnInt64(4);
+  s->lease_token = stmt.ColumnInt64(5);
   return Status::Ok();
 }
 
@@ -55,15 +56,17 @@ Status SqlitePutWatchStatus(SqliteConnection& writer, const WatchStatus& s) {
       SqliteStatement stmt,
       writer.Prepare(
           "INSERT INTO repository_watch (" + std::string(kWatchColumns) +
-          ") VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (repository_id) "
+          ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (repository_id) "
           "DO UPDATE SET mode = excluded.mode, reason = "
           "excluded.reason, holder = excluded.holder, "
-          "updated_at_ns = excluded.updated_at_ns"));
+          "updated_at_ns = excluded.updated_at_ns, "
+          "lease_token = excluded.lease_token"));
   stmt.BindInt64(1, s.repository_id);
   stmt.BindText(2, WatchModeName(s.mode));
   stmt.BindText(3, s.reason);
   stmt.BindText(4, s.holder);
   stmt.BindInt64(5, s.updated_at_ns);
+  stmt.BindInt64(6, s.lease_token);
   return writer.StepDone(&stmt, "writing the watch status of repository " +
                                     std::to_string(s.repository_id));
 }
