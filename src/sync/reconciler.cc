@@ -281,11 +281,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     if (!removed.ok()) return catalog_failed(removed.status());
     report.rows_written += removed->rows_written;
     report.removals_deferred += removed->deferred;
-    if (report.removals_deferred > 0) {
-      report.removal_pause_reason =
-          std::to_string(report.removals_deferred) +
-          " removals deferred: their paths could not be checked again";
-    }
+    report.removal_pause_reason = removed->DeferredReason();
   }
 
   // Only a scan that saw everything and applied everything it saw vouches

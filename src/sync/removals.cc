@@ -10,6 +10,12 @@ constexpr size_t kRemovalBatch = 5000;
 
 }  // namespace
 
+std::string RemovalOutcome::DeferredReason() const {
+  if (deferred == 0) return "";
+  return std::to_string(deferred) +
+         " removals deferred: their paths could not be checked again";
+}
+
 Result<RemovalOutcome> RemoveConfirmed(StorageBackend& backend,
                                        Gateway& gateway, int64_t repository_id,
                                        std::vector<RecordKey> gone,

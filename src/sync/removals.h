@@ -7,6 +7,7 @@
 #define TIDEMARK_SYNC_REMOVALS_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "catalog/records.h"
@@ -19,6 +20,9 @@ namespace tidemark {
 struct RemovalOutcome {
   int64_t rows_written = 0;
   int64_t deferred = 0;  // paths that could not be checked again: kept
+
+  // Why the operation is partial, for its row; "" when nothing was deferred.
+  std::string DeferredReason() const;
 };
 
 // Removes the records of `gone` whose paths are still not found; a path
