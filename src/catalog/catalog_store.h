@@ -76,6 +76,29 @@ class CatalogTransaction {
   // were removed. A key that no longer matches is skipped, not an error.
   virtual Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) = 0;
 
+  // Up to `limit` records of `range` as this transaction sees them (its own
+  // writes included), ascending by path bytes: for recomputing entities in
+  // the transaction that changed their files.
+  virtual Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                                      size_t limit) = 0;
+
+  // Entities (records.h). UpsertEntities inserts each entity whose
+  // (repository_id, kind, key) is new and rewrites the one that exists;
+  // either way the entity's id is written back. A rewrite keeps id,
+  // created_at_ns and business_json and sets every other field as given
+  // (deleted_at_ns too: 0 brings a soft-deleted entity back). NotFound for
+  // an unknown repository or parent_id.
+  virtual Status UpsertEntities(std::span<Entity> entities) = 0;
+  // Sets only business_json (and updated_at_ns) of entity `id`. NotFound if
+  // absent.
+  virtual Status SetEntityBusiness(int64_t id, std::string_view business_json,
+                                   int64_t updated_at_ns) = 0;
+  // Hard-deletes the entities of `ids` and their descendants; returns how
+  // many rows went. Unknown ids are skipped.
+  virtual Result<int64_t> DeleteEntities(std::span<const int64_t> ids) = 0;
+  // ListEntities as this transaction sees them.
+  virtual Result<std::vector<Entity>> ListEntities(const EntityQuery& q) = 0;
+
   // Inserts a repository and returns its id. AlreadyExists for a taken name.
   virtual Result<int64_t> InsertRepository(const Repository& repo) = 0;
   // Rewrites a repository by id (url, options, state, reason, generations,
@@ -86,8 +109,8 @@ class CatalogTransaction {
   // another process. NotFound for an unknown id.
   virtual Status SetRepositoryDetached(int64_t repository_id,
                                        bool detached) = 0;
-  // Deletes a repository with its records, operations, lease, watch status
-  // and requests. NotFound if absent.
+  // Deletes a repository with its records, entities, operations, lease,
+  // watch status and requests. NotFound if absent.
   virtual Status DeleteRepository(int64_t repository_id) = 0;
 
   // Inserts an operation row and returns its id.
@@ -158,6 +181,9 @@ class CatalogStore {
   // Records carrying this device+inode fingerprint (move detection).
   virtual Result<std::vector<FileRecord>> FindRecordsByInode(
       int64_t repository_id, uint64_t device, uint64_t inode) = 0;
+  // Entities matching `q` (records.h), ascending by id.
+  virtual Result<std::vector<Entity>> ListEntities(const EntityQuery& q) = 0;
+
   // Counts and bytes of one repository's records.
   virtual Result<RepositoryTotals> Totals(int64_t repository_id) = 0;
 

@@ -227,12 +227,70 @@ CREATE INDEX sync_requests_pending ON sync_requests (repository_id,
                                                      taken_at_ns);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// Domain entities derived from paths by a repository's layout profile
+// (records.h): unique by (repository, kind, key), with a parent in the same
+// table. parent_id is NULL for "no parent" (0 in the API) so that it can be
+// a foreign key; deleting an entity takes its descendants with it. key and
+// path are byte strings like file_records.path: a key may be a path, and the
+// (repository_id, path) index serves the same range scans for path scopes.
+// Ids are never reused (AUTOINCREMENT; a sequence in PostgreSQL): business
+// systems may hold on to them.
+constexpr std::string_view kSqliteV4 = R"sql(
+CREATE TABLE entities (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  repository_id INTEGER NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  key BLOB NOT NULL,
+  parent_id INTEGER REFERENCES entities(id) ON DELETE CASCADE,
+  path BLOB NOT NULL,
+  attrs_json TEXT NOT NULL DEFAULT '{}',
+  status TEXT NOT NULL DEFAULT '',
+  marker_json TEXT NOT NULL DEFAULT '',
+  file_count INTEGER NOT NULL DEFAULT 0,
+  total_bytes INTEGER NOT NULL DEFAULT 0,
+  business_json TEXT NOT NULL DEFAULT '{}',
+  created_at_ns INTEGER NOT NULL,
+  updated_at_ns INTEGER NOT NULL,
+  deleted_at_ns INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (repository_id, kind, key)
+);
+CREATE INDEX entities_path ON entities (repository_id, path);
+CREATE INDEX entities_parent ON entities (parent_id);
+)sql";
+
+constexpr std::string_view kPostgresV4 = R"sql(
+CREATE TABLE entities (
+  id bigserial PRIMARY KEY,
+  repository_id bigint NOT NULL
+    REFERENCES repositories(id) ON DELETE CASCADE,
+  kind text NOT NULL,
+  key bytea NOT NULL,
+  parent_id bigint REFERENCES entities(id) ON DELETE CASCADE,
+  path bytea NOT NULL,
+  attrs_json text NOT NULL DEFAULT '{}',
+  status text NOT NULL DEFAULT '',
+  marker_json text NOT NULL DEFAULT '',
+  file_count bigint NOT NULL DEFAULT 0,
+  total_bytes bigint NOT NULL DEFAULT 0,
+  business_json text NOT NULL DEFAULT '{}',
+  created_at_ns bigint NOT NULL,
+  updated_at_ns bigint NOT NULL,
+  deleted_at_ns bigint NOT NULL DEFAULT 0,
+  UNIQUE (repository_id, kind, key)
+);
+CREATE INDEX entities_path ON entities (repository_id, path);
+CREATE INDEX entities_parent ON entities (parent_id);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "repositories, file records and sync operations", kSqliteV1,
      kPostgresV1},
     {2, "repository leases; the worker of each operation", kSqliteV2,
      kPostgresV2},
     {3, "daemon watch status and sync request mailbox", kSqliteV3, kPostgresV3},
+    {4, "entities derived from paths by layout profiles", kSqliteV4,
+     kPostgresV4},
 }};
 
 }  // namespace

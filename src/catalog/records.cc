@@ -34,10 +34,11 @@ constexpr std::array<std::pair<RepositoryState, std::string_view>, 3>
     kRepositoryStates{{{RepositoryState::kUnknown, "unknown"},
                        {RepositoryState::kOnline, "online"},
                        {RepositoryState::kOffline, "offline"}}};
-constexpr std::array<std::pair<RecordState, std::string_view>, 3> kRecordStates{
+constexpr std::array<std::pair<RecordState, std::string_view>, 4> kRecordStates{
     {{RecordState::kPresent, "present"},
      {RecordState::kMissing, "missing"},
-     {RecordState::kOffline, "offline"}}};
+     {RecordState::kOffline, "offline"},
+     {RecordState::kDeleting, "deleting"}}};
 constexpr std::array<std::pair<OperationType, std::string_view>, 6>
     kOperationTypes{{{OperationType::kStartup, "startup"},
                      {OperationType::kRealtime, "realtime"},

@@ -9,6 +9,7 @@
 #define TIDEMARK_CATALOG_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,10 @@
 namespace tidemark {
 
 enum class RepositoryState { kUnknown, kOnline, kOffline };
-enum class RecordState { kPresent, kMissing, kOffline };
+// kDeleting: a consistent delete (writes/consistent_writer.h) marked the record
+// before removing its object; a crash leaves it so, and the next sync either
+// removes it (object gone) or makes it present again (object still there).
+enum class RecordState { kPresent, kMissing, kOffline, kDeleting };
 enum class OperationType {
   kStartup,
   kRealtime,
@@ -166,6 +170,41 @@ struct SyncRequest {
   int64_t finished_at_ns = 0;  // 0 until done
 
   bool pending() const { return taken_at_ns == 0; }
+};
+
+// A domain entity derived from paths by a repository's layout profile
+// (layout/layout.h): a car and its slots, a product and its images. The sync
+// writes everything but `business_json`, which only explicit operations
+// (mark used) change, so business fields survive every sync (DESIGN.md rule
+// 5). Unique by (repository_id, kind, key).
+struct Entity {
+  int64_t id = 0;  // assigned on insert; kept by every upsert
+  int64_t repository_id = 0;
+  std::string kind;               // "car", "slot", "product", "image", ...
+  std::string key;                // unique within (repository, kind)
+  int64_t parent_id = 0;          // 0: no parent entity
+  std::string path;               // the folder (or file) the entity stands for
+  std::string attrs_json = "{}";  // values parsed from the path
+  std::string status;             // e.g. "locked" / "empty"; "" if none
+  std::string marker_json;        // the marker file's content, "" if none
+  int64_t file_count = 0;         // files below `path`, markers excluded
+  int64_t total_bytes = 0;        // their bytes
+  std::string business_json = "{}";  // never written by a sync
+  int64_t created_at_ns = 0;
+  int64_t updated_at_ns = 0;  // the last sync that recomputed it
+  int64_t deleted_at_ns = 0;  // soft delete; 0 while it exists
+};
+
+// Which entities ListEntities returns, ascending by id.
+struct EntityQuery {
+  int64_t repository_id = 0;
+  std::string kind;                  // "" = every kind
+  std::optional<std::string> key;    // exact key
+  std::optional<int64_t> parent_id;  // children of one entity
+  std::string path_scope;            // path equal to it or below it ("" = all)
+  bool include_deleted = false;      // soft-deleted ones too
+  int64_t after_id = 0;              // keyset paging: ids greater than this
+  size_t limit = 0;                  // 0 = no limit
 };
 
 struct RepositoryTotals {

@@ -313,7 +313,7 @@ TEST_F(SqliteCatalogTest, BulkLoadCutShortIsRepairedOnOpen) {
   EXPECT_TRUE(HasInodeIndex(DbPath()));
 }
 
-// A catalog file as tidemark left it at schema `version` (1 or 2), with one
+// A catalog file as tidemark left it at schema `version` (1 to 3), with one
 // repository and one operation in it.
 void WriteOldCatalog(const std::string& path, int version) {
   RawDb raw(path);
@@ -334,7 +334,7 @@ void WriteOldCatalog(const std::string& path, int version) {
 }
 
 TEST_F(SqliteCatalogTest, OlderCatalogsAreMigratedForwardKeepingTheirData) {
-  for (int version : {1, 2}) {
+  for (int version : {1, 2, 3}) {
     SCOPED_TRACE("from v" + std::to_string(version));
     for (const char* suffix : {"", "-wal", "-shm"}) {
       std::filesystem::remove(DbPath() + suffix);

@@ -97,6 +97,9 @@ class ListHookCatalog final : public CatalogStore {
   Result<RepositoryTotals> Totals(int64_t repository_id) override {
     return base_.Totals(repository_id);
   }
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
+    return base_.ListEntities(q);
+  }
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override {
     return base_.ListOperations(repository_id, limit);

@@ -6,6 +6,7 @@
 
 #include "catalog/migrations.h"
 #include "common/paths.h"
+#include "fakes/memory_catalog_transaction.h"
 
 namespace tidemark {
 namespace {
@@ -13,73 +14,7 @@ namespace {
 constexpr auto kWriterWait = std::chrono::seconds(5);
 constexpr size_t kMaxReserve = 8192;
 
-using PathKey = std::pair<int64_t, std::string>;  // (repository id, path)
-
 }  // namespace
-
-// Buffers writes over the committed state. The committed state cannot change
-// while this transaction exists (it holds the writer lock, and only Commit
-// writes), so validation against it at call time still holds at Commit.
-class MemoryTransaction final : public CatalogTransaction {
- public:
-  MemoryTransaction(MemoryCatalog* catalog,
-                    std::unique_lock<std::timed_mutex> lock)
-      : catalog_(catalog), base_(catalog->state_), lock_(std::move(lock)) {}
-
-  Status InsertRecords(std::span<FileRecord> records) override;
-  Status UpdateRecords(std::span<const FileRecord> records) override;
-  Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override;
-  Result<int64_t> InsertRepository(const Repository& repo) override;
-  Status UpdateRepository(const Repository& repo) override;
-  Status SetRepositoryDetached(int64_t repository_id, bool detached) override;
-  Status DeleteRepository(int64_t repository_id) override;
-  Result<int64_t> InsertOperation(const SyncOperation& op) override;
-  Status UpdateOperation(const SyncOperation& op) override;
-  Status PutWatchStatus(const WatchStatus& s) override;
-  Result<int64_t> InsertRequest(const SyncRequest& r) override;
-  Status UpdateRequest(const SyncRequest& r) override;
-  Status Commit() override;
-
- private:
-  // Restores the pending maps if a multi-row call fails half way.
-  struct Undo {
-    std::vector<std::pair<int64_t, std::optional<std::optional<FileRecord>>>>
-        records;
-    std::vector<std::pair<PathKey, std::optional<int64_t>>> claims;
-  };
-
-  Status CheckUsable() const {
-    if (open_) return Status::Ok();
-    return Status::FailedPrecondition(
-        "catalog transaction already committed or rolled back");
-  }
-  int64_t NextId() {
-    std::lock_guard<std::mutex> lock(catalog_->mu_);
-    return catalog_->next_id_++;
-  }
-  // What the database would hold now: committed state plus pending writes.
-  const Repository* CurrentRepo(int64_t id) const;
-  const FileRecord* CurrentRecord(int64_t id) const;
-  std::optional<int64_t> PathOwner(int64_t repository_id,
-                                   const std::string& path) const;
-  bool NameTaken(const std::string& name) const;
-  void SetRecord(int64_t id, std::optional<FileRecord> value, Undo* undo);
-  void Rollback(Undo& undo);
-  void Apply(MemoryCatalog::State& state);
-
-  MemoryCatalog* catalog_;
-  const MemoryCatalog::State& base_;
-  std::unique_lock<std::timed_mutex> lock_;
-  bool open_ = true;
-  int64_t rows_ = 0;
-  std::map<int64_t, std::optional<FileRecord>> records_;  // nullopt: removed
-  std::map<PathKey, int64_t> claims_;  // paths of pending records -> id
-  std::map<int64_t, std::optional<Repository>> repos_;  // nullopt: deleted
-  std::map<std::string, int64_t> new_names_;
-  std::map<int64_t, std::optional<SyncOperation>> ops_;  // nullopt: deleted
-  std::map<int64_t, WatchStatus> watches_;               // by repository id
-  std::map<int64_t, SyncRequest> requests_;  // new or rewritten, by id
-};
 
 const Repository* MemoryTransaction::CurrentRepo(int64_t id) const {
   if (auto it = repos_.find(id); it != repos_.end()) {
@@ -293,13 +228,20 @@ Status MemoryTransaction::DeleteRepository(int64_t repository_id) {
                             " does not exist");
   }
   new_names_.erase(current->name);
-  // Pending records and operations go with it; committed ones cascade in
-  // Apply.
+  // Pending records, entities and operations go with it; committed ones cascade
+  // in Apply.
   std::vector<int64_t> doomed;
   for (const auto& [id, value] : records_) {
     if (value && value->repository_id == repository_id) doomed.push_back(id);
   }
   for (int64_t id : doomed) SetRecord(id, std::nullopt, nullptr);
+  std::vector<int64_t> doomed_entities;
+  for (const auto& [id, value] : entities_) {
+    if (value && value->repository_id == repository_id) {
+      doomed_entities.push_back(id);
+    }
+  }
+  for (int64_t id : doomed_entities) SetEntity(id, std::nullopt);
   for (auto& [id, op] : ops_) {
     if (op && op->repository_id == repository_id) op.reset();
   }
@@ -400,6 +342,7 @@ void MemoryTransaction::Apply(MemoryCatalog::State& state) {
   // Old versions first, so a pending record may take a path another pending
   // change vacates.
   for (const auto& [id, value] : records_) erase_record(id);
+  ApplyEntities(state, /*erase_phase=*/true);
   for (auto& [id, repo] : repos_) {
     auto it = state.repositories.find(id);
     if (!repo) {
@@ -412,6 +355,9 @@ void MemoryTransaction::Apply(MemoryCatalog::State& state) {
       }
       for (const auto& [request_id, request] : it->second.requests) {
         state.request_ids.erase(request_id);
+      }
+      for (const auto& [entity_id, entity] : it->second.entities) {
+        state.entity_ids.erase(entity_id);
       }
       state.names.erase(it->second.repo.name);
       state.repositories.erase(it);
@@ -428,6 +374,7 @@ void MemoryTransaction::Apply(MemoryCatalog::State& state) {
     state.repositories[value->repository_id].records[value->path] =
         std::move(*value);
   }
+  ApplyEntities(state, /*erase_phase=*/false);
   for (auto& [id, op] : ops_) {
     if (!op) {
       auto where = state.operation_ids.find(id);
@@ -608,6 +555,8 @@ Result<RepositoryTotals> MemoryCatalog::Totals(int64_t repository_id) {
         break;
       case RecordState::kOffline:
         ++totals.offline;
+        break;
+      case RecordState::kDeleting:  // in files and bytes only
         break;
     }
   }

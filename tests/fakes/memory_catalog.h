@@ -15,6 +15,9 @@
 // Leases follow the contract: a takeover (AcquireLease) waits for the open
 // transaction, and a fenced Begin checks the committed token.
 //
+// Entities are kept by id per repository; a transaction's ReadRecords and
+// ListEntities see its own pending writes merged over the committed state.
+//
 // Thread-safe: reads may run on any thread while a transaction is open on
 // another. Transactions must not outlive the catalog.
 #ifndef TIDEMARK_TESTS_FAKES_MEMORY_CATALOG_H_
@@ -25,9 +28,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "catalog/catalog_store.h"
 #include "common/clock.h"
@@ -68,6 +73,7 @@ class MemoryCatalog final : public CatalogStore {
   Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
                                                      uint64_t device,
                                                      uint64_t inode) override;
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override;
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
@@ -85,6 +91,9 @@ class MemoryCatalog final : public CatalogStore {
     std::optional<Lease> lease;  // goes with the repository, like a cascade
     std::optional<WatchStatus> watch;         // likewise
     std::map<int64_t, SyncRequest> requests;  // by id; likewise
+    std::map<int64_t, Entity> entities;       // by id; likewise
+    // (kind, key) -> id of every entity in `entities`.
+    std::map<std::pair<std::string, std::string>, int64_t> entity_keys;
   };
   struct State {
     std::map<int64_t, RepositoryData> repositories;  // by id
@@ -95,6 +104,8 @@ class MemoryCatalog final : public CatalogStore {
     std::unordered_map<int64_t, int64_t> operation_ids;
     // request id -> repository id.
     std::unordered_map<int64_t, int64_t> request_ids;
+    // entity id -> repository id.
+    std::unordered_map<int64_t, int64_t> entity_ids;
   };
 
  protected:
@@ -113,8 +124,8 @@ class MemoryCatalog final : public CatalogStore {
   Clock& clock_;
   mutable std::mutex mu_;  // guards everything below
   State state_;
-  int64_t next_id_ = 1;  // ids for records, repositories, operations and
-                         // requests
+  int64_t next_id_ = 1;           // ids for records, repositories, operations,
+                                  // requests and entities
   int64_t last_lease_token_ = 0;  // the catalog-wide token counter
   int commits_allowed_ = -1;
   Status commit_failure_;

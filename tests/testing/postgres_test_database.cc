@@ -57,6 +57,9 @@ class SchemaOwningStore final : public CatalogStore {
                                                      uint64_t inode) override {
     return store_->FindRecordsByInode(repository_id, device, inode);
   }
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
+    return store_->ListEntities(q);
+  }
   Result<RepositoryTotals> Totals(int64_t repository_id) override {
     return store_->Totals(repository_id);
   }

@@ -61,17 +61,31 @@ std::string PgInt64Array(std::span<const int64_t> values) {
   return out;
 }
 
-std::string PgByteaArray(std::span<const std::string_view> values) {
+namespace {
+
+// Arrays of variable-length elements share one layout.
+std::string VarlenArray(uint32_t element_type,
+                        std::span<const std::string_view> values) {
   size_t bytes = 20;
   for (std::string_view v : values) bytes += 4 + v.size();
   std::string out;
   out.reserve(bytes);
-  PutArrayHeader(&out, kPgByteaOid, values.size());
+  PutArrayHeader(&out, element_type, values.size());
   for (std::string_view v : values) {
     PgPutInt32(&out, static_cast<int32_t>(v.size()));
     out.append(v);
   }
   return out;
+}
+
+}  // namespace
+
+std::string PgByteaArray(std::span<const std::string_view> values) {
+  return VarlenArray(kPgByteaOid, values);
+}
+
+std::string PgTextArray(std::span<const std::string_view> values) {
+  return VarlenArray(kPgTextOid, values);
 }
 
 }  // namespace tidemark

@@ -21,6 +21,7 @@ inline constexpr uint32_t kPgInt8Oid = 20;
 inline constexpr uint32_t kPgInt4Oid = 23;
 inline constexpr uint32_t kPgTextOid = 25;
 inline constexpr uint32_t kPgByteaArrayOid = 1001;
+inline constexpr uint32_t kPgTextArrayOid = 1009;
 inline constexpr uint32_t kPgInt8ArrayOid = 1016;
 
 // Appends `v` in network byte order.
@@ -33,9 +34,11 @@ int32_t PgGetInt32(const char* p);
 int64_t PgGetInt64(const char* p);
 
 // The binary form of a one-dimensional array without NULLs, as accepted by
-// array_recv for a parameter of type bigint[] / bytea[].
+// array_recv for a parameter of type bigint[] / bytea[] / text[] (text in
+// the client encoding).
 std::string PgInt64Array(std::span<const int64_t> values);
 std::string PgByteaArray(std::span<const std::string_view> values);
+std::string PgTextArray(std::span<const std::string_view> values);
 
 }  // namespace tidemark
 

@@ -8,8 +8,10 @@
 #include <utility>
 
 #include "catalog/postgres/postgres_connection.h"
+#include "catalog/postgres/postgres_entities.h"
 #include "catalog/postgres/postgres_leases.h"
 #include "catalog/postgres/postgres_queries.h"
+#include "catalog/postgres/postgres_record_reads.h"
 #include "catalog/postgres/postgres_schema.h"
 #include "catalog/postgres/postgres_transaction.h"
 #include "catalog/postgres/postgres_watch.h"
@@ -17,9 +19,6 @@
 
 namespace tidemark {
 namespace {
-
-// Reads allocate at most this many records up front; larger pages grow.
-constexpr size_t kMaxReserve = 8192;
 
 // What the reader runs after connecting (besides the timeouts that
 // PgConnection sets). It never writes. A keyset page must walk UNIQUE
@@ -93,6 +92,11 @@ class PostgresCatalog final : public CatalogStore {
   Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
                                                      uint64_t device,
                                                      uint64_t inode) override;
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
+    return OnConnection(reader_mu_, *reader_, [&](PgConnection& conn) {
+      return PgListEntities(conn, q);
+    });
+  }
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
@@ -140,10 +144,6 @@ class PostgresCatalog final : public CatalogStore {
   }
   // Locks the writer like BeginTransaction; Unavailable after lock_timeout.
   Result<std::unique_lock<std::timed_mutex>> LockWriter();
-  // Runs a record query on the reader and decodes every row into `out`.
-  Status CollectRecords(PgConnection& conn, const char* sql,
-                        const PgParams& params, std::string_view doing,
-                        std::vector<FileRecord>* out);
 
   const PostgresCatalogOptions options_;
   const int schema_version_;
@@ -285,64 +285,14 @@ Result<std::vector<Repository>> PostgresCatalog::ListRepositories() {
       });
 }
 
-Status PostgresCatalog::CollectRecords(PgConnection& conn, const char* sql,
-                                       const PgParams& params,
-                                       std::string_view doing,
-                                       std::vector<FileRecord>* out) {
-  ASSIGN_OR_RETURN(PgResult rows, conn.Query(sql, params, doing));
-  const size_t base = out->size();
-  out->resize(base + static_cast<size_t>(rows.rows()));
-  for (int i = 0; i < rows.rows(); ++i) {
-    RETURN_IF_ERROR(ReadRecordRow(rows, i, &(*out)[base + i]));
-  }
-  return Status::Ok();
-}
-
 Result<std::vector<FileRecord>> PostgresCatalog::ReadRecords(
     const RecordRange& range, size_t limit) {
-  std::vector<FileRecord> out;
-  if (limit == 0) return out;
-  // Everything is folded into one inclusive lower bound so that the scan
-  // starts with one seek into UNIQUE (repository_id, path): keyset paging
-  // stays O(page) however deep it goes. after + '\0' is the least string
-  // greater than after.
-  std::string lower;
-  if (range.after) {
-    lower = *range.after;
-    lower.push_back('\0');
-  }
-  std::string upper;  // exclusive; empty = unbounded
-  bool with_scope_itself = false;
-  if (!range.scope.empty()) {
-    // The scope itself sorts before everything below it ("a" < "a/..."),
-    // but entries like "a.txt" sort between them, so it is a point lookup
-    // plus the range ["a/", "a0").
-    with_scope_itself = !range.after || *range.after < range.scope;
-    std::string below = range.scope + "/";
-    upper = PrefixSuccessor(below);
-    lower = std::max(lower, below);
-  }
-  const auto page = static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX));
-  PgParams params;
-  params.Int64(range.repository_id);
-  const char* sql = pgsql::kReadRecordsFrom;
-  if (with_scope_itself) {
-    sql = pgsql::kReadRecordsScope;
-    params.Bytea(range.scope).Bytea(lower).Bytea(upper).Int64(page);
-  } else if (!upper.empty()) {
-    sql = pgsql::kReadRecordsBounded;
-    params.Bytea(lower).Bytea(upper).Int64(page);
-  } else {
-    params.Bytea(lower).Int64(page);
-  }
   return OnConnection(
       reader_mu_, *reader_,
       [&](PgConnection& conn) -> Result<std::vector<FileRecord>> {
-        out.clear();
-        out.reserve(std::min(limit, kMaxReserve));
-        RETURN_IF_ERROR(
-            CollectRecords(conn, sql, params, "reading records", &out));
-        return std::move(out);
+        std::vector<FileRecord> out;
+        RETURN_IF_ERROR(PgReadRecords(conn, range, limit, &out));
+        return out;
       });
 }
 
@@ -354,7 +304,7 @@ Result<std::optional<FileRecord>> PostgresCatalog::FindRecord(
       reader_mu_, *reader_,
       [&](PgConnection& conn) -> Result<std::optional<FileRecord>> {
         std::vector<FileRecord> found;
-        RETURN_IF_ERROR(CollectRecords(
+        RETURN_IF_ERROR(PgCollectRecords(
             conn, pgsql::kFindRecord, params,
             "finding record '" + DisplayPath(path) + "'", &found));
         if (found.empty()) return std::optional<FileRecord>();
@@ -372,8 +322,9 @@ Result<std::vector<FileRecord>> PostgresCatalog::FindRecordsByInode(
       reader_mu_, *reader_,
       [&](PgConnection& conn) -> Result<std::vector<FileRecord>> {
         std::vector<FileRecord> out;
-        RETURN_IF_ERROR(CollectRecords(conn, pgsql::kFindRecordsByInode, params,
-                                       "finding records by inode", &out));
+        RETURN_IF_ERROR(PgCollectRecords(conn, pgsql::kFindRecordsByInode,
+                                         params, "finding records by inode",
+                                         &out));
         return out;
       });
 }

@@ -285,8 +285,8 @@ Status PostgresTransaction::DeleteRepository(int64_t repository_id) {
     return Status::NotFound("repository " + std::to_string(repository_id) +
                             " does not exist");
   }
-  // Operations, leases, watch status and requests go by ON DELETE
-  // CASCADE; records have no foreign key.
+  // Entities, operations, leases, watch status and requests go by ON
+  // DELETE CASCADE; records have no foreign key.
   for (const char* sql :
        {pgsql::kDeleteRepositoryRecords, pgsql::kDeleteRepository}) {
     Result<PgResult> deleted = conn_->Query(sql, params, doing);

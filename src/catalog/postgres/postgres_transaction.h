@@ -9,9 +9,12 @@
 // Bulk calls are set-based: InsertRecords allocates the ids in one round
 // trip and streams the rows with binary COPY; UpdateRecords COPYs into a
 // per-session staging table and applies it with one UPDATE; RemoveRecords is
-// one DELETE over arrays. file_records has no foreign key (see
+// one DELETE over arrays; entity upserts and deletes are one statement
+// each (postgres_entities.h). file_records has no foreign key (see
 // migrations.cc): the batch's repositories are locked FOR KEY SHARE instead,
-// and DeleteRepository removes the records itself.
+// and DeleteRepository removes the records itself. Reads (ReadRecords,
+// ListEntities) run on the writer connection, inside this transaction, so
+// they see its own writes.
 //
 // A call that can fail for a reason the caller handles (a taken path, a
 // missing id or repository) runs under a SAVEPOINT, so it leaves the
@@ -48,6 +51,13 @@ class PostgresTransaction final : public CatalogTransaction {
   Status InsertRecords(std::span<FileRecord> records) override;
   Status UpdateRecords(std::span<const FileRecord> records) override;
   Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override;
+  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                              size_t limit) override;
+  Status UpsertEntities(std::span<Entity> entities) override;
+  Status SetEntityBusiness(int64_t id, std::string_view business_json,
+                           int64_t updated_at_ns) override;
+  Result<int64_t> DeleteEntities(std::span<const int64_t> ids) override;
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override;
   Result<int64_t> InsertRepository(const Repository& repo) override;
   Status UpdateRepository(const Repository& repo) override;
   Status SetRepositoryDetached(int64_t repository_id, bool detached) override;

@@ -7,12 +7,13 @@
 #include <utility>
 
 #include "catalog/sqlite/sqlite_connection.h"
+#include "catalog/sqlite/sqlite_entities.h"
 #include "catalog/sqlite/sqlite_error.h"
 #include "catalog/sqlite/sqlite_leases.h"
+#include "catalog/sqlite/sqlite_record_reads.h"
 #include "catalog/sqlite/sqlite_schema.h"
 #include "catalog/sqlite/sqlite_transaction.h"
 #include "catalog/sqlite/sqlite_watch.h"
-#include "common/paths.h"
 
 namespace tidemark {
 namespace {
@@ -47,6 +48,10 @@ class SqliteCatalog final : public CatalogStore {
   Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
                                                      uint64_t device,
                                                      uint64_t inode) override;
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
+    std::lock_guard<std::mutex> lock(reader_mu_);
+    return SqliteListEntities(*reader_, q);
+  }
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
@@ -73,13 +78,6 @@ class SqliteCatalog final : public CatalogStore {
  private:
   // Locks the writer like Begin does; Unavailable after the busy timeout.
   Result<std::unique_lock<std::timed_mutex>> LockWriter();
-  // Appends every row `stmt` yields (already bound) to `out`.
-  Status CollectRecords(SqliteStatement* stmt, std::string_view doing,
-                        std::vector<FileRecord>* out);
-  Result<std::optional<FileRecord>> FindRecordLocked(int64_t repository_id,
-                                                     std::string_view path);
-  Status ReadRecordsLocked(const RecordRange& range, size_t limit,
-                           std::vector<FileRecord>* out);
 
   const int schema_version_;
   Clock& clock_;  // lease times
@@ -204,75 +202,6 @@ Result<std::vector<Repository>> SqliteCatalog::ListRepositories() {
   return out;
 }
 
-Status SqliteCatalog::CollectRecords(SqliteStatement* stmt,
-                                     std::string_view doing,
-                                     std::vector<FileRecord>* out) {
-  int rc;
-  while ((rc = stmt->Step()) == SQLITE_ROW) {
-    RETURN_IF_ERROR(ReadRecordRow(*stmt, &out->emplace_back()));
-  }
-  if (rc != SQLITE_DONE) return reader_->Error(rc, doing);
-  return Status::Ok();
-}
-
-Result<std::optional<FileRecord>> SqliteCatalog::FindRecordLocked(
-    int64_t repository_id, std::string_view path) {
-  ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kFindRecord));
-  ScopedReset reset(stmt);
-  stmt->BindInt64(1, repository_id);
-  stmt->BindBlob(2, path);
-  int rc = stmt->Step();
-  if (rc == SQLITE_DONE) return std::optional<FileRecord>();
-  if (rc != SQLITE_ROW) {
-    return reader_->Error(rc, "finding record '" + DisplayPath(path) + "'");
-  }
-  FileRecord record;
-  RETURN_IF_ERROR(ReadRecordRow(*stmt, &record));
-  return std::optional<FileRecord>(std::move(record));
-}
-
-Status SqliteCatalog::ReadRecordsLocked(const RecordRange& range, size_t limit,
-                                        std::vector<FileRecord>* out) {
-  // Everything is folded into one inclusive lower bound so that SQLite seeks
-  // straight to it in UNIQUE(repository_id, path): keyset paging stays
-  // O(page) however deep it goes. after + '\0' is the least string > after.
-  std::string lower;
-  if (range.after) {
-    lower = *range.after;
-    lower.push_back('\0');
-  }
-  std::string upper;  // exclusive; empty = unbounded
-  if (!range.scope.empty()) {
-    // The scope itself sorts before everything below it ("a" < "a/..."),
-    // but entries like "a.txt" sort between them, so it is a point lookup
-    // followed by the range ["a/", "a0").
-    if (!range.after || *range.after < range.scope) {
-      ASSIGN_OR_RETURN(auto self,
-                       FindRecordLocked(range.repository_id, range.scope));
-      if (self) out->push_back(std::move(*self));
-      if (out->size() >= limit) return Status::Ok();
-    }
-    std::string below = range.scope + "/";
-    upper = PrefixSuccessor(below);
-    lower = std::max(lower, below);
-  }
-  const auto remaining = static_cast<int64_t>(limit - out->size());
-  SqliteStatement* stmt = nullptr;
-  if (upper.empty()) {
-    ASSIGN_OR_RETURN(stmt, reader_->Statement(SqlId::kReadRecordsFrom));
-    stmt->BindInt64(3, remaining);
-  } else {
-    ASSIGN_OR_RETURN(stmt, reader_->Statement(SqlId::kReadRecordsBounded));
-    stmt->BindBlob(3, upper);
-    stmt->BindInt64(4, remaining);
-  }
-  ScopedReset reset(stmt);
-  stmt->BindInt64(1, range.repository_id);
-  stmt->BindBlob(2, lower);
-  return CollectRecords(stmt, "reading records", out);
-}
-
 Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
     const RecordRange& range, size_t limit) {
   std::vector<FileRecord> out;
@@ -280,13 +209,13 @@ Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
   out.reserve(std::min(limit, kMaxReserve));
   std::lock_guard<std::mutex> lock(reader_mu_);
   if (range.scope.empty()) {
-    RETURN_IF_ERROR(ReadRecordsLocked(range, limit, &out));
+    RETURN_IF_ERROR(SqliteReadRecords(*reader_, range, limit, &out));
     return out;
   }
   // Two statements: one snapshot, so a concurrent move cannot show a record
   // twice or not at all.
   RETURN_IF_ERROR(reader_->Run(SqlId::kBeginRead, "starting a read"));
-  Status status = ReadRecordsLocked(range, limit, &out);
+  Status status = SqliteReadRecords(*reader_, range, limit, &out);
   Status end = reader_->Run(SqlId::kCommit, "ending a read");
   if (!status.ok()) return status;
   if (!end.ok()) return end;
@@ -296,7 +225,7 @@ Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
 Result<std::optional<FileRecord>> SqliteCatalog::FindRecord(
     int64_t repository_id, std::string_view path) {
   std::lock_guard<std::mutex> lock(reader_mu_);
-  return FindRecordLocked(repository_id, path);
+  return SqliteFindRecord(*reader_, repository_id, path);
 }
 
 Result<std::vector<FileRecord>> SqliteCatalog::FindRecordsByInode(
@@ -309,7 +238,8 @@ Result<std::vector<FileRecord>> SqliteCatalog::FindRecordsByInode(
   stmt->BindUint64(2, inode);
   stmt->BindUint64(3, device);
   std::vector<FileRecord> out;
-  RETURN_IF_ERROR(CollectRecords(stmt, "finding records by inode", &out));
+  RETURN_IF_ERROR(
+      SqliteCollectRecords(*reader_, stmt, "finding records by inode", &out));
   return out;
 }
 

@@ -50,8 +50,8 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     "updated_at = ?7 WHERE id = ?8",
     // kSetRepositoryDetached
     "UPDATE repositories SET detached = ?1 WHERE id = ?2",
-    // kDeleteRepository (records, operations, the lease, the watch status
-    // and requests go by ON DELETE CASCADE)
+    // kDeleteRepository (records, entities, operations, the lease, the
+    // watch status and requests go by ON DELETE CASCADE)
     "DELETE FROM repositories WHERE id = ?1",
     // kInsertOperation
     "INSERT INTO sync_operations (repository_id, operation_type, "
@@ -64,6 +64,30 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     "files_removed = ?7, errors = ?8, start_time = ?9, end_time = ?10, "
     "duration_ms = ?11, status = ?12, error_message = ?13, worker = ?14 WHERE "
     "id = ?15",
+    // kUpsertEntity: a rewrite keeps id, created_at_ns and business_json.
+    "INSERT INTO entities (repository_id, kind, key, parent_id, path, "
+    "attrs_json, status, marker_json, file_count, total_bytes, "
+    "business_json, created_at_ns, updated_at_ns, deleted_at_ns) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "ON CONFLICT (repository_id, kind, key) DO UPDATE SET "
+    "parent_id = excluded.parent_id, path = excluded.path, "
+    "attrs_json = excluded.attrs_json, status = excluded.status, "
+    "marker_json = excluded.marker_json, file_count = excluded.file_count, "
+    "total_bytes = excluded.total_bytes, "
+    "updated_at_ns = excluded.updated_at_ns, "
+    "deleted_at_ns = excluded.deleted_at_ns RETURNING id",
+    // kSetEntityBusiness
+    "UPDATE entities SET business_json = ?2, updated_at_ns = ?3 WHERE id = ?1",
+    // kCountEntityTree. UNION (not UNION ALL) ends even on a cycle.
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM entities WHERE id = ?1 "
+    "UNION SELECT e.id FROM entities e JOIN tree t ON e.parent_id = t.id) "
+    "SELECT count(*) FROM tree",
+    // kDeleteEntityTree. Counted by kCountEntityTree beforehand: rows that
+    // the parent_id cascade deletes do not count as this statement's
+    // changes.
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM entities WHERE id = ?1 "
+    "UNION SELECT e.id FROM entities e JOIN tree t ON e.parent_id = t.id) "
+    "DELETE FROM entities WHERE id IN (SELECT id FROM tree)",
     // kFindRepository
     "SELECT " TM_REPOSITORY_COLUMNS " FROM repositories WHERE name = ?1",
     // kListRepositories

@@ -39,6 +39,10 @@ enum class SqlId {
   kDeleteRepository,
   kInsertOperation,
   kUpdateOperation,
+  kUpsertEntity,  // returns the id
+  kSetEntityBusiness,
+  kCountEntityTree,   // ?1: an entity; counts it and its descendants
+  kDeleteEntityTree,  // ?1: an entity; deletes it and its descendants
   // Reads (reader connection).
   kFindRepository,
   kListRepositories,

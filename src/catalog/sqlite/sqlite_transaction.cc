@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "catalog/sqlite/sqlite_entities.h"
+#include "catalog/sqlite/sqlite_record_reads.h"
 #include "catalog/sqlite/sqlite_watch.h"
 #include "common/paths.h"
 
@@ -146,6 +148,54 @@ Result<int64_t> SqliteTransaction::RemoveRecords(
     return Status::Ok();
   }));
   return removed;
+}
+
+Result<std::vector<FileRecord>> SqliteTransaction::ReadRecords(
+    const RecordRange& range, size_t limit) {
+  RETURN_IF_ERROR(CheckUsable());
+  // Inside BEGIN IMMEDIATE: one snapshot, this transaction's own.
+  std::vector<FileRecord> out;
+  if (limit == 0) return out;
+  Status status = SqliteReadRecords(*conn_, range, limit, &out);
+  if (!status.ok()) return Failed(status);
+  return out;
+}
+
+Status SqliteTransaction::UpsertEntities(std::span<Entity> entities) {
+  RETURN_IF_ERROR(CheckUsable());
+  if (entities.empty()) return Status::Ok();
+  return Atomically(
+      [&]() -> Status { return SqliteUpsertEntities(*conn_, entities); });
+}
+
+Status SqliteTransaction::SetEntityBusiness(int64_t id,
+                                            std::string_view business_json,
+                                            int64_t updated_at_ns) {
+  RETURN_IF_ERROR(CheckUsable());
+  // One statement: a failed one undoes itself.
+  Status status =
+      SqliteSetEntityBusiness(*conn_, id, business_json, updated_at_ns);
+  return status.ok() ? status : Failed(status);
+}
+
+Result<int64_t> SqliteTransaction::DeleteEntities(
+    std::span<const int64_t> ids) {
+  RETURN_IF_ERROR(CheckUsable());
+  if (ids.empty()) return int64_t{0};
+  int64_t deleted = 0;
+  RETURN_IF_ERROR(Atomically([&]() -> Status {
+    ASSIGN_OR_RETURN(deleted, SqliteDeleteEntities(*conn_, ids));
+    return Status::Ok();
+  }));
+  return deleted;
+}
+
+Result<std::vector<Entity>> SqliteTransaction::ListEntities(
+    const EntityQuery& q) {
+  RETURN_IF_ERROR(CheckUsable());
+  Result<std::vector<Entity>> listed = SqliteListEntities(*conn_, q);
+  if (!listed.ok()) return Failed(listed.status());
+  return listed;
 }
 
 Result<int64_t> SqliteTransaction::InsertRepository(const Repository& repo) {

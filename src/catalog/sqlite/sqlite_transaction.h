@@ -4,8 +4,10 @@
 // It is created by SqliteCatalog::Begin after BEGIN IMMEDIATE succeeded and
 // holds the store's writer lock for its whole life, so one transaction at a
 // time uses the writer connection. A call that fails leaves the transaction as
-// it was before the call (updates and removals run under a SAVEPOINT; a failed
-// insert batch deletes the rows it inserted).
+// it was before the call (updates, removals and entity writes run under a
+// SAVEPOINT; a failed insert batch deletes the rows it inserted). Its reads
+// (ReadRecords, ListEntities) run on the writer connection, so they see its
+// own uncommitted writes.
 // Destroying it without Commit rolls back. It must not outlive its store.
 // Used by one thread, like every CatalogTransaction.
 #ifndef TIDEMARK_CATALOG_SQLITE_SQLITE_TRANSACTION_H_
@@ -31,6 +33,13 @@ class SqliteTransaction final : public CatalogTransaction {
   Status InsertRecords(std::span<FileRecord> records) override;
   Status UpdateRecords(std::span<const FileRecord> records) override;
   Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override;
+  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
+                                              size_t limit) override;
+  Status UpsertEntities(std::span<Entity> entities) override;
+  Status SetEntityBusiness(int64_t id, std::string_view business_json,
+                           int64_t updated_at_ns) override;
+  Result<int64_t> DeleteEntities(std::span<const int64_t> ids) override;
+  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override;
   Result<int64_t> InsertRepository(const Repository& repo) override;
   Status UpdateRepository(const Repository& repo) override;
   Status SetRepositoryDetached(int64_t repository_id, bool detached) override;

@@ -1,0 +1,136 @@
+// Schema v4 (entities) on catalogs written by an older tidemark: a v3
+// SQLite file and a v3 PostgreSQL schema migrate in place when opened, keep
+// their repositories and records, and then take entities, the "deleting"
+// record state, and the cascade of entities with their repository.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_test_util.h"
+#include "catalog/migrations.h"
+#include "catalog/postgres/postgres_catalog.h"
+#include "catalog/sqlite/sqlite_catalog.h"
+#include "catalog/store_factories.h"
+#include "testing/postgres_test_database.h"
+
+namespace tidemark {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// The SQL of migrations 1..3 with their schema_version rows, then one
+// repository 'old' with the record "a/1" (the same text for both
+// databases).
+std::string V3CatalogSql(bool postgres) {
+  std::string sql;
+  for (int v = 1; v <= 3; ++v) {
+    const Migration& m = AllMigrations()[v - 1];
+    sql += std::string(postgres ? m.postgres_sql : m.sqlite_sql) +
+           "; INSERT INTO schema_version VALUES (" + std::to_string(v) + ", '" +
+           std::string(m.description) + "');";
+  }
+  const std::string path = postgres ? "'\\x612f31'::bytea" : "X'612f31'";
+  return sql +
+         "INSERT INTO repositories (name, url, state, created_at, updated_at) "
+         "VALUES ('old', 'file:///old', 'online', 1, 2); "
+         "INSERT INTO file_records (repository_id, path, kind, size, "
+         "mtime_ns, device, inode, state, last_scanned, scan_generation, "
+         "created_at, updated_at) SELECT id, " +
+         path +
+         ", 'file', 10, 1, 2, 3, 'present', 4, 1, 5, 6 FROM repositories";
+}
+
+Entity Car(int64_t repository_id, const std::string& key, int64_t parent) {
+  Entity e;
+  e.repository_id = repository_id;
+  e.kind = parent == 0 ? "car" : "slot";
+  e.key = key;
+  e.parent_id = parent;
+  e.path = key;
+  e.created_at_ns = 7;
+  e.updated_at_ns = 7;
+  return e;
+}
+
+// What v4 adds works on the migrated catalog, and the old data is there.
+void ExpectV4Works(CatalogStore& store) {
+  EXPECT_EQ(store.SchemaVersion(), LatestSchemaVersion());
+  auto repo = store.FindRepository("old");
+  ASSERT_TRUE(repo.ok() && repo->has_value()) << repo.status().ToString();
+  const int64_t id = (*repo)->id;
+  auto records = store.ReadRecords(Range(id), 10);
+  ASSERT_TRUE(records.ok()) << records.status().ToString();
+  ASSERT_THAT(Paths(*records), ElementsAre("a/1"));
+
+  auto txn = store.Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  std::vector<Entity> car = {Car(id, "a", 0)};
+  ASSERT_TRUE((*txn)->UpsertEntities(car).ok());
+  std::vector<Entity> slot = {Car(id, "a/1", car[0].id)};
+  ASSERT_TRUE((*txn)->UpsertEntities(slot).ok());
+  FileRecord deleting = (*records)[0];
+  deleting.state = RecordState::kDeleting;
+  ASSERT_TRUE((*txn)->UpdateRecords(std::vector<FileRecord>{deleting}).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+
+  EntityQuery all;
+  all.repository_id = id;
+  auto listed = store.ListEntities(all);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[1].parent_id, car[0].id);
+  auto found = store.FindRecord(id, "a/1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->state, RecordState::kDeleting);
+
+  txn = store.Begin();
+  ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+  ASSERT_TRUE((*txn)->DeleteRepository(id).ok());
+  ASSERT_TRUE((*txn)->Commit().ok());
+  listed = store.ListEntities(all);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_THAT(*listed, IsEmpty());
+}
+
+TEST(MigrationV4Test, SqliteV3CatalogMigratesInPlace) {
+  ScopedTempDir dir;
+  const std::string path = dir.path() + "/catalog.db";
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc =
+        sqlite3_exec(db, V3CatalogSql(false).c_str(), nullptr, nullptr, &error);
+    const std::string message = error != nullptr ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << message;
+  }
+  auto store = OpenSqliteCatalog(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ExpectV4Works(**store);
+}
+
+TEST(MigrationV4Test, PostgresV3SchemaMigratesInPlace) {
+  if (!PostgresTestUrl()) GTEST_SKIP() << kPostgresSkipReason;
+  auto schema = PostgresTestSchema::Create();
+  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+  auto prepared = RunSql((*schema)->url(), V3CatalogSql(true));
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  {
+    auto store = OpenPostgresCatalog((*schema)->url());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ExpectV4Works(**store);
+  }
+  auto versions =
+      RunSql((*schema)->url(), "SELECT max(version) FROM schema_version");
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  EXPECT_EQ((*versions)[0][0], std::to_string(LatestSchemaVersion()));
+}
+
+}  // namespace
+}  // namespace tidemark
