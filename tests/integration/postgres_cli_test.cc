@@ -95,7 +95,8 @@ TEST_F(PostgresCliTest, OlderSchemaIsMigratedForward) {
   ASSERT_EQ(ws_.Run({"--db", db, "repo", "add", "x", ws_.root()}).exit_code, 0);
   // Back to version 1, as a tidemark of the first release left it.
   ASSERT_TRUE(RunSql(db,
-                     "DROP TABLE repository_watch, sync_requests; ALTER "
+                     "DROP TABLE entities, repository_watch, sync_requests; "
+                     "ALTER "
                      "TABLE repositories DROP COLUMN detached; "
                      "DROP TABLE repository_leases; DROP SEQUENCE "
                      "lease_tokens; ALTER TABLE "
