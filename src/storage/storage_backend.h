@@ -133,6 +133,14 @@ class StorageBackend {
   // Moves an object or a directory. NotFound if `from` is absent,
   // AlreadyExists if `to` exists.
   virtual Status Move(std::string_view from, std::string_view to) = 0;
+
+  // Copies one object (a file or a symlink) to `to`, cheaply where the
+  // backend can: a hard link on a local disk, a server-side copy on S3 or
+  // WebDAV. The copy keeps the content `from` has now, whatever Write, Move
+  // or Remove later do to either path (they replace objects, they never
+  // edit one in place). NotFound if `from` is absent, AlreadyExists if `to`
+  // exists.
+  virtual Status Copy(std::string_view from, std::string_view to) = 0;
 };
 
 }  // namespace tidemark

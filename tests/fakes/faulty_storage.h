@@ -9,6 +9,13 @@
 //   SetStatHook(hook)          runs `hook` with the path before every Stat;
 //                              a non-ok return is what Stat returns (an
 //                              unreadable object, a flaky disk).
+//   SetWriteHook, SetRemoveHook, SetMoveHook, SetCopyHook
+//                              likewise before every Write, Remove, Move
+//                              and Copy
+//                              (a full disk, a refused delete, a move that
+//                              fails half way through a folder).
+//   OverrideCapabilities(caps) reports `caps` instead of the wrapped
+//                              backend's (e.g. no server-side move).
 //
 // The wrapped backend must outlive this. Configure before use; not
 // thread-safe to reconfigure while a listing runs.
@@ -17,6 +24,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -45,9 +53,26 @@ class FaultyStorage final : public StorageBackend {
   void SetStatHook(std::function<Status(std::string_view path)> hook) {
     stat_hook_ = std::move(hook);
   }
+  void SetWriteHook(std::function<Status(std::string_view path)> hook) {
+    write_hook_ = std::move(hook);
+  }
+  void SetRemoveHook(std::function<Status(std::string_view path)> hook) {
+    remove_hook_ = std::move(hook);
+  }
+  void SetMoveHook(
+      std::function<Status(std::string_view from, std::string_view to)> hook) {
+    move_hook_ = std::move(hook);
+  }
+
+  void SetCopyHook(
+      std::function<Status(std::string_view from, std::string_view to)> hook) {
+    copy_hook_ = std::move(hook);
+  }
+
+  void OverrideCapabilities(BackendCapabilities caps) { caps_ = caps; }
 
   BackendCapabilities Capabilities() const override {
-    return base_.Capabilities();
+    return caps_.has_value() ? *caps_ : base_.Capabilities();
   }
   std::string RootUrl() const override { return base_.RootUrl(); }
   Status CheckRoot() override { return base_.CheckRoot(); }
@@ -61,11 +86,20 @@ class FaultyStorage final : public StorageBackend {
     return base_.Open(path);
   }
   Status Write(std::string_view path, std::string_view data) override {
+    if (write_hook_) RETURN_IF_ERROR(write_hook_(path));
     return base_.Write(path, data);
   }
-  Status Remove(std::string_view path) override { return base_.Remove(path); }
+  Status Remove(std::string_view path) override {
+    if (remove_hook_) RETURN_IF_ERROR(remove_hook_(path));
+    return base_.Remove(path);
+  }
   Status Move(std::string_view from, std::string_view to) override {
+    if (move_hook_) RETURN_IF_ERROR(move_hook_(from, to));
     return base_.Move(from, to);
+  }
+  Status Copy(std::string_view from, std::string_view to) override {
+    if (copy_hook_) RETURN_IF_ERROR(copy_hook_(from, to));
+    return base_.Copy(from, to);
   }
 
  private:
@@ -76,6 +110,11 @@ class FaultyStorage final : public StorageBackend {
   int action_at_ = -1;
   std::function<void()> action_;
   std::function<Status(std::string_view path)> stat_hook_;
+  std::function<Status(std::string_view path)> write_hook_;
+  std::function<Status(std::string_view path)> remove_hook_;
+  std::function<Status(std::string_view from, std::string_view to)> move_hook_;
+  std::function<Status(std::string_view from, std::string_view to)> copy_hook_;
+  std::optional<BackendCapabilities> caps_;
 };
 
 }  // namespace tidemark

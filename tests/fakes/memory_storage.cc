@@ -289,6 +289,33 @@ Status MemoryStorage::Remove(std::string_view path) {
   return Status::Ok();
 }
 
+Status MemoryStorage::Copy(std::string_view from, std::string_view to) {
+  ASSIGN_OR_RETURN(const std::string src, NormalizeObjectPath(from));
+  ASSIGN_OR_RETURN(const std::string dst, NormalizeObjectPath(to));
+  std::lock_guard<std::mutex> lock(state_->mu);
+  RETURN_IF_ERROR(state_->CheckAvailableLocked());
+  ObjectMap& objects = state_->objects;
+  auto it = objects.find(src);
+  if (it == objects.end()) {
+    return Status::NotFound("cannot copy " + Quote(src) + ": no such file");
+  }
+  const std::string blocker = BlockingAncestor(objects, dst);
+  if (!blocker.empty()) {
+    return Status::FailedPrecondition("cannot copy to " + Quote(dst) + ": " +
+                                      Quote(blocker) +
+                                      " is a file or a symlink, not a "
+                                      "directory");
+  }
+  if (objects.count(dst) != 0 || IsDirectory(objects, dst)) {
+    return Status::AlreadyExists("cannot copy " + Quote(src) + " to " +
+                                 Quote(dst) + ": the target exists");
+  }
+  // Like a hard link, the copy keeps the inode; but PutFile edits nodes in
+  // place, so it gets a node of its own.
+  objects[dst] = std::make_shared<Node>(*it->second);
+  return Status::Ok();
+}
+
 Status MemoryStorage::Move(std::string_view from, std::string_view to) {
   ASSIGN_OR_RETURN(const std::string src, NormalizeObjectPath(from));
   ASSIGN_OR_RETURN(const std::string dst, NormalizeObjectPath(to));

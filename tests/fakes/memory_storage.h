@@ -41,6 +41,7 @@ class MemoryStorage final : public StorageBackend {
   Status Write(std::string_view path, std::string_view data) override;
   Status Remove(std::string_view path) override;
   Status Move(std::string_view from, std::string_view to) override;
+  Status Copy(std::string_view from, std::string_view to) override;
 
   // Test setup. `path` must be a valid relative path that does not pass
   // through a file. PutFile on an existing file changes it in place (same

@@ -233,6 +233,26 @@ TEST_P(BackendContractTest, MoveKeepsIdentityAndRefusesToReplace) {
             StatusCode::kFailedPrecondition);
 }
 
+TEST_P(BackendContractTest, CopyKeepsTodaysBytesWhateverHappensNext) {
+  ASSERT_TRUE(backend_->Write("src/f", "payload").ok());
+  ASSERT_TRUE(backend_->Write("taken", "keep me").ok());
+  EXPECT_EQ(backend_->Copy("src/f", "taken").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReadAll("taken"), "keep me");
+  EXPECT_EQ(backend_->Copy("src/none", "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(backend_->Copy("src", "x").code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(backend_->Copy("src/f", "copies/f").ok());
+  EXPECT_EQ(ReadAll("copies/f"), "payload");
+  // Writing over the original (as a replace does) leaves the copy alone.
+  ASSERT_TRUE(backend_->Write("src/f", "changed").ok());
+  EXPECT_EQ(ReadAll("copies/f"), "payload");
+  EXPECT_EQ(ReadAll("src/f"), "changed");
+  ASSERT_TRUE(backend_->Remove("src/f").ok());
+  EXPECT_EQ(ReadAll("copies/f"), "payload");
+  EXPECT_EQ(ListPaths(), (std::vector<std::string>{"copies/f", "taken"}));
+}
+
 TEST_P(BackendContractTest, MoveDirectoryMovesEverythingBelow) {
   ASSERT_TRUE(backend_->Write("old/a", "1").ok());
   ASSERT_TRUE(backend_->Write("old/sub/b", "2").ok());

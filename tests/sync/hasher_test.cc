@@ -65,6 +65,9 @@ class EverChangingBackend final : public StorageBackend {
   Status Move(std::string_view f, std::string_view t) override {
     return base_.Move(f, t);
   }
+  Status Copy(std::string_view f, std::string_view t) override {
+    return base_.Copy(f, t);
+  }
   int opens = 0;
 
  private:

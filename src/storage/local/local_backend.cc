@@ -246,7 +246,73 @@ class LocalBackend final : public StorageBackend {
     return Status::Ok();
   }
 
+  Status Copy(std::string_view from, std::string_view to) override {
+    RETURN_IF_ERROR(NormalizeObjectPath(from).status());
+    RETURN_IF_ERROR(NormalizeObjectPath(to).status());
+    ASSIGN_OR_RETURN(Location src, Locate(from, /*create=*/false, O_PATH));
+    struct stat st;
+    if (fstatat(src.parent.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
+        0) {
+      return PosixError("cannot copy " + Quote(src.path), errno);
+    }
+    RETURN_IF_ERROR(RequireObject(src.path, st));
+    ASSIGN_OR_RETURN(Location dst, Locate(to, /*create=*/true, O_PATH));
+    const std::string what =
+        "cannot copy " + Quote(src.path) + " to " + Quote(dst.path);
+    // A hard link shares the inode, which Write never edits (it renames a
+    // new file over the path), so the link keeps today's bytes. linkat does
+    // not follow a symlink without AT_SYMLINK_FOLLOW: the link is copied.
+    if (linkat(src.parent.get(), src.name.c_str(), dst.parent.get(),
+               dst.name.c_str(), 0) == 0) {
+      return Status::Ok();
+    }
+    const int err = errno;
+    if (err != EPERM && err != EXDEV && err != EMLINK && err != ENOTSUP) {
+      return PosixError(what, err);
+    }
+    // No hard links here (some network and FUSE filesystems): copy bytes.
+    if (S_ISLNK(st.st_mode)) return PosixError(what, err);
+    return CopyBytes(src, dst, what);
+  }
+
  private:
+  // Copies the regular file `src` into a temporary sibling of `dst` and
+  // renames it into place without replacing anything.
+  static Status CopyBytes(const Location& src, const Location& dst,
+                          const std::string& what) {
+    UniqueFd in(openat(src.parent.get(), src.name.c_str(),
+                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in.valid()) return PosixError(what, errno);
+    const std::string temp = TempName();
+    UniqueFd out(openat(dst.parent.get(), temp.c_str(),
+                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+    if (!out.valid()) return PosixError(what, errno);
+    Status status;
+    char buf[1 << 16];
+    for (;;) {
+      const ssize_t n = read(in.get(), buf, sizeof(buf));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        status = PosixError(what, errno);
+        break;
+      }
+      if (n == 0) break;
+      status = WriteAll(out.get(), std::string_view(buf, n), dst.path);
+      if (!status.ok()) break;
+    }
+    if (status.ok() && fsync(out.get()) != 0) status = PosixError(what, errno);
+    if (status.ok() && close(out.Release()) != 0) {
+      status = PosixError(what, errno);
+    }
+    if (status.ok() &&
+        renameat2(dst.parent.get(), temp.c_str(), dst.parent.get(),
+                  dst.name.c_str(), RENAME_NOREPLACE) != 0) {
+      status = PosixError(what, errno);
+    }
+    if (!status.ok()) unlinkat(dst.parent.get(), temp.c_str(), 0);
+    return status;
+  }
+
   static Status NotAnObject(std::string_view path) {
     return Status::NotFound("no file at " + Quote(path) +
                             ": it is a directory or a special file");
