@@ -40,6 +40,10 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
   RegisterWorkerCommand(app, ctx, runners);
   RegisterWatchCommand(app, ctx, runners);
   RegisterReconcileCommand(app, ctx, runners);
+  RegisterCheckCommand(app, ctx, runners);
+  RegisterRepairCommand(app, ctx, runners);
+  RegisterWriteCommands(app, ctx, runners);
+  RegisterCarsCommands(app, ctx, runners);
 
   try {
     app.parse(argc, argv);

@@ -23,6 +23,13 @@ void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterWorkerCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterWatchCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterReconcileCommand(CLI::App& app, CliContext& ctx, Runners& runners);
+// `check` and `repair` (check_command.cc, repair_command.cc).
+void RegisterCheckCommand(CLI::App& app, CliContext& ctx, Runners& runners);
+void RegisterRepairCommand(CLI::App& app, CliContext& ctx, Runners& runners);
+// `put`, `rm` and `mv`: consistent writes (write_commands.cc).
+void RegisterWriteCommands(CLI::App& app, CliContext& ctx, Runners& runners);
+// `entities` and `cars`: layout entities and the cars profile's operations.
+void RegisterCarsCommands(CLI::App& app, CliContext& ctx, Runners& runners);
 
 }  // namespace tidemark::cli
 

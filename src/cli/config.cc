@@ -64,9 +64,34 @@ Status ReadValue(std::string_view origin, const toml::table& table,
 
 Status ParseTables(std::string_view origin, const toml::table& root,
                    Config* config) {
-  RETURN_IF_ERROR(
-      CheckKeys(origin, root, "top level",
-                {"catalog", "scan", "filters", "lease", "worker", "watch"}));
+  RETURN_IF_ERROR(CheckKeys(origin, root, "top level",
+                            {"catalog", "scan", "filters", "lease", "worker",
+                             "watch", "layouts", "repositories"}));
+  if (const toml::table* repos = root["repositories"].as_table()) {
+    for (const auto& [name, node] : *repos) {
+      const std::string table = "repositories." + std::string(name.str());
+      const toml::table* t = node.as_table();
+      if (t == nullptr) {
+        return Status::InvalidArgument(std::string(origin) + ": [" + table +
+                                       "] must be a table");
+      }
+      RETURN_IF_ERROR(
+          CheckKeys(origin, *t, table, {"layout", "truth", "public_url"}));
+      RepositoryConfig& rc = config->repositories[std::string(name.str())];
+      for (auto [key, out] :
+           {std::pair{"layout", &rc.layout}, std::pair{"truth", &rc.truth},
+            std::pair{"public_url", &rc.public_url}}) {
+        if (const toml::node* v = t->get(key)) {
+          if (!v->is_string()) {
+            return Status::InvalidArgument(std::string(origin) + ": " + key +
+                                           " in [" + table +
+                                           "] must be a string");
+          }
+          *out = v->as_string()->get();
+        }
+      }
+    }
+  }
   if (const toml::table* watch = root["watch"].as_table()) {
     RETURN_IF_ERROR(CheckKeys(
         origin, *watch, "watch",
@@ -192,6 +217,9 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   try {
     toml::table root = toml::parse(text, origin);
     RETURN_IF_ERROR(ParseTables(origin, root, &config));
+    auto layouts = layout::ParseProfiles(text, origin);
+    if (!layouts.ok()) return layouts.status();
+    config.layouts = std::move(layouts).value();
   } catch (const toml::parse_error& e) {
     return Status::InvalidArgument(std::string(origin) + ":" +
                                    std::to_string(e.source().begin.line) +

@@ -6,15 +6,26 @@
 #ifndef TIDEMARK_CLI_CONFIG_H_
 #define TIDEMARK_CLI_CONFIG_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/hash_algorithm.h"
 #include "common/result.h"
+#include "layout/layout.h"
 #include "sync/path_filter.h"
 
 namespace tidemark::cli {
+
+// [repositories.NAME]: domain settings for the repository called NAME, used
+// where its own options (repo add flags) leave them unset.
+struct RepositoryConfig {
+  std::optional<std::string> layout;      // layout
+  std::optional<std::string> truth;       // truth
+  std::optional<std::string> public_url;  // public_url
+};
 
 struct Config {
   std::optional<std::string> db;                // [catalog] db
@@ -35,6 +46,9 @@ struct Config {
   int64_t watch_poll_ms = 5000;                      // poll_ms
   int64_t watch_directory_burst = 1000;              // directory_burst
   int64_t watch_max_open_wait_ms = 600'000;          // max_open_wait_ms
+  // [layouts.NAME]: custom layout profiles (layout/layout.h).
+  std::vector<layout::Profile> layouts;
+  std::map<std::string, RepositoryConfig> repositories;  // [repositories.*]
 };
 
 // Parses TOML text; `origin` names the file in errors. InvalidArgument with

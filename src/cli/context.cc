@@ -7,6 +7,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "cli/domain.h"
+#include "entities/layout_indexer.h"
+
 namespace tidemark::cli {
 
 Status CliContext::Prepare() {
@@ -79,9 +82,31 @@ Result<Gateway*> CliContext::GetGateway() {
     GatewayOptions options;
     options.worker_id = worker_id_;
     options.require_lease = true;
+    options.indexers =
+        [this, store](
+            int64_t repository_id) -> Result<std::shared_ptr<EntityIndexer>> {
+      return OpenIndexer(*store, repository_id);
+    };
     gateway_ = std::make_unique<Gateway>(*store, clock_, options);
   }
   return gateway_.get();
+}
+
+Result<std::shared_ptr<EntityIndexer>> CliContext::OpenIndexer(
+    CatalogStore& store, int64_t repository_id) const {
+  ASSIGN_OR_RETURN(std::vector<Repository> all, store.ListRepositories());
+  for (const Repository& repo : all) {
+    if (repo.id != repository_id) continue;
+    ASSIGN_OR_RETURN(RepositoryDomain domain, ResolveDomain(config_, repo));
+    if (domain.layout == nullptr) break;
+    std::shared_ptr<StorageBackend> backend;
+    if (auto opened = wiring_.open_backend(repo.url); opened.ok()) {
+      backend = std::move(opened).value();
+    }
+    return std::shared_ptr<EntityIndexer>(std::make_shared<LayoutIndexer>(
+        domain.layout, std::move(backend), repo.name));
+  }
+  return std::shared_ptr<EntityIndexer>();
 }
 
 Result<Repository> CliContext::FindRepository(const std::string& name) {

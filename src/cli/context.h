@@ -81,6 +81,11 @@ class CliContext {
   ExitCode ReportError(const Status& status, bool json);
 
  private:
+  // The layout indexer of a repository (null without a layout), for the
+  // Gateway.
+  Result<std::shared_ptr<EntityIndexer>> OpenIndexer(
+      CatalogStore& store, int64_t repository_id) const;
+
   const Wiring& wiring_;
   Clock& clock_;
   GlobalOptions options_;

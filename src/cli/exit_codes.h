@@ -1,6 +1,7 @@
 // The CLI's exit codes, documented in README.md and docs/CLI.md:
-//   0 ok, 2 usage error (bad flags, unknown repository, malformed URL),
-//   3 partial (finished with errors), 4 failed.
+//   0 ok, 1 drift found (`check`, like `rclone check`), 2 usage error (bad
+//   flags, unknown repository, malformed URL), 3 partial (finished with
+//   errors), 4 failed.
 #ifndef TIDEMARK_CLI_EXIT_CODES_H_
 #define TIDEMARK_CLI_EXIT_CODES_H_
 
@@ -11,6 +12,7 @@ namespace tidemark::cli {
 
 enum class ExitCode : int {
   kOk = 0,
+  kDrift = 1,
   kUsage = 2,
   kPartial = 3,
   kFailed = 4,
@@ -43,20 +45,23 @@ inline ExitCode ExitCodeFor(OperationStatus status) {
   return ExitCode::kFailed;
 }
 
-// The more severe of two exit codes (failed > partial > usage > ok).
+// The more severe of two exit codes (failed > partial > usage > drift >
+// ok).
 inline ExitCode Worse(ExitCode a, ExitCode b) {
   auto rank = [](ExitCode c) {
     switch (c) {
       case ExitCode::kOk:
         return 0;
-      case ExitCode::kUsage:
+      case ExitCode::kDrift:
         return 1;
-      case ExitCode::kPartial:
+      case ExitCode::kUsage:
         return 2;
-      case ExitCode::kFailed:
+      case ExitCode::kPartial:
         return 3;
+      case ExitCode::kFailed:
+        return 4;
     }
-    return 3;
+    return 4;
   };
   return rank(a) >= rank(b) ? a : b;
 }

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/domain.h"
 #include "cli/output.h"
 #include "cli/repository_options.h"
 #include "sync/lease_keeper.h"
@@ -24,6 +25,9 @@ struct AddFlags {
   bool no_default_ignores = false;
   bool allow_offline = false;
   bool json = false;
+  std::string layout;      // --layout
+  std::string truth;       // --truth
+  std::string public_url;  // --public-url
 };
 
 ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
@@ -39,6 +43,23 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   auto filters =
       PathFilterRules::Create(EffectiveFilters(ctx.config(), options));
   if (!filters.ok()) return ctx.ReportError(filters.status(), flags.json);
+  if (!flags.layout.empty()) {
+    auto profile = FindProfile(ctx.config(), flags.layout);
+    if (!profile.ok()) {
+      return ctx.ReportError(
+          Status::InvalidArgument("--layout: " + profile.status().message()),
+          flags.json);
+    }
+    options.layout = flags.layout;
+  }
+  if (!flags.truth.empty()) {
+    auto truth = ParseTruth(flags.truth);
+    if (!truth.ok()) {
+      return ctx.ReportError(truth.status().WithContext("--truth"), flags.json);
+    }
+    options.truth = flags.truth;
+  }
+  if (!flags.public_url.empty()) options.public_url = flags.public_url;
 
   auto url = ctx.wiring().canonical_url(flags.url);
   if (!url.ok()) return ctx.ReportError(url.status(), flags.json);
@@ -62,6 +83,24 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
     // records; anything else keeps the error.
     auto existing = ctx.FindRepository(flags.name);
     if (existing.ok() && existing->detached && existing->url == *url) {
+      // Its records were made under its stored options (layout, filters,
+      // truth): options given now that differ are refused, not dropped.
+      const std::string given = RepositoryOptionsToJson(options);
+      if (given != RepositoryOptionsToJson(RepositoryOptions{}) &&
+          nlohmann::json::parse(given, nullptr, false) !=
+              nlohmann::json::parse(existing->options_json, nullptr, false)) {
+        return ctx.ReportError(
+            Status::InvalidArgument(
+                "repository '" + existing->name +
+                "' is detached with other options (" + existing->options_json +
+                ") than those given (" + given + "); run 'tidemark repo add " +
+                existing->name + " " + flags.url +
+                "' without options to attach it as it was, or 'tidemark "
+                "repo remove " +
+                existing->name +
+                " --purge' first to start over with new options"),
+            flags.json);
+      }
       auto keeper =
           LeaseKeeper::Acquire(**gateway, *existing, ctx.lease_timing());
       if (!keeper.ok()) return ctx.ReportError(keeper.status(), flags.json);
@@ -224,6 +263,14 @@ void RegisterRepoCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
                   "Skip paths matching this glob (repeatable)");
   add->add_flag("--no-default-ignores", add_flags->no_default_ignores,
                 "Also catalog hidden, temporary, system and backup files");
+  add->add_option("--layout", add_flags->layout,
+                  "Layout profile mapping paths to entities: cars, products, "
+                  "or one from [layouts.NAME] (default: none)");
+  add->add_option("--truth", add_flags->truth,
+                  "Which side wins: storage (the catalog follows it; "
+                  "default) or catalog (drift is only reported)");
+  add->add_option("--public-url", add_flags->public_url,
+                  "Base URL of entity links (default: the repository URL)");
   add->add_flag("--allow-offline", add_flags->allow_offline,
                 "Add even if the root cannot be reached now");
   add->add_flag("--json", add_flags->json, "Print the repository as JSON");

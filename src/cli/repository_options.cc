@@ -10,6 +10,9 @@ std::string RepositoryOptionsToJson(const RepositoryOptions& options) {
   if (!options.include.empty()) j["include"] = options.include;
   if (!options.exclude.empty()) j["exclude"] = options.exclude;
   if (options.default_ignores) j["default_ignores"] = *options.default_ignores;
+  if (options.layout) j["layout"] = *options.layout;
+  if (options.truth) j["truth"] = *options.truth;
+  if (options.public_url) j["public_url"] = *options.public_url;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -43,6 +46,14 @@ Result<RepositoryOptions> ParseRepositoryOptions(const std::string& json,
   if (auto it = j.find("default_ignores"); it != j.end()) {
     if (!it->is_boolean()) return bad("default_ignores is not a boolean");
     options.default_ignores = it->get<bool>();
+  }
+  for (auto [key, out] : {std::pair{"layout", &options.layout},
+                          std::pair{"truth", &options.truth},
+                          std::pair{"public_url", &options.public_url}}) {
+    auto it = j.find(key);
+    if (it == j.end()) continue;
+    if (!it->is_string()) return bad(std::string(key) + " is not a string");
+    *out = it->get<std::string>();
   }
   return options;
 }

@@ -19,6 +19,11 @@ struct RepositoryOptions {
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   std::optional<bool> default_ignores;  // false turns the seed-001 ignores off
+  // Domain settings (layout.h): the layout profile's name, which side is the
+  // truth ("storage" or "catalog"), and the base of entity URLs.
+  std::optional<std::string> layout;
+  std::optional<std::string> truth;
+  std::optional<std::string> public_url;
 };
 
 std::string RepositoryOptionsToJson(const RepositoryOptions& options);

@@ -66,6 +66,9 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   scan->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
                  "Confirm removing more than the mass-removal threshold");
   scan->add_flag("--json", flags->settings.json, "Print the results as JSON");
+  scan->add_option("--scope", flags->settings.scope,
+                   "Scan only this directory below the root (its removals "
+                   "still need a complete listing of it)");
   runners.emplace_back(scan, [&ctx, flags] { return RunScan(ctx, *flags); });
 }
 

@@ -3,9 +3,12 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/domain.h"
+#include "cli/lease_scope.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "cli/repository_options.h"
+#include "common/paths.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
 
@@ -41,9 +44,27 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
            {"code", std::string(StatusCodeName(s.code()))}};
     return ctx.ReportError(s, /*json=*/false);
   };
+  auto scope = ParseUserScope(flags.scope, "--scope");
+  if (!scope.ok()) return fail(scope.status());
   auto resolved = ResolveSyncSettings(ctx, repo, flags);
   if (!resolved.ok()) return fail(resolved.status());
+  auto domain = ResolveDomain(ctx.config(), repo);
+  if (!domain.ok()) return fail(domain.status());
+  if (domain->truth == Truth::kCatalog) {
+    // DESIGN.md: storage drift of a catalog-truth repository is reported
+    // and repaired on request only, never applied by a sync.
+    const std::string why =
+        "repository '" + repo.name +
+        "' has truth 'catalog': a scan never applies storage drift to it; "
+        "see the drift with 'tidemark check " +
+        repo.name + "' and apply what you choose with 'tidemark repair " +
+        repo.name + "'";
+    out = {{"repository", repo.name}, {"status", "skipped"}, {"reason", why}};
+    if (!flags.json && !ctx.options().quiet) std::cout << why << "\n";
+    return ExitCode::kOk;
+  }
   ReconcileOptions ro;
+  ro.scope = *scope;
   ro.type = flags.type;
   ro.hash = resolved->hash;
   ro.batch_size = resolved->batch_size;
@@ -118,10 +139,7 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
 // Scans one repository under its lease; fills `out` with its JSON result.
 ExitCode ScanUnderLease(CliContext& ctx, Repository& repo,
                         const ScanSettings& settings, nlohmann::json& out) {
-  auto gateway = ctx.GetGateway();
-  auto keeper = gateway.ok()
-                    ? LeaseKeeper::Acquire(**gateway, repo, ctx.lease_timing())
-                    : Result<std::unique_ptr<LeaseKeeper>>(gateway.status());
+  auto keeper = TakeLease(ctx, repo);
   if (!keeper.ok()) {
     out = {{"repository", repo.name},
            {"status", "failed"},
@@ -129,20 +147,6 @@ ExitCode ScanUnderLease(CliContext& ctx, Repository& repo,
            {"code", std::string(StatusCodeName(keeper.status().code()))}};
     return ctx.ReportError(keeper.status(), /*json=*/false);
   }
-  // The row read before the lease may be stale (another worker scanned in
-  // between) or, with SQLite's reused ids, another repository's by now.
-  auto fresh = ctx.FindRepository(repo.name);
-  if (!fresh.ok() || fresh->id != repo.id) {
-    Status gone = Status::NotFound("repository '" + repo.name +
-                                   "' was removed while this scan waited "
-                                   "for it; nothing was scanned");
-    out = {{"repository", repo.name},
-           {"status", "failed"},
-           {"error", gone.message()},
-           {"code", std::string(StatusCodeName(gone.code()))}};
-    return ctx.ReportError(gone, /*json=*/false);
-  }
-  repo = std::move(fresh).value();
   return ScanRepository(ctx, repo, settings, out);
 }
 

@@ -25,6 +25,7 @@ struct ScanSettings {
   bool json = false;     // print nothing; the caller prints `out`
   bool progress = true;  // a progress line on a terminal
   OperationType type = OperationType::kOnDemand;
+  std::string scope;  // "" = the whole root; else one directory below it
 };
 
 // How one repository is synced: its settings, the config's and the flags'

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/domain.h"
 #include "cli/output.h"
 #include "sync/lease_keeper.h"
 
@@ -58,9 +59,18 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
             ? std::string("no (no daemon watches it; run 'tidemark watch')")
             : std::string(WatchModeName(watch.mode)) + " by " + watch.holder +
                   (watch.reason.empty() ? "" : " — " + watch.reason);
+    // The domain: layout and truth (an unknown layout is shown, not fatal).
+    auto domain = ResolveDomain(ctx.config(), repo);
+    const std::string layout_name =
+        domain.ok() ? domain->layout_name : domain.status().message();
+    const std::string truth =
+        domain.ok() ? std::string(TruthName(domain->truth)) : "";
     if (json) {
       nlohmann::json j = RepositoryJson(repo);
       j["totals"] = TotalsJson(*totals);
+      j["layout"] = layout_name.empty() ? nlohmann::json(nullptr)
+                                        : nlohmann::json(layout_name);
+      j["truth"] = truth;
       j["last_operation"] =
           last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
       j["lease"] =
@@ -83,6 +93,11 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     if (totals->missing > 0 || totals->offline > 0) {
       std::cout << "  missing:        " << FormatCount(totals->missing)
                 << ", offline: " << FormatCount(totals->offline) << "\n";
+    }
+    if (!layout_name.empty() || truth == "catalog") {
+      std::cout << "  layout:         "
+                << (layout_name.empty() ? "none" : layout_name)
+                << ", truth: " << truth << "\n";
     }
     std::cout << "  watching:       " << watching << "\n";
     std::cout << "  worker:         "

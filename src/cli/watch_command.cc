@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "cli/commands.h"
+#include "cli/domain.h"
 #include "cli/durations.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
@@ -99,6 +100,13 @@ ExitCode RunWatch(CliContext& ctx, const WatchFlags& flags) {
   auto log = [&](const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu);
     if (!ctx.options().quiet) std::cout << line << std::endl;
+  };
+  // DESIGN.md: a catalog-truth repository's storage drift is reported and
+  // repaired on request, never followed.
+  options.follows = [&ctx, &setup_mu](const Repository& repo) {
+    std::lock_guard<std::mutex> lock(setup_mu);
+    auto domain = ResolveDomain(ctx.config(), repo);
+    return !domain.ok() || domain->truth != Truth::kCatalog;
   };
   SyncManager manager(**store, **gateway, options, setup,
                       ctx.wiring().open_change_source, log);

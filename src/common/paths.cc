@@ -159,6 +159,25 @@ Result<std::string> NormalizeObjectPath(std::string_view path) {
   return normalized;
 }
 
+Result<std::string> ParseUserScope(std::string_view scope,
+                                   std::string_view option) {
+  const std::string what =
+      std::string(option) + " '" + std::string(scope) + "'";
+  if (!scope.empty() && scope.front() == '/') {
+    return Status::InvalidArgument(
+        what +
+        " is absolute; give a folder relative to the repository root, "
+        "without a leading '/'");
+  }
+  auto raw = ParseDisplayPath(scope);
+  if (!raw.ok()) return raw.status().WithContext(what);
+  auto normalized = NormalizeRelativePath(*raw);
+  if (!normalized.ok()) {
+    return normalized.status().WithContext(what);
+  }
+  return normalized;
+}
+
 std::string JoinPath(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   std::string out;

@@ -41,6 +41,13 @@ Result<std::string> NormalizeRelativePath(std::string_view path);
 // backend validates paths given to Stat/Open/Write/Remove/Move with it.
 Result<std::string> NormalizeObjectPath(std::string_view path);
 
+// A scope as a user types it (--scope, a region): display escapes decoded
+// (ParseDisplayPath), then NormalizeRelativePath ("MSK/" -> "MSK", "" for
+// the whole root). InvalidArgument, naming `option` and the fix, for an
+// absolute path, "." or ".." components and malformed escapes.
+Result<std::string> ParseUserScope(std::string_view scope,
+                                   std::string_view option);
+
 // "a" + "b" -> "a/b"; "" + "b" -> "b".
 std::string JoinPath(std::string_view dir, std::string_view name);
 

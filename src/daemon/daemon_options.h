@@ -38,6 +38,9 @@ struct DaemonOptions {
   std::chrono::milliseconds discovery{std::chrono::seconds(1)};
   LeaseTiming lease;
   std::vector<std::string> names;  // repositories to serve; empty: all
+  // Whether a repository's storage changes are followed at all (false for a
+  // repository whose truth is the catalog); unset: every repository.
+  std::function<bool(const Repository&)> follows;
   bool allow_mass_removal = false;
 };
 

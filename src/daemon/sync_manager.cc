@@ -72,6 +72,7 @@ void SyncManager::ControlLoop() {
 
 bool SyncManager::InScope(const Repository& repo) const {
   if (repo.detached) return false;
+  if (options_.follows && !options_.follows(repo)) return false;
   return options_.names.empty() ||
          std::find(options_.names.begin(), options_.names.end(), repo.name) !=
              options_.names.end();
@@ -102,6 +103,9 @@ void SyncManager::StartWatcher(const Repository& repo) {
       !InScope(**fresh)) {
     return;  // the keeper releases the lease
   }
+  // The repository may be a new one under a reused id, or have another
+  // layout since this process last wrote to it.
+  gateway_.ForgetIndexer((*fresh)->id);
   auto setup = setup_(**fresh);
   if (!setup.ok()) {
     LogOnce(repo.name,
@@ -137,9 +141,12 @@ Status SyncManager::Discover() {
     if (stopping_) return Status::Ok();
     for (auto it = watchers_.begin(); it != watchers_.end();) {
       auto want = wanted.find(it->first);
-      const bool gone =
-          want == wanted.end() ||
-          want->second->id != it->second->Snapshot().repository.id;
+      // Another repository under the same name, or under the same id
+      // (removed and added again by another process): not this one.
+      const Repository& watched = it->second->Snapshot().repository;
+      const bool gone = want == wanted.end() ||
+                        want->second->id != watched.id ||
+                        want->second->created_at_ns != watched.created_at_ns;
       if (gone || it->second->finished()) {
         if (gone) unwatched.push_back(it->first);
         it->second->Stop();

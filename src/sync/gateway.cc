@@ -49,13 +49,21 @@ Result<Repository> Gateway::AddRepository(const std::string& name,
   }
   repo.id = *id;
   RETURN_IF_ERROR(txn->Commit());
+  ForgetIndexer(repo.id);  // SQLite may reuse a removed repository's id
   return repo;
 }
 
 Status Gateway::RemoveRepository(const Repository& repo) {
   ASSIGN_OR_RETURN(auto txn, BeginFor(repo.id));
   RETURN_IF_ERROR(txn->DeleteRepository(repo.id));
-  return txn->Commit();
+  RETURN_IF_ERROR(txn->Commit());
+  ForgetIndexer(repo.id);
+  return Status::Ok();
+}
+
+void Gateway::ForgetIndexer(int64_t repository_id) {
+  std::lock_guard<std::mutex> lock(indexers_mu_);
+  indexers_.erase(repository_id);
 }
 
 Status Gateway::RewriteRepository(
@@ -167,6 +175,13 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
   if (!set.removed.empty()) {
     ASSIGN_OR_RETURN(result.removed, txn->RemoveRecords(set.removed));
   }
+  if (!set.empty()) {
+    ASSIGN_OR_RETURN(std::shared_ptr<EntityIndexer> indexer,
+                     IndexerFor(set.repository_id));
+    if (indexer != nullptr) {
+      RETURN_IF_ERROR(indexer->Update(*txn, set, clock_.NowNanos()));
+    }
+  }
   if (set.progress != nullptr)
     RETURN_IF_ERROR(txn->UpdateOperation(*set.progress));
   RETURN_IF_ERROR(txn->Commit());
@@ -176,6 +191,36 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
   rows_written_ += result.rows_written;
   if (has_subscribers_.load()) Publish(set, result.removed);
   return result;
+}
+
+Status Gateway::RebuildEntities(int64_t repository_id) {
+  ASSIGN_OR_RETURN(std::shared_ptr<EntityIndexer> indexer,
+                   IndexerFor(repository_id));
+  if (indexer == nullptr) return Status::Ok();
+  ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
+  RETURN_IF_ERROR(indexer->Rebuild(*txn, repository_id, clock_.NowNanos()));
+  return txn->Commit();
+}
+
+Status Gateway::SetEntityBusiness(int64_t repository_id, int64_t entity_id,
+                                  const std::string& business_json) {
+  ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
+  RETURN_IF_ERROR(
+      txn->SetEntityBusiness(entity_id, business_json, clock_.NowNanos()));
+  return txn->Commit();
+}
+
+Result<std::shared_ptr<EntityIndexer>> Gateway::IndexerFor(
+    int64_t repository_id) {
+  if (!options_.indexers) return std::shared_ptr<EntityIndexer>();
+  std::lock_guard<std::mutex> lock(indexers_mu_);
+  if (auto it = indexers_.find(repository_id); it != indexers_.end()) {
+    return it->second;
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<EntityIndexer> indexer,
+                   options_.indexers(repository_id));
+  indexers_[repository_id] = indexer;
+  return indexer;
 }
 
 Result<std::unique_ptr<CatalogTransaction>> Gateway::BeginFor(

@@ -32,6 +32,7 @@
 #include "catalog/catalog_store.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "sync/entity_indexer.h"
 
 namespace tidemark {
 
@@ -85,6 +86,9 @@ struct GatewayOptions {
   // of a lease taken through AcquireLease; others fail FailedPrecondition.
   // The CLI sets it; single-process tests may leave writes unfenced.
   bool require_lease = false;
+  // Finds each repository's layout indexer (sync/entity_indexer.h); unset:
+  // no repository has a layout.
+  IndexerLookup indexers;
 };
 
 class Gateway {
@@ -159,9 +163,21 @@ class Gateway {
   // when the request is gone (its repository was removed).
   Status UpdateRequest(const SyncRequest& r);
 
-  // Writes `set` in one transaction; assigns ids to `set.added`. After an
-  // error nothing was written and nothing is published.
+  // Writes `set` in one transaction; assigns ids to `set.added`. When the
+  // repository has a layout, the entities the set touched are recomputed in
+  // the same transaction. After an error nothing was written and nothing is
+  // published.
   Result<ApplyResult> Apply(ChangeSet& set);
+
+  // Recomputes every entity of a repository with a layout from its records,
+  // in one transaction (fenced like Apply). Does nothing without a layout.
+  Status RebuildEntities(int64_t repository_id);
+
+  // Sets the business fields of one entity (is_used and who marked it
+  // when): the only write to them, which no sync ever makes. Fenced like
+  // Apply. NotFound for an unknown entity.
+  Status SetEntityBusiness(int64_t repository_id, int64_t entity_id,
+                           const std::string& business_json);
 
   // Returns a handle for Unsubscribe.
   int Subscribe(Subscriber subscriber);
@@ -172,6 +188,13 @@ class Gateway {
 
   Clock& clock() { return clock_; }
   const std::string& worker_id() const { return options_.worker_id; }
+
+  // Drops the cached layout indexer of a repository, so that the next write
+  // looks it up again. Adding and removing through this Gateway do it; a
+  // daemon does it whenever it takes up a repository, because another
+  // process may have removed and re-added it meanwhile (SQLite reuses ids)
+  // with another layout.
+  void ForgetIndexer(int64_t repository_id);
 
  private:
   // A write transaction for `repository_id`, fenced when a lease is held.
@@ -186,9 +209,15 @@ class Gateway {
   Status RewriteRepository(Repository& repo,
                            const std::function<void(Repository&)>& change);
 
+  // The cached indexer of a repository (null: no layout).
+  Result<std::shared_ptr<EntityIndexer>> IndexerFor(int64_t repository_id);
+
   CatalogStore& store_;
   Clock& clock_;
   GatewayOptions options_;
+
+  std::mutex indexers_mu_;
+  std::map<int64_t, std::shared_ptr<EntityIndexer>> indexers_;
   std::atomic<int64_t> rows_written_{0};
 
   mutable std::mutex fences_mu_;

@@ -6,8 +6,10 @@ namespace tidemark {
 
 bool EntryMatchesRecord(const FileRecord& record, const StorageEntry& entry,
                         const CompareOptions& options) {
-  if (record.kind != entry.kind || record.size != entry.size ||
-      record.mtime_ns != entry.mtime_ns) {
+  // A record in any state but present (e.g. left "deleting" by an
+  // interrupted delete whose object survived) is rewritten as present.
+  if (record.state != RecordState::kPresent || record.kind != entry.kind ||
+      record.size != entry.size || record.mtime_ns != entry.mtime_ns) {
     return false;
   }
   if (options.compare_inodes &&

@@ -702,6 +702,62 @@ TEST_P(SyncManagerTest, ScheduledReconciliationRunsWithoutARequest) {
   EXPECT_TRUE(requests->empty());
 }
 
+// A layout indexer that only counts the change sets it is given.
+class CountingIndexer final : public EntityIndexer {
+ public:
+  Status Update(CatalogTransaction&, const ChangeSet&, int64_t) override {
+    return Status::Ok();
+  }
+  Status Rebuild(CatalogTransaction&, int64_t, int64_t) override {
+    return Status::Ok();
+  }
+};
+
+// Another process detaches, removes and adds the repository again (SQLite
+// gives the new one the same id, with perhaps another layout): the daemon
+// takes the new one up as new, and looks its layout up again instead of
+// writing with the one it cached for the old repository.
+TEST_P(SyncManagerTest, ARepositoryAddedAgainElsewhereHasItsLayoutLookedUp) {
+  auto lookups = std::make_shared<std::map<int64_t, int>>();
+  auto lookups_mu = std::make_shared<std::mutex>();
+  GatewayOptions gateway_options;
+  gateway_options.worker_id = kWorker;
+  gateway_options.require_lease = true;
+  gateway_options.indexers =
+      [lookups,
+       lookups_mu](int64_t id) -> Result<std::shared_ptr<EntityIndexer>> {
+    std::lock_guard<std::mutex> lock(*lookups_mu);
+    ++(*lookups)[id];
+    return std::shared_ptr<EntityIndexer>(std::make_shared<CountingIndexer>());
+  };
+  gateway_ = std::make_unique<Gateway>(*store_, SystemClock::Default(),
+                                       gateway_options);
+  auto count = [&](int64_t id) {
+    std::lock_guard<std::mutex> lock(*lookups_mu);
+    return (*lookups)[id];
+  };
+  Repository old = AddRepository("photos", root_);
+  StartManager();
+  WaitUntilWatching(old);
+  WriteWithEvents("a.jpg", "a");
+  ASSERT_TRUE(WaitFor([&] { return HasRecord(old.id, "a.jpg"); }));
+  const int looked_up_before = count(old.id);
+  EXPECT_GE(looked_up_before, 1);
+
+  Gateway elsewhere(*store_, SystemClock::Default());
+  ASSERT_TRUE(elsewhere.SetDetached(old, true).ok());
+  ASSERT_TRUE(
+      WaitFor([&] { return WatchModeIs(old.id, WatchMode::kStopped); }));
+  ASSERT_TRUE(elsewhere.RemoveRepository(old).ok());
+  auto again = elsewhere.AddRepository("photos", "file://" + root_, "{}");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  WaitUntilWatching(*again);
+  WriteWithEvents("b.jpg", "b");
+  ASSERT_TRUE(WaitFor([&] { return HasRecord(again->id, "b.jpg"); }));
+  const int expected = (again->id == old.id ? looked_up_before : 0) + 1;
+  EXPECT_GE(count(again->id), expected);
+}
+
 // RemoveRepository while the control thread's discovery is in flight: that
 // discovery listed the repository before it was detached. Once
 // RemoveRepository has returned, nothing may take the repository up again.

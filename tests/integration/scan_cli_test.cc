@@ -266,6 +266,13 @@ TEST_P(ScanCliTest, RepoListAndRemove) {
   RunResult refused = ws_.Run({"reconcile", "lib"});
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
   EXPECT_NE(refused.err.find("detached"), std::string::npos) << refused.err;
+  // Options other than those it was made with are refused, not dropped.
+  RunResult other =
+      ws_.Run({"repo", "add", "lib", ws_.root(), "--layout", "products"});
+  EXPECT_EQ(other.exit_code, 2) << other.err;
+  EXPECT_NE(other.err.find("detached with other options"), std::string::npos)
+      << other.err;
+  EXPECT_EQ(ws_.Run({"repo", "list", "--json"}).Json()[0]["detached"], true);
   // Adding it again at the same root attaches it, records and all.
   RunResult again = ws_.Run({"repo", "add", "lib", ws_.root()});
   ASSERT_EQ(again.exit_code, 0) << again.err;

@@ -1,0 +1,83 @@
+#include "cli/domain.h"
+
+#include "cli/repository_options.h"
+
+namespace tidemark::cli {
+
+std::string_view TruthName(Truth t) {
+  return t == Truth::kCatalog ? "catalog" : "storage";
+}
+
+Result<Truth> ParseTruth(std::string_view s) {
+  if (s == "storage") return Truth::kStorage;
+  if (s == "catalog") return Truth::kCatalog;
+  return Status::InvalidArgument("unknown truth '" + std::string(s) +
+                                 "': use 'storage' (the catalog follows "
+                                 "storage) or 'catalog' (drift is only "
+                                 "reported and repaired on request)");
+}
+
+Result<layout::Profile> FindProfile(const Config& config,
+                                    std::string_view name) {
+  for (const layout::Profile& p : config.layouts) {
+    if (p.name == name) return p;
+  }
+  auto builtin = layout::BuiltinProfile(name);
+  if (builtin.ok()) return builtin;
+  std::string known;
+  for (const std::string& n : layout::BuiltinProfileNames()) {
+    known += (known.empty() ? "" : ", ") + n;
+  }
+  for (const layout::Profile& p : config.layouts) known += ", " + p.name;
+  return Status::NotFound("unknown layout '" + std::string(name) +
+                          "': known layouts are " + known +
+                          " (declare others under [layouts.NAME] in "
+                          "tidemark.toml)");
+}
+
+Result<RepositoryDomain> ResolveDomain(const Config& config,
+                                       const Repository& repo) {
+  ASSIGN_OR_RETURN(RepositoryOptions options,
+                   ParseRepositoryOptions(repo.options_json, repo.name));
+  auto cfg = config.repositories.find(repo.name);
+  const RepositoryConfig none;
+  const RepositoryConfig& rc =
+      cfg == config.repositories.end() ? none : cfg->second;
+  RepositoryDomain domain;
+  const std::string truth =
+      options.truth ? *options.truth : rc.truth.value_or("storage");
+  auto parsed = ParseTruth(truth);
+  if (!parsed.ok())
+    return parsed.status().WithContext("repository '" + repo.name + "'");
+  domain.truth = *parsed;
+  domain.public_url =
+      options.public_url ? *options.public_url : rc.public_url.value_or("");
+  if (domain.public_url.empty()) domain.public_url = repo.url;
+  while (!domain.public_url.empty() && domain.public_url.back() == '/') {
+    domain.public_url.pop_back();
+  }
+  domain.layout_name =
+      options.layout ? *options.layout : rc.layout.value_or("");
+  if (domain.layout_name.empty()) return domain;
+  auto profile = FindProfile(config, domain.layout_name);
+  if (!profile.ok()) {
+    return Status::InvalidArgument("repository '" + repo.name +
+                                   "': " + profile.status().message());
+  }
+  domain.layout = std::make_shared<const layout::Layout>(
+      std::move(profile).value(), layout::LayoutContext{domain.public_url});
+  return domain;
+}
+
+void AddScopeOptions(CLI::App* command, std::string* scope,
+                     std::string* entity) {
+  CLI::Option* by_scope = command->add_option(
+      "--scope", *scope, "Only this folder (relative to the root)");
+  CLI::Option* by_entity = command->add_option(
+      "--entity", *entity,
+      "Only the top-level entity with this key (needs a layout)");
+  by_scope->excludes(by_entity);
+  by_entity->excludes(by_scope);
+}
+
+}  // namespace tidemark::cli

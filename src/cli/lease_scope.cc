@@ -1,0 +1,22 @@
+#include "cli/lease_scope.h"
+
+namespace tidemark::cli {
+
+Result<std::unique_ptr<LeaseKeeper>> TakeLease(CliContext& ctx,
+                                               Repository& repo) {
+  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  ASSIGN_OR_RETURN(std::unique_ptr<LeaseKeeper> keeper,
+                   LeaseKeeper::Acquire(*gateway, repo, ctx.lease_timing()));
+  // The row read before the lease may be stale (another worker scanned in
+  // between) or, with SQLite's reused ids, another repository's by now.
+  auto fresh = ctx.FindRepository(repo.name);
+  if (!fresh.ok() || fresh->id != repo.id) {
+    return Status::NotFound("repository '" + repo.name +
+                            "' was removed while this command waited for "
+                            "it; nothing was changed");
+  }
+  repo = std::move(fresh).value();
+  return keeper;
+}
+
+}  // namespace tidemark::cli

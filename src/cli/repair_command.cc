@@ -1,0 +1,272 @@
+// `tidemark repair NAME [--scope P | --entity ID] (--adopt-orphaned |
+// --remove-orphaned) (--drop-missing | --keep-missing) [--update-modified]
+// [--dry-run] [--force] [--json]`: a check, the plan the chosen policy makes
+// of it, and (unless --dry-run) that plan carried out under the
+// repository's lease, followed by a check of the result.
+//
+// Exit codes: 0 the repair converged (or the dry run was shown), 2 usage,
+// 3 partially done (items skipped or failed), 4 failed (refused above the
+// mass-removal threshold, storage unreachable, catalog error).
+#include <atomic>
+#include <iostream>
+#include <memory>
+
+#include "check/drift.h"
+#include "check/drift_format.h"
+#include "check/repair.h"
+#include "cli/commands.h"
+#include "cli/domain.h"
+#include "cli/lease_scope.h"
+#include "cli/output.h"
+#include "cli/scan_runner.h"
+#include "cli/stop_signals.h"
+#include "common/paths.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct RepairFlags {
+  std::string name;
+  std::string scope;
+  std::string entity;
+  bool adopt_orphaned = false;
+  bool remove_orphaned = false;
+  bool drop_missing = false;
+  bool keep_missing = false;
+  bool update_modified = false;
+  bool dry_run = false;
+  bool force = false;
+  bool json = false;
+};
+
+RepairPolicy PolicyOf(const RepairFlags& f) {
+  RepairPolicy p;
+  if (f.adopt_orphaned) p.orphaned = OrphanPolicy::kAdopt;
+  if (f.remove_orphaned) p.orphaned = OrphanPolicy::kRemove;
+  if (f.drop_missing) p.missing = MissingPolicy::kDrop;
+  p.update_modified = f.update_modified;
+  return p;
+}
+
+nlohmann::json PolicyJson(const RepairPolicy& p) {
+  return {{"orphaned", p.orphaned == OrphanPolicy::kAdopt    ? "adopt"
+                       : p.orphaned == OrphanPolicy::kRemove ? "remove"
+                                                             : "leave"},
+          {"missing", p.missing == MissingPolicy::kDrop ? "drop" : "keep"},
+          {"update_modified", p.update_modified}};
+}
+
+void PrintPlan(const RepairPlan& plan) {
+  std::string lines;
+  auto add = [&](RepairAction action, const std::vector<DriftItem>& items) {
+    for (const DriftItem& item : items) lines += PlanLine(action, item) + "\n";
+  };
+  add(RepairAction::kAdopt, plan.adopt);
+  add(RepairAction::kRemoveObject, plan.remove_objects);
+  add(RepairAction::kDropRecord, plan.drop_records);
+  add(RepairAction::kRefresh, plan.refresh);
+  std::cout << lines;
+  if (!plan.deferred.empty()) {
+    std::cerr << "tidemark: note: " << plan.deferred_reason << "\n";
+  }
+}
+
+ExitCode RunRepair(CliContext& ctx, const RepairFlags& flags) {
+  if (!flags.adopt_orphaned && !flags.remove_orphaned && !flags.drop_missing &&
+      !flags.keep_missing && !flags.update_modified) {
+    return ctx.ReportError(
+        Status::InvalidArgument(
+            "repair needs to be told what to do: --adopt-orphaned (catalog "
+            "files found only on storage) or --remove-orphaned (delete them "
+            "from storage), --drop-missing (remove records whose files are "
+            "gone) or --keep-missing, and/or --update-modified (rewrite "
+            "records whose files changed); add --dry-run to see the plan "
+            "first"),
+        flags.json);
+  }
+  auto repo = ctx.FindRepository(flags.name);
+  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+  auto domain = ResolveDomain(ctx.config(), *repo);
+  if (!domain.ok()) return ctx.ReportError(domain.status(), flags.json);
+  auto settings = ResolveSyncSettings(ctx, *repo, ScanSettings{});
+  if (!settings.ok()) return ctx.ReportError(settings.status(), flags.json);
+  auto store = ctx.Store();
+  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
+  auto scope = ResolveCheckScope(**store, *repo, domain->layout.get(),
+                                 flags.scope, flags.entity);
+  if (!scope.ok()) return ctx.ReportError(scope.status(), flags.json);
+  auto backend = ctx.wiring().open_backend(repo->url);
+  auto failed = [&](const Status& s) {
+    ctx.ReportError(s, flags.json);
+    return ExitCode::kFailed;
+  };
+  if (!backend.ok()) return failed(backend.status());
+
+  // Before any thread starts (the lease's heartbeat, the walker), so they
+  // all leave SIGINT/SIGTERM to it: a stop finishes the batch in flight.
+  std::atomic<bool> cancel{false};
+  StopSignals stop([&cancel] { cancel = true; });
+  // A repair writes: it holds the lease from before its check to the end,
+  // so nobody else changes the catalog between the plan and its execution.
+  std::unique_ptr<LeaseKeeper> lease;
+  if (!flags.dry_run) {
+    auto taken = TakeLease(ctx, *repo);
+    if (!taken.ok()) return ctx.ReportError(taken.status(), flags.json);
+    lease = std::move(taken).value();
+  }
+
+  DriftOptions check_options;
+  check_options.scope = *scope;
+  check_options.filter = &settings->filter;
+  check_options.layout = domain->layout.get();
+  check_options.walker_threads = settings->threads;
+  check_options.cancel = &cancel;
+  auto before = CheckDrift(**backend, **store, *repo, check_options);
+  if (!before.ok()) return failed(before.status());
+  const RepairPolicy policy = PolicyOf(flags);
+  const RepairPlan plan = PlanRepair(*before, policy);
+  const Status safety =
+      CheckRepairSafety(plan, settings->mass_removal_threshold, flags.force);
+
+  nlohmann::json out = {{"repository", repo->name},
+                        {"scope", JsonPath(*scope)},
+                        {"dry_run", flags.dry_run},
+                        {"policy", PolicyJson(policy)},
+                        {"before", DriftTotalsJson(before->totals)},
+                        {"plan", RepairPlanJson(plan)}};
+  const bool chatty = !flags.json && !ctx.options().quiet;
+  if (!flags.json) PrintPlan(plan);
+  if (flags.dry_run) {
+    out["status"] = "dry-run";
+    if (!safety.ok()) out["refused"] = safety.message();
+    if (flags.json) {
+      std::cout << DumpJson(out) << "\n";
+    } else if (!ctx.options().quiet) {
+      if (!safety.ok())
+        std::cerr << "tidemark: note: " << safety.message() << "\n";
+      std::cerr << "tidemark: dry run: nothing was changed ("
+                << (plan.empty()
+                        ? std::string("nothing to repair")
+                        : FormatCount(static_cast<int64_t>(
+                              plan.adopt.size() + plan.remove_objects.size() +
+                              plan.drop_records.size() + plan.refresh.size())) +
+                              " actions planned")
+                << ")\n";
+    }
+    return ExitCode::kOk;
+  }
+  if (!safety.ok()) return failed(safety);
+  if (plan.empty()) {
+    out["status"] = plan.deferred.empty() ? "converged" : "partial";
+    out["after"] = DriftTotalsJson(before->totals);
+    if (flags.json) std::cout << DumpJson(out) << "\n";
+    if (chatty) std::cerr << "tidemark: nothing to repair\n";
+    return plan.deferred.empty() ? ExitCode::kOk : ExitCode::kPartial;
+  }
+
+  auto gateway = ctx.GetGateway();
+  if (!gateway.ok()) return failed(gateway.status());
+  RepairOptions options;
+  options.hash = settings->hash;
+  options.batch_size = settings->batch_size;
+  options.hash_threads = settings->threads;
+  options.filter = &settings->filter;
+  options.mass_removal_threshold = settings->mass_removal_threshold;
+  options.force = flags.force;
+  options.cancel = &cancel;
+  auto outcome =
+      ApplyRepair(**backend, **store, **gateway, *repo, plan, options);
+  if (!outcome.ok()) {
+    return failed(
+        outcome.status().WithContext("repair of '" + repo->name + "' failed"));
+  }
+  out.update(RepairOutcomeJson(*outcome));
+  nlohmann::json operations = nlohmann::json::array();
+  for (const SyncOperation& op : outcome->operations) {
+    operations.push_back(OperationJson(op));
+  }
+  out["operations"] = std::move(operations);
+  if (chatty) {
+    for (const RepairSkip& s : outcome->skipped) {
+      std::cerr << "tidemark: skipped " << RepairActionName(s.action)
+                << (s.path.empty() ? "" : " " + DisplayPath(s.path)) << ": "
+                << s.reason << "\n";
+    }
+    for (const std::string& w : outcome->warnings) {
+      std::cerr << "tidemark: warning: " << w << "\n";
+    }
+    std::cerr << "tidemark: repaired " << repo->name << ": adopted "
+              << FormatCount(outcome->adopted) << ", refreshed "
+              << FormatCount(outcome->refreshed) << ", removed "
+              << FormatCount(outcome->objects_removed)
+              << " objects from storage, dropped "
+              << FormatCount(outcome->records_dropped) << " records, skipped "
+              << FormatCount(static_cast<int64_t>(outcome->skipped.size()))
+              << "\n";
+  }
+
+  // The seed returns the sync status after a repair: check again.
+  check_options.cancel = nullptr;
+  auto after = CheckDrift(**backend, **store, *repo, check_options);
+  const ExitCode code =
+      outcome->converged() ? ExitCode::kOk : ExitCode::kPartial;
+  out["status"] = code == ExitCode::kOk ? "converged" : "partial";
+  if (after.ok()) {
+    out["after"] = DriftTotalsJson(after->totals);
+    out["clean_after"] = after->clean();
+    if (chatty) {
+      std::cerr << "tidemark: after the repair: "
+                << TotalsSummary(after->totals, domain->layout != nullptr)
+                << "\n";
+    }
+  } else {
+    out["after"] = nullptr;
+    out["after_error"] = after.status().message();
+    if (!flags.json) {
+      std::cerr << "tidemark: warning: the check after the repair failed: "
+                << after.status().message() << "\n";
+    }
+  }
+  if (flags.json) std::cout << DumpJson(out) << "\n";
+  return code;
+}
+
+}  // namespace
+
+void RegisterRepairCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
+  auto flags = std::make_shared<RepairFlags>();
+  CLI::App* repair = app.add_subcommand(
+      "repair",
+      "Check, then bring storage and the catalog back in step under a "
+      "policy: what to do with orphaned files (only on storage), missing "
+      "files (only in the catalog) and modified ones. Exit 0 converged, "
+      "3 partial, 4 failed");
+  repair->add_option("name", flags->name, "Repository name")->required();
+  AddScopeOptions(repair, &flags->scope, &flags->entity);
+  CLI::Option* adopt = repair->add_flag(
+      "--adopt-orphaned", flags->adopt_orphaned,
+      "Catalog orphaned files (on storage, not in the catalog)");
+  CLI::Option* remove = repair->add_flag(
+      "--remove-orphaned", flags->remove_orphaned,
+      "Delete orphaned files from storage (each checked again first)");
+  adopt->excludes(remove);
+  remove->excludes(adopt);
+  CLI::Option* drop = repair->add_flag(
+      "--drop-missing", flags->drop_missing,
+      "Remove the records of files that are gone from storage");
+  CLI::Option* keep = repair->add_flag("--keep-missing", flags->keep_missing,
+                                       "Keep the records of missing files");
+  drop->excludes(keep);
+  keep->excludes(drop);
+  repair->add_flag("--update-modified", flags->update_modified,
+                   "Rewrite the records of modified files from storage");
+  repair->add_flag("--dry-run", flags->dry_run,
+                   "Show the plan and change nothing (no lease needed)");
+  repair->add_flag("--force", flags->force,
+                   "Confirm removals above the mass-removal threshold");
+  repair->add_flag("--json", flags->json, "Print one JSON document");
+  runners.emplace_back(repair,
+                       [&ctx, flags] { return RunRepair(ctx, *flags); });
+}
+
+}  // namespace tidemark::cli

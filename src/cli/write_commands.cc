@@ -1,0 +1,358 @@
+// `tidemark put NAME PATH FILE`, `tidemark rm NAME PATH [-r]` and
+// `tidemark mv NAME OLD NEW`: writes that keep storage and the catalog in
+// step (writes/consistent_writer.h), each under the repository's lease.
+// Inputs are checked before the lease is taken, so a typo fails fast.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.h"
+#include "cli/lease_scope.h"
+#include "cli/output.h"
+#include "cli/scan_runner.h"
+#include "common/paths.h"
+#include "writes/consistent_writer.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct WriteFlags {
+  std::string name;
+  std::string path;    // put, rm: PATH; mv: OLD
+  std::string target;  // mv: NEW
+  std::string file;    // put: FILE
+  bool recursive = false;
+  bool dry_run = false;
+  bool json = false;
+};
+
+// What a write needs, opened under the lease. Heap-allocated: the writer
+// points into it.
+struct Session {
+  Repository repo;
+  std::unique_ptr<LeaseKeeper> lease;
+  std::unique_ptr<StorageBackend> backend;
+  std::optional<SyncSettings> settings;  // set once opened
+  std::unique_ptr<ConsistentWriter> writer;
+};
+
+// A dry run only reads, so it takes no lease (it works while a daemon
+// holds the repository).
+Result<std::unique_ptr<Session>> OpenSession(CliContext& ctx,
+                                             const Repository& repo,
+                                             bool dry_run) {
+  auto session = std::make_unique<Session>();
+  session->repo = repo;
+  if (!dry_run) {
+    ASSIGN_OR_RETURN(session->lease, TakeLease(ctx, session->repo));
+  }
+  ASSIGN_OR_RETURN(session->settings,
+                   ResolveSyncSettings(ctx, session->repo, ScanSettings{}));
+  ASSIGN_OR_RETURN(session->backend,
+                   ctx.wiring().open_backend(session->repo.url));
+  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
+  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  WriteOptions options;
+  options.hash = session->settings->hash;
+  options.filter = &session->settings->filter;
+  options.type = OperationType::kOnDemand;
+  options.dry_run = dry_run;
+  session->writer = std::make_unique<ConsistentWriter>(
+      *session->backend, *store, *gateway, session->repo, options);
+  return session;
+}
+
+// A repository path as the user gave it (display escapes allowed, as
+// `files` prints them), checked as the path of one object.
+Result<std::string> ParseObjectPath(const std::string& given,
+                                    const std::string& what) {
+  auto raw = ParseDisplayPath(given);
+  if (!raw.ok()) return raw.status().WithContext(what);
+  auto path = NormalizeObjectPath(*raw);
+  if (!path.ok()) return path.status().WithContext(what);
+  return path;
+}
+
+// The bytes of local file `file` ("-": standard input).
+Result<std::string> ReadInput(const std::string& file) {
+  if (file == "-") {
+    std::string data((std::istreambuf_iterator<char>(std::cin)),
+                     std::istreambuf_iterator<char>());
+    if (std::cin.bad()) {
+      return Status::Unavailable("cannot read standard input");
+    }
+    return data;
+  }
+  const std::string fix =
+      "; give a readable local file to upload, or '-' for standard input";
+  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    const std::string what =
+        "cannot read FILE '" + file + "': " + std::strerror(err) + fix;
+    if (err == ENOENT || err == ENOTDIR) return Status::NotFound(what);
+    if (err == EACCES || err == EPERM) return Status::PermissionDenied(what);
+    return Status::InvalidArgument(what);
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::InvalidArgument("FILE '" + file + "' is not a regular file" +
+                                   fix);
+  }
+  std::string data;
+  data.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      close(fd);
+      return Status::InvalidArgument("cannot read FILE '" + file +
+                                     "': " + std::strerror(err) + fix);
+    }
+    if (n == 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return data;
+}
+
+// "1 file", "2 files".
+std::string Files(int64_t n) {
+  return FormatCount(n) + (n == 1 ? " file" : " files");
+}
+
+nlohmann::json PathList(const std::vector<std::string>& paths) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& p : paths) out.push_back(DisplayPath(p));
+  return out;
+}
+
+void PrintWarnings(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) {
+    std::cerr << "tidemark: warning: " << w << "\n";
+  }
+}
+
+ExitCode Finish(CliContext& ctx, const SyncOperation& op, nlohmann::json out,
+                const std::string& line,
+                const std::vector<std::string>& warnings,
+                const WriteFlags& flags) {
+  if (flags.json) {
+    out["status"] = std::string(OperationStatusName(op.status));
+    out["dry_run"] = flags.dry_run;
+    if (!flags.dry_run) out["operation"] = OperationJson(op);
+    out["warnings"] = warnings;
+    std::cout << DumpJson(out) << "\n";
+  } else {
+    if (!ctx.options().quiet) std::cout << line << "\n";
+    PrintWarnings(warnings);
+  }
+  return ExitCodeFor(op.status);
+}
+
+ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
+  auto repo = ctx.FindRepository(flags.name);
+  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+  auto path = ParseObjectPath(flags.path, "put " + flags.name);
+  if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
+  auto data = ReadInput(flags.file);
+  if (!data.ok()) return ctx.ReportError(data.status(), flags.json);
+  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
+  auto result = (*session)->writer->Upload(*path, *data);
+  if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
+  const FileRecord& r = result->record;
+  const char* verb =
+      flags.dry_run ? (result->replaced ? "would replace '" : "would upload '")
+                    : (result->replaced ? "replaced '" : "uploaded '");
+  std::string line = flags.name + ": " + verb + DisplayPath(r.path) + "' (" +
+                     FormatBytes(r.size);
+  if (!r.content_hash.empty()) {
+    line += ", " + std::string(HashAlgorithmName(r.hash_algorithm)) + " " +
+            ToHex(r.content_hash).substr(0, 16);
+  }
+  if (flags.dry_run) {
+    line += ")";
+  } else {
+    line += result->replaced ? "), record " + std::to_string(r.id) + " kept"
+                             : ") as record " + std::to_string(r.id);
+  }
+  nlohmann::json out = {{"repository", flags.name},
+                        {"command", "put"},
+                        {"replaced", result->replaced},
+                        {"record", RecordJson(r)}};
+  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
+                flags);
+}
+
+ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
+  auto repo = ctx.FindRepository(flags.name);
+  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+  auto path = ParseObjectPath(flags.path, "rm " + flags.name);
+  if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
+  auto store = ctx.Store();
+  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
+  auto record = (*store)->FindRecord(repo->id, *path);
+  if (!record.ok()) return ctx.ReportError(record.status(), flags.json);
+  const std::string shown = "'" + DisplayPath(*path) + "'";
+  bool prefix = false;
+  if (!record->has_value()) {
+    RecordRange range;
+    range.repository_id = repo->id;
+    range.scope = *path;
+    auto below = (*store)->ReadRecords(range, 1);
+    if (!below.ok()) return ctx.ReportError(below.status(), flags.json);
+    if (below->empty()) {
+      return ctx.ReportError(
+          Status::NotFound(
+              "no record at or below " + shown + " in repository '" +
+              flags.name + "'; 'tidemark files " + flags.name +
+              "' lists them (an object without a record is left alone: "
+              "'tidemark scan " +
+              flags.name + "' catalogs it first)"),
+          flags.json);
+    }
+    if (!flags.recursive) {
+      return ctx.ReportError(
+          Status::InvalidArgument(shown + " in repository '" + flags.name +
+                                  "' is a folder; add -r to remove it with "
+                                  "every file below it"),
+          flags.json);
+    }
+    prefix = true;
+  }
+  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
+  ConsistentWriter& writer = *(*session)->writer;
+  auto result = prefix ? writer.DeletePrefix(*path) : writer.Delete(*path);
+  if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
+  std::string line =
+      flags.name + (flags.dry_run ? ": would remove " : ": removed ") +
+      (prefix ? Files(result->records_removed) + " under " + shown : shown);
+  if (!result->kept.empty()) {
+    line += "; " + FormatCount(static_cast<int64_t>(result->kept.size())) +
+            " could not be removed and were kept";
+  }
+  for (const std::string& p : result->left_alone) {
+    line += "\n  left alone (no record): " + DisplayPath(p);
+  }
+  nlohmann::json out = {{"repository", flags.name},
+                        {"command", "rm"},
+                        {"path", DisplayPath(*path)},
+                        {"recursive", prefix},
+                        {"records_removed", result->records_removed},
+                        {"objects_removed", result->objects_removed},
+                        {"kept", PathList(result->kept)},
+                        {"left_alone", PathList(result->left_alone)}};
+  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
+                flags);
+}
+
+ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
+  auto repo = ctx.FindRepository(flags.name);
+  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
+  auto from = ParseObjectPath(flags.path, "mv " + flags.name + " OLD");
+  if (!from.ok()) return ctx.ReportError(from.status(), flags.json);
+  auto to = ParseObjectPath(flags.target, "mv " + flags.name + " NEW");
+  if (!to.ok()) return ctx.ReportError(to.status(), flags.json);
+  if (auto checked = ConsistentWriter::CheckMovePaths(*from, *to);
+      !checked.ok()) {
+    return ctx.ReportError(checked.status(), flags.json);
+  }
+  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
+  auto result = (*session)->writer->MovePrefix(*from, *to);
+  if (!result.ok()) {
+    Status s = result.status();
+    if (s.IsNotFound()) {
+      s = Status::NotFound(s.message() + "; 'tidemark files " + flags.name +
+                           "' lists them");
+    }
+    return ctx.ReportError(s, flags.json);
+  }
+  std::string line = flags.name +
+                     (flags.dry_run ? ": would move " : ": moved ") +
+                     Files(result->moved) + " from '" + DisplayPath(*from) +
+                     "' to '" + DisplayPath(*to) + "'";
+  if (result->directory_move) line += " (one folder move)";
+  if (result->resumed > 0) {
+    line += "; " + FormatCount(result->resumed) +
+            " were already moved by an earlier run";
+  }
+  if (result->duplicates_dropped > 0) {
+    line += "; " + FormatCount(result->duplicates_dropped) +
+            " records already at the new path kept";
+  }
+  for (const std::string& p : result->left_alone) {
+    line += "\n  left alone (no record): " + DisplayPath(p);
+  }
+  nlohmann::json out = {{"repository", flags.name},
+                        {"command", "mv"},
+                        {"from", DisplayPath(*from)},
+                        {"to", DisplayPath(*to)},
+                        {"moved", result->moved},
+                        {"resumed", result->resumed},
+                        {"duplicates_dropped", result->duplicates_dropped},
+                        {"directory_move", result->directory_move},
+                        {"missing", PathList(result->missing)},
+                        {"left_alone", PathList(result->left_alone)}};
+  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
+                flags);
+}
+
+}  // namespace
+
+void RegisterWriteCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
+  auto put_flags = std::make_shared<WriteFlags>();
+  CLI::App* put = app.add_subcommand(
+      "put",
+      "Upload a local file to PATH: storage first, then its record (undone "
+      "if the catalog fails); an existing file is replaced, record kept");
+  put->add_option("name", put_flags->name, "Repository name")->required();
+  put->add_option("path", put_flags->path, "Path in the repository")
+      ->required();
+  put->add_option("file", put_flags->file, "Local file, or - for stdin")
+      ->required();
+  put->add_flag("--dry-run", put_flags->dry_run,
+                "Show what would happen; change nothing");
+  put->add_flag("--json", put_flags->json, "Print the result as JSON");
+  runners.emplace_back(put,
+                       [&ctx, put_flags] { return RunPut(ctx, *put_flags); });
+
+  auto rm_flags = std::make_shared<WriteFlags>();
+  CLI::App* rm = app.add_subcommand(
+      "rm", "Delete a file (or with -r a folder) from storage and the catalog");
+  rm->add_option("name", rm_flags->name, "Repository name")->required();
+  rm->add_option("path", rm_flags->path, "Path in the repository")->required();
+  rm->add_flag("-r,--recursive", rm_flags->recursive,
+               "Remove a folder with every file below it");
+  rm->add_flag("--dry-run", rm_flags->dry_run,
+               "Show what would happen; change nothing");
+  rm->add_flag("--json", rm_flags->json, "Print the result as JSON");
+  runners.emplace_back(rm, [&ctx, rm_flags] { return RunRm(ctx, *rm_flags); });
+
+  auto mv_flags = std::make_shared<WriteFlags>();
+  CLI::App* mv = app.add_subcommand(
+      "mv",
+      "Move a file or folder on storage and its records (ids and hashes "
+      "kept); run it again to finish an interrupted move");
+  mv->add_option("name", mv_flags->name, "Repository name")->required();
+  mv->add_option("old", mv_flags->path, "Current path")->required();
+  mv->add_option("new", mv_flags->target, "New path")->required();
+  mv->add_flag("--dry-run", mv_flags->dry_run,
+               "Show what would happen; change nothing");
+  mv->add_flag("--json", mv_flags->json, "Print the result as JSON");
+  runners.emplace_back(mv, [&ctx, mv_flags] { return RunMv(ctx, *mv_flags); });
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,332 @@
+// `tidemark put`, `rm` and `mv` through the real binary over both catalogs:
+// seed 003's upload, replace, delete, variant delete and variant rename
+// (500ml → 1000ml), an interrupted rename finished by running it again,
+// and every bad input with its message.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "catalog_kinds.h"
+#include "cli_runner.h"
+
+namespace tidemark::testing {
+namespace {
+
+const std::vector<std::string> kVariant = {
+    "products/p1/500ml/hero-card/image.jpg",
+    "products/p1/500ml/info-card/image.jpg",
+    "products/p1/500ml/other-images/gallery1.jpg",
+    "products/p1/500ml/other-images/gallery2.jpg"};
+
+std::string Renamed(const std::string& path) {
+  return "products/p1/1000ml" +
+         path.substr(std::string("products/p1/500ml").size());
+}
+
+// Every file below `root`, hidden ones included, sorted.
+std::vector<std::string> AllFiles(const std::string& root) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) {
+      out.push_back(std::filesystem::relative(e.path(), root).string());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+class WritesCliTest : public CatalogKindTest {
+ protected:
+  void SetUp() override {
+    CatalogKindTest::SetUp();
+    if (IsSkipped()) return;
+    std::filesystem::create_directories(ws_.root());
+    RunResult r = ws_.Run({"repo", "add", "shop", ws_.root()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // Seed 003's tree, catalogued by a scan.
+  void SeedProducts() {
+    for (const std::string& p : kVariant) ws_.Write(p, "img:" + p);
+    ws_.Write("products/p1/1kg/hero-card/image.jpg", "other variant");
+    ws_.Write("products/p2/500ml/hero-card/image.jpg", "other product");
+    RunResult r = ws_.Run({"scan", "shop", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // A local file to upload, outside the storage root.
+  std::string LocalFile(const std::string& name, const std::string& content) {
+    const std::string path = ws_.dir() + "/" + name;
+    FILE* f = std::fopen(path.c_str(), "wb");
+    EXPECT_NE(f, nullptr);
+    std::fwrite(content.data(), 1, content.size(), f);
+    std::fclose(f);
+    return path;
+  }
+  nlohmann::json Files() {
+    RunResult r = ws_.Run({"files", "shop", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.Json();
+  }
+  // path → record
+  std::map<std::string, nlohmann::json> Records() {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& f : Files()) out[f["path"].get<std::string>()] = f;
+    return out;
+  }
+  std::vector<std::string> CatalogPaths() { return PathsOf(Files()); }
+  nlohmann::json History() {
+    RunResult r = ws_.Run({"history", "shop", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.Json();
+  }
+  // Runs a command expected to fail with `exit_code`; returns its stderr
+  // and checks that --json prints {"error", "code"}.
+  std::string Fails(std::vector<std::string> args, int exit_code) {
+    RunResult r = ws_.Run(args);
+    EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
+    args.push_back("--json");
+    RunResult j = ws_.Run(args);
+    EXPECT_EQ(j.exit_code, exit_code) << j.out << j.err;
+    nlohmann::json doc = j.Json();
+    EXPECT_TRUE(doc.is_object() && doc.contains("error") &&
+                doc.contains("code"))
+        << j.out;
+    return r.err;
+  }
+};
+
+TEST_P(WritesCliTest, PutUploadsANewFileAndRecordsIt) {
+  const std::string file = LocalFile("hero.jpg", "fresh pixels");
+  RunResult r = ws_.Run({"put", "shop", kVariant[0], file, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["status"], "completed");
+  EXPECT_EQ(j["replaced"], false);
+  EXPECT_EQ(j["record"]["size"], 12);
+  EXPECT_EQ(j["operation"]["counters"]["added"], 1);
+  EXPECT_EQ(ReadFileBytes(ws_.Path(kVariant[0])), "fresh pixels");
+  auto records = Records();
+  ASSERT_TRUE(records.contains(kVariant[0]));
+  EXPECT_EQ(records[kVariant[0]]["id"], j["record"]["id"]);
+  EXPECT_EQ(records[kVariant[0]]["content_hash"], j["record"]["content_hash"]);
+  nlohmann::json h = History();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["type"], "on-demand");
+  EXPECT_EQ(h[0]["status"], "completed");
+  // A scan agrees with the record put wrote.
+  RunResult scan = ws_.Run({"scan", "shop", "--json"});
+  EXPECT_EQ(scan.Json()["results"][0]["rows_written"], 0) << scan.out;
+
+  RunResult human = ws_.Run({"put", "shop", "b.jpg", file});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("uploaded 'b.jpg'"), std::string::npos) << human.out;
+}
+
+TEST_P(WritesCliTest, PutOntoAnExistingFileReplacesItAndKeepsTheRecordId) {
+  SeedProducts();
+  const nlohmann::json before = Records()[kVariant[0]];
+  const std::string file = LocalFile("new.jpg", "a brand new hero image");
+  RunResult r = ws_.Run({"put", "shop", kVariant[0], file, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["replaced"], true);
+  EXPECT_EQ(j["operation"]["counters"]["updated"], 1);
+  EXPECT_EQ(ReadFileBytes(ws_.Path(kVariant[0])), "a brand new hero image");
+  const nlohmann::json after = Records()[kVariant[0]];
+  EXPECT_EQ(after["id"], before["id"]);
+  EXPECT_NE(after["content_hash"], before["content_hash"]);
+  EXPECT_EQ(after["size"], 22);
+  // Nothing is left aside, hidden or not.
+  EXPECT_EQ(AllFiles(ws_.root()).size(), 6u);
+}
+
+TEST_P(WritesCliTest, PutReadsStandardInputForADash) {
+  const std::string cmd = std::string("cd '") + ws_.dir() + "' && '" +
+                          TIDEMARK_BINARY + "' --db '" + ws_.db() +
+                          "' put shop from/stdin.txt - >/dev/null 2>&1";
+  FILE* pipe = popen(cmd.c_str(), "w");
+  ASSERT_NE(pipe, nullptr);
+  std::fputs("piped bytes", pipe);
+  const int status = pclose(pipe);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(ReadFileBytes(ws_.Path("from/stdin.txt")), "piped bytes");
+  EXPECT_EQ(CatalogPaths(), std::vector<std::string>{"from/stdin.txt"});
+}
+
+TEST_P(WritesCliTest, RmDeletesAFileAndItsRecord) {
+  SeedProducts();
+  RunResult r = ws_.Run({"rm", "shop", kVariant[0], "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["records_removed"], 1);
+  EXPECT_EQ(j["operation"]["counters"]["removed"], 1);
+  EXPECT_FALSE(std::filesystem::exists(ws_.Path(kVariant[0])));
+  EXPECT_FALSE(Records().contains(kVariant[0]));
+  EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
+}
+
+TEST_P(WritesCliTest, RmRecursiveDeletesAVariant) {
+  SeedProducts();
+  ws_.Write("products/p1/500ml/.DS_Store", "not catalogued");
+  std::string err = Fails({"rm", "shop", "products/p1/500ml"}, 2);
+  EXPECT_NE(err.find("-r"), std::string::npos) << err;
+  EXPECT_EQ(CatalogPaths().size(), 6u);
+
+  RunResult plan =
+      ws_.Run({"rm", "shop", "products/p1/500ml", "-r", "--dry-run", "--json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_EQ(plan.Json()["dry_run"], true);
+  EXPECT_EQ(plan.Json()["records_removed"], 4);
+  EXPECT_EQ(CatalogPaths().size(), 6u);
+  EXPECT_TRUE(std::filesystem::exists(ws_.Path(kVariant[0])));
+  RunResult human_plan =
+      ws_.Run({"rm", "shop", "products/p1/500ml", "-r", "--dry-run"});
+  EXPECT_NE(human_plan.out.find("would remove 4 files"), std::string::npos)
+      << human_plan.out;
+  EXPECT_EQ(History().size(), 1u);
+
+  RunResult r = ws_.Run({"rm", "shop", "products/p1/500ml", "-r", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["records_removed"], 4);
+  EXPECT_EQ(j["left_alone"],
+            nlohmann::json::array({"products/p1/500ml/.DS_Store"}));
+  EXPECT_EQ(CatalogPaths(), (std::vector<std::string>{
+                                "products/p1/1kg/hero-card/image.jpg",
+                                "products/p2/500ml/hero-card/image.jpg"}));
+  EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
+  nlohmann::json h = History();
+  EXPECT_EQ(h[0]["type"], "on-demand");
+  EXPECT_EQ(h[0]["counters"]["removed"], 4);
+}
+
+TEST_P(WritesCliTest, MvRenamesAVariantKeepingIdsAndHashes) {
+  SeedProducts();
+  auto before = Records();
+  RunResult plan = ws_.Run({"mv", "shop", "products/p1/500ml",
+                            "products/p1/1000ml", "--dry-run", "--json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_EQ(plan.Json()["moved"], 4);
+  EXPECT_EQ(plan.Json()["dry_run"], true);
+  EXPECT_EQ(Records(), before);
+  EXPECT_TRUE(std::filesystem::exists(ws_.Path(kVariant[0])));
+
+  RunResult r = ws_.Run(
+      {"mv", "shop", "products/p1/500ml", "products/p1/1000ml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["moved"], 4);
+  EXPECT_EQ(j["status"], "completed");
+  auto after = Records();
+  for (const std::string& p : kVariant) {
+    EXPECT_FALSE(after.contains(p)) << p;
+    ASSERT_TRUE(after.contains(Renamed(p))) << p;
+    EXPECT_EQ(after[Renamed(p)]["id"], before[p]["id"]);
+    EXPECT_EQ(after[Renamed(p)]["content_hash"], before[p]["content_hash"]);
+    EXPECT_EQ(ReadFileBytes(ws_.Path(Renamed(p))), "img:" + p);
+    EXPECT_FALSE(std::filesystem::exists(ws_.Path(p)));
+  }
+  EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
+  nlohmann::json h = History();
+  EXPECT_EQ(h[0]["type"], "on-demand");
+  EXPECT_EQ(h[0]["counters"]["moved"], 4);
+  RunResult scan = ws_.Run({"scan", "shop", "--json"});
+  EXPECT_EQ(scan.Json()["results"][0]["rows_written"], 0) << scan.out;
+
+  RunResult human =
+      ws_.Run({"mv", "shop", "products/p1/1000ml", "products/p1/750ml"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_NE(human.out.find("moved 4 files"), std::string::npos) << human.out;
+}
+
+TEST_P(WritesCliTest, AnInterruptedRenameIsFinishedByRunningMvAgain) {
+  SeedProducts();
+  auto before = Records();
+  // Half the files were moved when the first attempt died.
+  for (size_t i = 0; i < 2; ++i) {
+    std::filesystem::create_directories(
+        std::filesystem::path(ws_.Path(Renamed(kVariant[i]))).parent_path());
+    ASSERT_EQ(std::rename(ws_.Path(kVariant[i]).c_str(),
+                          ws_.Path(Renamed(kVariant[i])).c_str()),
+              0);
+  }
+  RunResult r = ws_.Run(
+      {"mv", "shop", "products/p1/500ml", "products/p1/1000ml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json j = r.Json();
+  EXPECT_EQ(j["moved"], 4);
+  EXPECT_EQ(j["resumed"], 2);
+  auto after = Records();
+  EXPECT_EQ(after.size(), before.size());  // no duplicates
+  for (const std::string& p : kVariant) {
+    EXPECT_FALSE(after.contains(p)) << p;
+    ASSERT_TRUE(after.contains(Renamed(p))) << p;
+    EXPECT_EQ(after[Renamed(p)]["id"], before[p]["id"]);
+  }
+  EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
+}
+
+TEST_P(WritesCliTest, MvOfOneFile) {
+  SeedProducts();
+  const int64_t id = Records()[kVariant[0]]["id"];
+  RunResult r = ws_.Run(
+      {"mv", "shop", kVariant[0], "products/p1/500ml/hero-card/cover.jpg"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Records()["products/p1/500ml/hero-card/cover.jpg"]["id"], id);
+  EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
+}
+
+TEST_P(WritesCliTest, BadInputsAreRefusedWithTheInputAndTheFix) {
+  SeedProducts();
+  const std::string file = LocalFile("ok.jpg", "ok");
+  std::string err = Fails({"put", "nosuch", "a.jpg", file}, 2);
+  EXPECT_NE(err.find("no repository named 'nosuch'"), std::string::npos) << err;
+  err = Fails({"put", "shop", "../escape.jpg", file}, 2);
+  EXPECT_NE(err.find(".."), std::string::npos) << err;
+  err = Fails({"put", "shop", "/etc/passwd", file}, 2);
+  EXPECT_NE(err.find("absolute"), std::string::npos) << err;
+  err = Fails({"put", "shop", "", file}, 2);
+  EXPECT_NE(err.find("empty path"), std::string::npos) << err;
+  err = Fails({"put", "shop", "a.jpg", ws_.dir() + "/missing.jpg"}, 2);
+  EXPECT_NE(err.find("cannot read FILE"), std::string::npos) << err;
+  EXPECT_NE(err.find("missing.jpg"), std::string::npos) << err;
+  err = Fails({"put", "shop", "a.jpg", ws_.dir()}, 2);
+  EXPECT_NE(err.find("not a regular file"), std::string::npos) << err;
+  err = Fails({"put", "shop", ".hidden/a.jpg", file}, 2);
+  EXPECT_NE(err.find("filters"), std::string::npos) << err;
+
+  err = Fails({"rm", "shop", "products/p1/nothing.jpg"}, 2);
+  EXPECT_NE(err.find("tidemark files shop"), std::string::npos) << err;
+  err = Fails({"rm", "shop", "products/p1"}, 2);
+  EXPECT_NE(err.find("add -r"), std::string::npos) << err;
+  err = Fails({"rm", "nosuch", "a.jpg"}, 2);
+  EXPECT_NE(err.find("no repository named"), std::string::npos) << err;
+
+  ws_.Write("products/p1/1000ml/info-card/image.jpg", "someone else's");
+  err = Fails({"mv", "shop", "products/p1/500ml", "products/p1/1000ml"}, 2);
+  EXPECT_NE(err.find("already exists at 'products/p1/1000ml/info-card/"
+                     "image.jpg'"),
+            std::string::npos)
+      << err;
+  err = Fails({"mv", "shop", "products/p1/500ml", "products/p1/500ml/sub"}, 2);
+  EXPECT_NE(err.find("inside the source"), std::string::npos) << err;
+  err = Fails({"mv", "shop", "products/p9", "products/p10"}, 2);
+  EXPECT_NE(err.find("tidemark files shop"), std::string::npos) << err;
+
+  // Nothing was changed by any of them.
+  for (const std::string& p : kVariant) {
+    EXPECT_TRUE(std::filesystem::exists(ws_.Path(p))) << p;
+  }
+  EXPECT_EQ(CatalogPaths().size(), 6u);
+  EXPECT_EQ(History().size(), 1u);  // the seeding scan
+}
+
+INSTANTIATE_CATALOG_KIND_TEST_SUITE_P(WritesCliTest);
+
+}  // namespace
+}  // namespace tidemark::testing
