@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "common/status.h"
 
 namespace tidemark::testing {
 
@@ -27,6 +28,11 @@ class CatalogKindTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override;
 
   bool postgres() const { return GetParam() == "postgres"; }
+
+  // Runs `sql` on the catalog behind tidemark's back (after tidemark has
+  // created it), to break it on purpose: a trigger that fails a write is
+  // a real catalog failure at a chosen point.
+  Status Sql(const std::string& sql);
 
   Workspace ws_;
 

@@ -281,6 +281,60 @@ TEST_P(WritesCliTest, MvOfOneFile) {
   EXPECT_EQ(CatalogPaths(), ws_.ListFiles());
 }
 
+// The catalog refuses the record (a trigger raises, a real failure inside
+// the real binary's transaction): every write is undone or never started,
+// and nothing is left without a record.
+TEST_P(WritesCliTest, AFailedCatalogWriteIsRolledBackOnStorage) {
+  SeedProducts();
+  const std::string old_path = "products/p1/500ml/hero-card/fail-me-old.jpg";
+  const std::string new_path = "products/p1/500ml/hero-card/fail-me-new.jpg";
+  ASSERT_EQ(
+      ws_.Run({"put", "shop", old_path, LocalFile("old.jpg", "old")}).exit_code,
+      0);
+  const nlohmann::json before = Records()[old_path];
+  const std::vector<std::string> files_before = AllFiles(ws_.root());
+  Status broken =
+      postgres()
+          ? Sql("CREATE FUNCTION fail_me() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN IF position('fail-me'::bytea in NEW.path) > 0 "
+                "THEN RAISE EXCEPTION 'injected catalog failure'; END IF; "
+                "RETURN NEW; END $$; CREATE TRIGGER fail_me BEFORE INSERT OR "
+                "UPDATE ON file_records FOR EACH ROW EXECUTE FUNCTION "
+                "fail_me();")
+          : Sql("CREATE TRIGGER fail_insert BEFORE INSERT ON file_records "
+                "WHEN CAST(NEW.path AS TEXT) LIKE '%fail-me%' BEGIN SELECT "
+                "RAISE(ABORT, 'injected catalog failure'); END; CREATE "
+                "TRIGGER fail_update BEFORE UPDATE ON file_records WHEN "
+                "CAST(NEW.path AS TEXT) LIKE '%fail-me%' BEGIN SELECT "
+                "RAISE(ABORT, 'injected catalog failure'); END;");
+  ASSERT_TRUE(broken.ok()) << broken.ToString();
+
+  // Upload: the object is removed again.
+  RunResult put = ws_.Run({"put", "shop", new_path, LocalFile("n.jpg", "new")});
+  EXPECT_EQ(put.exit_code, 4) << put.err;
+  EXPECT_NE(put.err.find("injected catalog failure"), std::string::npos)
+      << put.err;
+  EXPECT_FALSE(std::filesystem::exists(ws_.Path(new_path)));
+  // Replace: the old object is back, with its record as it was.
+  RunResult over =
+      ws_.Run({"put", "shop", old_path, LocalFile("n2.jpg", "newer")});
+  EXPECT_EQ(over.exit_code, 4) << over.err;
+  EXPECT_EQ(ReadFileBytes(ws_.Path(old_path)), "old");
+  // Delete: marking the record fails first, so nothing is deleted.
+  RunResult rm = ws_.Run({"rm", "shop", old_path});
+  EXPECT_EQ(rm.exit_code, 4) << rm.err;
+  EXPECT_EQ(ReadFileBytes(ws_.Path(old_path)), "old");
+
+  EXPECT_EQ(AllFiles(ws_.root()), files_before);  // no leftovers, hidden or not
+  const nlohmann::json after = Records()[old_path];
+  EXPECT_EQ(after["id"], before["id"]);
+  EXPECT_EQ(after["size"], before["size"]);
+  EXPECT_EQ(after["content_hash"], before["content_hash"]);
+  EXPECT_EQ(Records().count(new_path), 0u);
+  RunResult check = ws_.Run({"check", "shop"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+}
+
 TEST_P(WritesCliTest, BadInputsAreRefusedWithTheInputAndTheFix) {
   SeedProducts();
   const std::string file = LocalFile("ok.jpg", "ok");

@@ -109,6 +109,14 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view path,
       if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
         return Status::NotFound(d + ": no such repository (" + detail + ")");
       }
+      if (rc == SQLITE_CONSTRAINT_TRIGGER) {
+        // A trigger someone added to the catalog refused the write: not
+        // the caller's input, a failure (as a raised PostgreSQL error is).
+        return Status::FailedPrecondition(d +
+                                          ": refused by a trigger on the "
+                                          "catalog: " +
+                                          detail);
+      }
       return Status::InvalidArgument(d + ": " + detail);
     case SQLITE_FULL:
       return Status::ResourceExhausted(p + ": disk full (" + d + ": " + detail +
