@@ -178,6 +178,26 @@ Result<std::string> ParseUserScope(std::string_view scope,
   return normalized;
 }
 
+std::string PercentEncodeUrlPath(std::string_view path) {
+  static constexpr char kUpperHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool keep = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
+                      (u >= '0' && u <= '9') || u == '-' || u == '.' ||
+                      u == '_' || u == '~' || u == '/';
+    if (keep) {
+      out += c;
+    } else {
+      out += '%';
+      out += kUpperHex[u >> 4];
+      out += kUpperHex[u & 0xF];
+    }
+  }
+  return out;
+}
+
 std::string JoinPath(std::string_view dir, std::string_view name) {
   if (dir.empty()) return std::string(name);
   std::string out;

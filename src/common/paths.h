@@ -48,6 +48,11 @@ Result<std::string> NormalizeObjectPath(std::string_view path);
 Result<std::string> ParseUserScope(std::string_view scope,
                                    std::string_view option);
 
+// `path` for the path part of an http(s) URL: every byte except RFC 3986
+// unreserved characters (A-Z a-z 0-9 - . _ ~) and '/' percent-encoded, so
+// spaces, Cyrillic names and '+' survive S3 and CDN front ends alike.
+std::string PercentEncodeUrlPath(std::string_view path);
+
 // "a" + "b" -> "a/b"; "" + "b" -> "b".
 std::string JoinPath(std::string_view dir, std::string_view name);
 

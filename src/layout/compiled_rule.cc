@@ -5,6 +5,7 @@
 #include <charconv>
 #include <span>
 
+#include "common/paths.h"
 #include "layout/splitter.h"
 #include "layout/template.h"
 
@@ -225,15 +226,26 @@ bool ApplyDerived(const CompiledRule& rule, const CaptureTable& table,
 void Render(const Parts& parts, const std::string_view* bind,
             std::string_view path, std::string_view base_url,
             std::string* out) {
+  // After {base_url} the template is a URL: what paths and captures put
+  // in it is percent-encoded (a space, Cyrillic, '+', '#').
+  bool in_url = false;
+  auto append = [&](std::string_view text) {
+    if (in_url) {
+      out->append(PercentEncodeUrlPath(text));
+    } else {
+      out->append(text);
+    }
+  };
   for (const Part& part : parts) {
     if (part.capture >= 0) {
-      out->append(bind[part.capture]);
+      append(bind[part.capture]);
     } else if (part.capture == kLiteral) {
       out->append(part.literal);
     } else if (part.capture == kPath) {
-      out->append(path);
+      append(path);
     } else if (part.capture == kBaseUrl) {
       out->append(base_url);
+      in_url = true;
     }
   }
 }

@@ -26,7 +26,9 @@
 //   range     { capture = [lo, hi] }: the capture must be a decimal integer
 //             within [lo, hi]
 //   attrs     { name = "template" }: the entity's attributes; templates may
-//             use captures, {path} and {base_url}
+//             use captures, {path} and {base_url}; whatever follows
+//             {base_url} is a URL, so captures and {path} there are
+//             percent-encoded (all but A-Z a-z 0-9 - . _ ~ /)
 //   marker    a file name in the entity's folder (e.g. "_LOCK.json"): the
 //             entity's status is `status_present` ("locked") when it exists
 //             and `status_absent` ("empty") otherwise; markers never count

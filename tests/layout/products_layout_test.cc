@@ -8,6 +8,7 @@
 namespace tidemark::layout {
 namespace {
 
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Pair;
@@ -71,6 +72,19 @@ TEST(ProductsLayoutTest, EmptyBaseUrlKeepsTheTemplate) {
   ASSERT_TRUE(match.ok()) << match.error;
   EXPECT_THAT(match.entities.at(2).attrs.back(),
               Pair("url", "/products/p/v/t/f.png"));
+}
+
+TEST(ProductsLayoutTest, TheUrlIsPercentEncodedAndTheOtherFieldsAreNot) {
+  Layout layout = ProductsLayout("https://cdn.example.com/media");
+  PathMatch match = layout.Match("products/p 1/500ml/hero-card/фото #1+2.jpg");
+  ASSERT_TRUE(match.ok()) << match.error;
+  const EntityRef& image = match.entities.at(2);
+  EXPECT_THAT(image.attrs, Contains(Pair("fileName", "фото #1+2.jpg")));
+  EXPECT_THAT(image.attrs,
+              Contains(Pair(
+                  "url",
+                  "https://cdn.example.com/media/products/p%201/"
+                  "500ml/hero-card/%D1%84%D0%BE%D1%82%D0%BE%20%231%2B2.jpg")));
 }
 
 TEST(ProductsLayoutTest, ShallowAndDeepPaths) {
