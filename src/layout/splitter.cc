@@ -36,42 +36,47 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// "<Make> <Model> <VIN>": make is the first word, the VIN the last one, the
-// model everything in between (it may hold spaces).
+bool IsVinSeparator(char c) { return IsSpace(c) || c == '-' || c == '_'; }
+
+// "<Make> <Model> <VIN>": the VIN is the last 17 characters, all ASCII
+// letters or digits and not part of a longer such run ("Rio-XW..." is fine,
+// "Rio" glued to 17 more is not); the make is the first word before it and
+// the model everything in between (it may hold spaces).
 bool SplitMakeModelVin(std::string_view value, std::string_view* outputs,
                        std::string* why) {
   const std::string_view name = Trim(value);
-  size_t make_end = 0;
-  while (make_end < name.size() && !IsSpace(name[make_end])) ++make_end;
-  size_t vin_start = name.size();
-  while (vin_start > make_end && !IsSpace(name[vin_start - 1])) --vin_start;
-  const std::string_view vin = name.substr(vin_start);
-  const std::string_view model =
-      Trim(name.substr(make_end, vin_start - make_end));
-  if (vin_start <= make_end) {
+  size_t run = 0;
+  while (run < name.size() && IsAsciiAlnum(name[name.size() - 1 - run])) ++run;
+  if (run != kVinLength) {
+    size_t word = name.size();
+    while (word > 0 && !IsSpace(name[word - 1])) --word;
+    const std::string_view last = name.substr(word);
+    if (last.size() == kVinLength) {
+      *why = "the VIN '" + std::string(last) +
+             "' must hold only letters A-Z and digits";
+    } else {
+      *why = "the name must end in a 17-character VIN (the last word '" +
+             std::string(last) + "' has " + std::to_string(CodePoints(last)) +
+             " characters)";
+    }
+    return false;
+  }
+  std::string_view rest = name.substr(0, name.size() - kVinLength);
+  while (!rest.empty() && IsVinSeparator(rest.back())) rest.remove_suffix(1);
+  if (rest.empty()) {
     *why = "the name must be '<Make> <Model> <VIN>' (found one word)";
     return false;
   }
-  if (vin.size() != kVinLength) {
-    *why = "the name must end in a 17-character VIN (the last word '" +
-           std::string(vin) + "' has " + std::to_string(CodePoints(vin)) +
-           " characters)";
-    return false;
-  }
-  for (char c : vin) {
-    if (!IsAsciiAlnum(c)) {
-      *why = "the VIN '" + std::string(vin) +
-             "' must hold only letters A-Z and digits";
-      return false;
-    }
-  }
+  size_t make_end = 0;
+  while (make_end < rest.size() && !IsSpace(rest[make_end])) ++make_end;
+  const std::string_view model = Trim(rest.substr(make_end));
   if (model.empty()) {
     *why = "the name must be '<Make> <Model> <VIN>' (the model is missing)";
     return false;
   }
-  outputs[0] = name.substr(0, make_end);
+  outputs[0] = rest.substr(0, make_end);
   outputs[1] = model;
-  outputs[2] = vin;
+  outputs[2] = name.substr(name.size() - kVinLength);
   return true;
 }
 

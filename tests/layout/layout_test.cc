@@ -96,6 +96,23 @@ TEST_F(CarsLayoutTest, MultiWordModel) {
   EXPECT_EQ(car.captures.at("vin"), "WBAFR1C58BC286113");
 }
 
+// The seed's rule is "the last 17 alphanumeric characters": a VIN joined
+// to the model by a hyphen counts; one glued to more letters does not.
+TEST_F(CarsLayoutTest, VinIsTheLastSeventeenAlphanumerics) {
+  PathMatch hyphen = layout_.Match("SPB/Kia Rio-XWEDC41BBK0001234/a.jpg");
+  ASSERT_TRUE(hyphen.ok()) << hyphen.error;
+  const EntityRef& car = hyphen.entities.at(0);
+  EXPECT_EQ(car.captures.at("make"), "Kia");
+  EXPECT_EQ(car.captures.at("model"), "Rio");
+  EXPECT_EQ(car.captures.at("vin"), "XWEDC41BBK0001234");
+  PathMatch glued = layout_.Match("SPB/Kia RioXWEDC41BBK0001234/a.jpg");
+  EXPECT_FALSE(glued.ok());
+  EXPECT_THAT(glued.error, HasSubstr("17-character VIN"));
+  PathMatch no_model = layout_.Match("SPB/Kia-XWEDC41BBK0001234/a.jpg");
+  EXPECT_FALSE(no_model.ok());
+  EXPECT_THAT(no_model.error, HasSubstr("model is missing"));
+}
+
 TEST_F(CarsLayoutTest, LockFileInSlotFolder) {
   PathMatch match =
       layout_.Match(CarPath() + "/2. Выкуп фото/8. " + kCar + "/_LOCK.json");
