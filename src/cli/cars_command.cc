@@ -309,6 +309,17 @@ ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
   };
   auto target = OpenTarget(ctx, f.name, true);
   if (!target.ok()) return ctx.ReportError(target.status(), f.json);
+  if (target->domain.truth == Truth::kCatalog) {
+    // Syncing applies storage to the catalog, which a catalog-truth
+    // repository only takes through repair (DESIGN.md).
+    out["error"] = "repository '" + f.name +
+                   "' has truth 'catalog': 'cars sync' never applies storage "
+                   "to it; see the drift with 'tidemark check " +
+                   f.name + "' and apply it with 'tidemark repair " + f.name +
+                   "'";
+    std::cerr << "tidemark: error: " << out["error"].get<std::string>() << "\n";
+    return print(ExitCode::kUsage);
+  }
   auto backend = ctx.wiring().open_backend(target->repo.url);
   if (!backend.ok()) return ctx.ReportError(backend.status(), f.json);
   if (Status root = (*backend)->CheckRoot(); !root.ok()) {
@@ -358,14 +369,30 @@ ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
     if (!cars->empty()) out["carsKept"] = cars->size();
     return print(code);
   }
+  const bool paused = out.contains("removals_paused");
+  int64_t found = 0;
+  int64_t kept = 0;
   int64_t slots = 0;
   for (const Entity& car : *cars) {
+    // With removals paused, a car whose folder is gone is still listed
+    // (its records are kept); it was not found, so count it as kept.
+    if (paused) {
+      ListOptions lo;
+      lo.scope = car.path;
+      auto listing = (*backend)->List(lo);
+      if (!listing.ok() && listing.status().code() == StatusCode::kNotFound) {
+        ++kept;
+        continue;
+      }
+    }
     auto s = SlotsOf(**store, car);
     if (!s.ok()) return ctx.ReportError(s.status(), f.json);
+    ++found;
     slots += static_cast<int64_t>(s->size());
   }
-  out["carsFound"] = cars->size();
+  out["carsFound"] = found;
   out["slotsFound"] = slots;
+  if (kept > 0) out["carsKept"] = kept;
   return print(code);
 }
 

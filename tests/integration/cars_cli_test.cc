@@ -78,7 +78,8 @@ class CarsCliTest : public CatalogKindTest {
               std::string(234'567, 'b'));
     ws_.Write(SlotDir("MSK", camry, "dealer", 1) + "/_LOCK.json",
               R"({"locked_by": "ivan", "locked_at": "2026-02-07T10:00:00Z",)"
-              R"( "upload_id": 42})");
+              R"( "upload_id": 42, "note": ")" +
+                  std::string(20'000, 'n') + R"("})");
     ws_.Write(SlotDir("MSK", camry, "buyout", 3) + "/c.jpg", "ccc");
     ws_.Write(SlotDir("MSK", camry, "dummies", 5) + "/d.jpg", "dddd");
     ws_.Write(SlotDir("MSK", bmw, "buyout", 8) + "/e.jpg", "eeeee");
@@ -129,7 +130,8 @@ TEST_P(CarsCliTest, DiscoversCarsWithTheirFourteenSlots) {
   EXPECT_EQ(Slot(car, "buyout", 3)["status"], "empty");
   EXPECT_TRUE(Slot(car, "buyout", 3)["locked_by"].is_null());
   // Counts leave _LOCK.json out; sizes are MiB with 2 decimals:
-  // 1,234,567 bytes = 1.1774 MiB -> 1.18.
+  // 1,234,567 bytes = 1.1774 MiB -> 1.18 (with the 20 KB lock file it
+  // would be 1.1965 -> 1.20).
   EXPECT_EQ(dealer["file_count"], 2);
   EXPECT_DOUBLE_EQ(dealer["total_size_mb"].get<double>(), 1.18);
   EXPECT_EQ(Slot(car, "buyout", 3)["file_count"], 1);
@@ -285,6 +287,18 @@ TEST_P(CarsCliTest, TellsAMissingRegionFromAnEmptyOne) {
   EXPECT_EQ(msk.Json()["carsFound"], 2);
   EXPECT_EQ(msk.Json()["slotsFound"], 28);
 
+  // An unreachable root is a failed sync that soft-deletes nothing.
+  std::filesystem::rename(ws_.root(), ws_.dir() + "/root-away");
+  RunResult offline = ws_.Run({"cars", "sync", "lib", "MSK", "--json"});
+  EXPECT_EQ(offline.exit_code, 4);
+  EXPECT_EQ(offline.Json()["success"], false);
+  EXPECT_TRUE(offline.Json().contains("error"));
+  std::filesystem::rename(ws_.dir() + "/root-away", ws_.root());
+  ASSERT_EQ(Cars().size(), 2u);
+  for (const auto& c : Cars({"--include-deleted"})) {
+    EXPECT_TRUE(c["deleted_at"].is_null()) << c.dump();
+  }
+
   // The MSK folder disappears: zero cars found, but the cars are not
   // soft-deleted on that alone (a whole scope gone is paused, rule 3).
   std::filesystem::rename(ws_.Path("MSK"), ws_.dir() + "/msk-away");
@@ -303,14 +317,52 @@ TEST_P(CarsCliTest, TellsAMissingRegionFromAnEmptyOne) {
   EXPECT_EQ(confirmed.Json()["carsFound"], 0);
   EXPECT_EQ(Cars().size(), 0u);
   EXPECT_EQ(Cars({"--include-deleted"}).size(), 2u);
+}
 
-  // An unreachable root is a failed sync that touches nothing.
-  std::filesystem::rename(ws_.root(), ws_.dir() + "/root-away");
-  RunResult offline = ws_.Run({"cars", "sync", "lib", "MSK", "--json"});
-  EXPECT_EQ(offline.exit_code, 4);
-  EXPECT_EQ(offline.Json()["success"], false);
-  EXPECT_TRUE(offline.Json().contains("error"));
-  EXPECT_EQ(Cars({"--include-deleted"}).size(), 2u);
+// A car folder that vanishes from a region that is still there, with its
+// soft delete paused by the mass-removal rule (5 of the region's 8 files):
+// the car is kept, but it was not found.
+TEST_P(CarsCliTest, APausedSoftDeleteIsKeptNotFound) {
+  MakeTree();
+  AddRepo();
+  ASSERT_EQ(Scan().exit_code, 0);
+  std::filesystem::rename(ws_.Path(CarDir("MSK", camry)),
+                          ws_.dir() + "/camry-away");
+  RunResult paused = ws_.Run({"cars", "sync", "lib", "MSK", "--json"});
+  ASSERT_EQ(paused.exit_code, 3) << paused.out << paused.err;
+  nlohmann::json j = paused.Json();
+  EXPECT_EQ(j["success"], true);
+  EXPECT_TRUE(j.contains("removals_paused"));
+  EXPECT_FALSE(j.contains("reason"));
+  EXPECT_EQ(j["carsFound"], 1);
+  EXPECT_EQ(j["slotsFound"], 14);
+  EXPECT_EQ(j["carsKept"], 1);
+  EXPECT_TRUE(Car(kVin1)["deleted_at"].is_null());
+
+  RunResult confirmed =
+      ws_.Run({"cars", "sync", "lib", "MSK", "--allow-mass-removal", "--json"});
+  ASSERT_EQ(confirmed.exit_code, 0) << confirmed.err;
+  EXPECT_EQ(confirmed.Json()["carsFound"], 1);
+  EXPECT_FALSE(confirmed.Json().contains("carsKept"));
+  EXPECT_FALSE(Car(kVin1)["deleted_at"].is_null());
+}
+
+// `cars sync` applies storage to the catalog; a catalog-truth repository
+// takes storage only through repair, so it is refused with the way out.
+TEST_P(CarsCliTest, ACatalogTruthRepositoryRefusesCarsSync) {
+  MakeTree();
+  RunResult add = ws_.Run({"repo", "add", "lib", ws_.root(), "--layout", "cars",
+                           "--truth", "catalog"});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  RunResult sync = ws_.Run({"cars", "sync", "lib", "MSK", "--json"});
+  EXPECT_EQ(sync.exit_code, 2) << sync.out << sync.err;
+  EXPECT_EQ(sync.Json()["success"], false);
+  EXPECT_NE(sync.err.find("truth 'catalog'"), std::string::npos) << sync.err;
+  EXPECT_NE(sync.err.find("tidemark repair lib"), std::string::npos);
+  EXPECT_EQ(Cars().size(), 0u);
+  RunResult files = ws_.Run({"files", "lib", "--json"});
+  ASSERT_EQ(files.exit_code, 0) << files.err;
+  EXPECT_TRUE(files.Json().empty());
 }
 
 TEST_P(CarsCliTest, LocksAndUnlocksASlotThroughItsLockFile) {
