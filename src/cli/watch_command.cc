@@ -103,10 +103,14 @@ ExitCode RunWatch(CliContext& ctx, const WatchFlags& flags) {
   };
   // DESIGN.md: a catalog-truth repository's storage drift is reported and
   // repaired on request, never followed.
-  options.follows = [&ctx, &setup_mu](const Repository& repo) {
+  options.not_followed = [&ctx, &setup_mu](const Repository& repo) {
     std::lock_guard<std::mutex> lock(setup_mu);
     auto domain = ResolveDomain(ctx.config(), repo);
-    return !domain.ok() || domain->truth != Truth::kCatalog;
+    if (!domain.ok() || domain->truth != Truth::kCatalog) return std::string();
+    return "not watched: its truth is 'catalog', so storage drift is only "
+           "reported ('tidemark check " +
+           repo.name + "') and applied on request ('tidemark repair " +
+           repo.name + "')";
   };
   SyncManager manager(**store, **gateway, options, setup,
                       ctx.wiring().open_change_source, log);

@@ -38,9 +38,10 @@ struct DaemonOptions {
   std::chrono::milliseconds discovery{std::chrono::seconds(1)};
   LeaseTiming lease;
   std::vector<std::string> names;  // repositories to serve; empty: all
-  // Whether a repository's storage changes are followed at all (false for a
-  // repository whose truth is the catalog); unset: every repository.
-  std::function<bool(const Repository&)> follows;
+  // Why a repository's storage changes are not followed at all (a
+  // repository whose truth is the catalog), logged once; "" when they are.
+  // Unset: every repository is followed.
+  std::function<std::string(const Repository&)> not_followed;
   bool allow_mass_removal = false;
 };
 

@@ -70,12 +70,21 @@ void SyncManager::ControlLoop() {
   }
 }
 
-bool SyncManager::InScope(const Repository& repo) const {
+bool SyncManager::InScope(const Repository& repo) {
   if (repo.detached) return false;
-  if (options_.follows && !options_.follows(repo)) return false;
-  return options_.names.empty() ||
-         std::find(options_.names.begin(), options_.names.end(), repo.name) !=
-             options_.names.end();
+  if (!options_.names.empty() &&
+      std::find(options_.names.begin(), options_.names.end(), repo.name) ==
+          options_.names.end()) {
+    return false;
+  }
+  if (options_.not_followed) {
+    const std::string why = options_.not_followed(repo);
+    if (!why.empty()) {
+      LogOnce(repo.name, repo.name + ": " + why);
+      return false;
+    }
+  }
+  return true;
 }
 
 void SyncManager::LogOnce(const std::string& name, const std::string& line) {

@@ -71,7 +71,9 @@ class SyncManager {
   void ControlLoop();
   // One look at the catalog: start, stop and feed watchers.
   Status Discover();
-  bool InScope(const Repository& repo) const;
+  // Attached, named (when names were given) and followed; logs once why a
+  // named repository is not followed.
+  bool InScope(const Repository& repo);
   // Takes the lease and starts a watcher; logs why not otherwise.
   void StartWatcher(const Repository& repo);
   // Logs `line` for `name` unless it is what was last said about it.

@@ -279,6 +279,28 @@ TEST_P(CheckCliTest, MassRemovalIsRefusedWithoutForce) {
   EXPECT_EQ(Check().exit_code, 0);
 }
 
+// Deleting from storage is held to the same threshold: 20 orphans against
+// 18 cataloged files is more than half of the 38 files in the repository.
+TEST_P(CheckCliTest, MassRemovalFromStorageIsRefusedWithoutForce) {
+  for (int i = 0; i < 20; ++i) {
+    ws_.Write("products/new-" + std::to_string(i) + "/500ml/hero-card/a.jpg",
+              "stray " + std::to_string(i));
+  }
+  const auto tree = Tree();
+  RunResult refused = Repair({"--remove-orphaned"});
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "refusing to remove 20 objects"))
+      << refused.err;
+  EXPECT_TRUE(Contains(refused.err, "--force")) << refused.err;
+  EXPECT_EQ(Tree(), tree) << "nothing may be deleted before --force";
+
+  RunResult forced = Repair({"--remove-orphaned", "--force", "--json"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(forced.Json()["objects_removed"], 20);
+  EXPECT_EQ(ws_.ListFiles().size(), 18u);
+  EXPECT_EQ(Check().exit_code, 0);
+}
+
 TEST_P(CheckCliTest, BadInputsGetClearErrors) {
   RunResult unknown = ws_.Run({"check", "nosuch"});
   EXPECT_EQ(unknown.exit_code, 2);
@@ -320,7 +342,7 @@ TEST_P(CheckCliTest, AnUnreachableRootFailsTheCheckAndTouchesNothing) {
   EXPECT_EQ(ws_.Run({"files", "P", "--json"}).out, files);
 }
 
-TEST_P(CheckCliTest, ACatalogTruthRepositoryChecksTheSame) {
+TEST_P(CheckCliTest, ACatalogTruthRepositoryIsCheckedLikeAnyOther) {
   ws_.Write("../cat/products/p1/v/t/a.jpg", "a");
   ASSERT_EQ(ws_.Run({"repo", "add", "C", ws_.dir() + "/cat", "--layout",
                      "products", "--truth", "catalog"})

@@ -4,6 +4,7 @@
 // a variant delete keep the entities in step; a repository whose truth is
 // the catalog is never changed by a scan.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 #include <map>
@@ -146,6 +147,98 @@ TEST_P(ProductsCliTest, ACatalogTruthRepositoryIsNeverChangedByAScan) {
   ASSERT_EQ(put.exit_code, 0) << put.err;
   EXPECT_EQ(RecordIds().size(), 1u);
   EXPECT_EQ(ByKey("image").count("abc-123/500ml/hero-card/new.jpg"), 1u);
+}
+
+// The daemon does not follow a catalog-truth repository: it says so once,
+// and while it catalogs a storage-truth repository's new file, the other
+// one's storage changes stay out of the catalog.
+TEST_P(ProductsCliTest, TheDaemonLeavesACatalogTruthRepositoryAlone) {
+  MakeTree();
+  AddRepo({"--truth", "catalog"});
+  ASSERT_EQ(ws_.Run({"repair", "shop", "--adopt-orphaned"}).exit_code, 0);
+  const std::map<std::string, int64_t> before = RecordIds();
+  ASSERT_EQ(before.size(), 5u);
+  const std::string lib = ws_.dir() + "/lib";
+  WriteAt(lib + "/a.txt", "a");
+  ASSERT_EQ(ws_.Run({"repo", "add", "lib", lib}).exit_code, 0);
+
+  auto daemon = ws_.Start({"watch", "--worker-id", "w1", "--debounce", "100ms",
+                           "--heartbeat", "500ms", "--lease-timeout", "2s"},
+                          "w1");
+  ASSERT_TRUE(WatchDriver::WaitForLog(*daemon, "lib: startup "))
+      << daemon->out() << daemon->err();
+  ASSERT_TRUE(WatchDriver::WaitForLog(
+      *daemon, "shop: not watched: its truth is 'catalog'"))
+      << daemon->out();
+  ws_.Write("products/abc-123/500ml/hero-card/late.jpg", "late");
+  ASSERT_EQ(std::filesystem::remove(
+                ws_.Path("products/abc-123/500ml/info-card/info.jpg")),
+            true);
+  WriteAt(lib + "/b.txt", "b");
+  ASSERT_TRUE(WaitUntil([&] {
+    RunResult files = ws_.Run({"files", "lib", "--json"});
+    return files.exit_code == 0 && files.Json().size() == 2;
+  })) << daemon->out();
+  daemon->Signal(SIGTERM);
+  EXPECT_EQ(daemon->Wait(), 0) << daemon->err();
+
+  EXPECT_EQ(RecordIds(), before);
+  RunResult history = ws_.Run({"history", "shop", "--json"});
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  for (const auto& op : history.Json()) {
+    EXPECT_NE(op["worker"], "w1") << op.dump();
+  }
+  RunResult check = ws_.Run({"check", "shop", "--json"});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_EQ(check.Json()["totals"]["orphaned"], 1);
+  EXPECT_EQ(check.Json()["totals"]["missing"], 1);
+}
+
+// Layout, truth and public URL from [repositories.NAME] in tidemark.toml,
+// for a repository added without flags.
+TEST_P(ProductsCliTest, TheConfigFileSetsARepositorysLayoutAndTruth) {
+  MakeTree();
+  // Not ./tidemark.toml, which every command would read.
+  const std::string config = ws_.dir() + "/conf/tidemark.toml";
+  WriteAt(config, R"toml(
+[repositories.shop]
+layout = "products"
+truth = "catalog"
+public_url = "https://cdn.example.com/media/"
+)toml");
+  RunResult add =
+      ws_.Run({"--config", config, "repo", "add", "shop", ws_.root()});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  RunResult scan = ws_.Run({"--config", config, "scan", "shop", "--json"});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  EXPECT_EQ(scan.Json()["results"][0]["status"], "skipped");
+  EXPECT_TRUE(RecordIds().empty());
+
+  RunResult repair =
+      ws_.Run({"--config", config, "repair", "shop", "--adopt-orphaned"});
+  ASSERT_EQ(repair.exit_code, 0) << repair.err;
+  RunResult images = ws_.Run(
+      {"--config", config, "entities", "shop", "--kind", "image", "--json"});
+  ASSERT_EQ(images.exit_code, 0) << images.err;
+  ASSERT_EQ(images.Json().size(), 5u);
+  bool seen = false;
+  for (const auto& e : images.Json()) {
+    if (e["key"] != "xyz-9/250ml/hero-card/x.jpg") continue;
+    seen = true;
+    EXPECT_EQ(e["attrs"]["url"],
+              "https://cdn.example.com/media/products/xyz-9/250ml/hero-card/"
+              "x.jpg");
+  }
+  EXPECT_TRUE(seen);
+  nlohmann::json check =
+      ws_.Run({"--config", config, "check", "shop", "--json"}).Json();
+  EXPECT_EQ(check["layout"], "products");
+  EXPECT_EQ(check["truth"], "catalog");
+
+  // Without the file the repository has neither.
+  nlohmann::json bare = ws_.Run({"check", "shop", "--json"}).Json();
+  EXPECT_EQ(bare["layout"], nullptr);
+  EXPECT_EQ(bare["truth"], "storage");
 }
 
 INSTANTIATE_CATALOG_KIND_TEST_SUITE_P(ProductsCliTest);
