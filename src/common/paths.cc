@@ -178,16 +178,13 @@ Result<std::string> ParseUserScope(std::string_view scope,
   return normalized;
 }
 
-std::string PercentEncodeUrlPath(std::string_view path) {
+std::string PercentEncode(std::string_view s, bool (*keep)(unsigned char)) {
   static constexpr char kUpperHex[] = "0123456789ABCDEF";
   std::string out;
-  out.reserve(path.size());
-  for (char c : path) {
+  out.reserve(s.size());
+  for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
-    const bool keep = (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
-                      (u >= '0' && u <= '9') || u == '-' || u == '.' ||
-                      u == '_' || u == '~' || u == '/';
-    if (keep) {
+    if (keep(u)) {
       out += c;
     } else {
       out += '%';
@@ -196,6 +193,14 @@ std::string PercentEncodeUrlPath(std::string_view path) {
     }
   }
   return out;
+}
+
+std::string PercentEncodeUrlPath(std::string_view path) {
+  return PercentEncode(path, [](unsigned char u) {
+    return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||
+           (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' ||
+           u == '~' || u == '/';
+  });
 }
 
 std::string JoinPath(std::string_view dir, std::string_view name) {

@@ -48,6 +48,10 @@ Result<std::string> NormalizeObjectPath(std::string_view path);
 Result<std::string> ParseUserScope(std::string_view scope,
                                    std::string_view option);
 
+// `s` with every byte for which `keep` is false written as %XX (upper-case
+// hex).
+std::string PercentEncode(std::string_view s, bool (*keep)(unsigned char));
+
 // `path` for the path part of an http(s) URL: every byte except RFC 3986
 // unreserved characters (A-Z a-z 0-9 - . _ ~) and '/' percent-encoded, so
 // spaces, Cyrillic names and '+' survive S3 and CDN front ends alike.

@@ -145,19 +145,7 @@ Result<StorageUrl> ParseFileUrl(std::string_view input) {
 }  // namespace
 
 std::string FileUrlFromPath(std::string_view absolute_path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "file://";
-  for (char c : absolute_path) {
-    const auto u = static_cast<unsigned char>(c);
-    if (IsPathByteSafe(u)) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 0xF];
-    }
-  }
-  return out;
+  return "file://" + PercentEncode(absolute_path, IsPathByteSafe);
 }
 
 Result<StorageUrl> ParseStorageUrl(std::string_view url_or_path,
