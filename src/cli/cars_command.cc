@@ -312,11 +312,8 @@ ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
   if (target->domain.truth == Truth::kCatalog) {
     // Syncing applies storage to the catalog, which a catalog-truth
     // repository only takes through repair (DESIGN.md).
-    out["error"] = "repository '" + f.name +
-                   "' has truth 'catalog': 'cars sync' never applies storage "
-                   "to it; see the drift with 'tidemark check " +
-                   f.name + "' and apply it with 'tidemark repair " + f.name +
-                   "'";
+    out["error"] = "repository '" + f.name + "' has truth 'catalog': " +
+                   CatalogTruthRefusal(f.name, "'cars sync'");
     std::cerr << "tidemark: error: " << out["error"].get<std::string>() << "\n";
     return print(ExitCode::kUsage);
   }

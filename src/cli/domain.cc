@@ -17,6 +17,15 @@ Result<Truth> ParseTruth(std::string_view s) {
                                  "reported and repaired on request)");
 }
 
+std::string CatalogTruthRefusal(const std::string& name,
+                                const std::string& what) {
+  return what +
+         " never applies storage drift to it; see the drift with 'tidemark "
+         "check " +
+         name + "' and apply what you choose with 'tidemark repair " + name +
+         "'";
+}
+
 Result<layout::Profile> FindProfile(const Config& config,
                                     std::string_view name) {
   for (const layout::Profile& p : config.layouts) {

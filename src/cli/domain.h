@@ -28,6 +28,12 @@ std::string_view TruthName(Truth t);
 // InvalidArgument naming the value and the accepted ones.
 Result<Truth> ParseTruth(std::string_view s);
 
+// For catalog-truth repository `name`: that `what` ("a scan", "'cars
+// sync'", "the daemon") leaves it alone, and the commands that see and
+// apply its drift.
+std::string CatalogTruthRefusal(const std::string& name,
+                                const std::string& what);
+
 struct RepositoryDomain {
   std::shared_ptr<const layout::Layout> layout;  // null: no layout
   std::string layout_name;                       // "" without a layout

@@ -55,10 +55,7 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
     // and repaired on request only, never applied by a sync.
     const std::string why =
         "repository '" + repo.name +
-        "' has truth 'catalog': a scan never applies storage drift to it; "
-        "see the drift with 'tidemark check " +
-        repo.name + "' and apply what you choose with 'tidemark repair " +
-        repo.name + "'";
+        "' has truth 'catalog': " + CatalogTruthRefusal(repo.name, "a scan");
     out = {{"repository", repo.name}, {"status", "skipped"}, {"reason", why}};
     if (!flags.json && !ctx.options().quiet) std::cout << why << "\n";
     return ExitCode::kOk;

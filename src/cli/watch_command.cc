@@ -107,10 +107,8 @@ ExitCode RunWatch(CliContext& ctx, const WatchFlags& flags) {
     std::lock_guard<std::mutex> lock(setup_mu);
     auto domain = ResolveDomain(ctx.config(), repo);
     if (!domain.ok() || domain->truth != Truth::kCatalog) return std::string();
-    return "not watched: its truth is 'catalog', so storage drift is only "
-           "reported ('tidemark check " +
-           repo.name + "') and applied on request ('tidemark repair " +
-           repo.name + "')";
+    return "not watched: its truth is 'catalog': " +
+           CatalogTruthRefusal(repo.name, "the daemon");
   };
   SyncManager manager(**store, **gateway, options, setup,
                       ctx.wiring().open_change_source, log);
