@@ -10,16 +10,14 @@
 
 #include "check/drift.h"
 #include "check/drift_format.h"
+#include "cli/check_service.h"
 #include "cli/commands.h"
 #include "cli/domain.h"
 #include "cli/output.h"
-#include "cli/scan_runner.h"
 #include "common/paths.h"
 
 namespace tidemark::cli {
 namespace {
-
-// rclone check's "differences found".
 
 struct CheckFlags {
   std::string name;
@@ -30,66 +28,45 @@ struct CheckFlags {
   bool list_synced = false;
 };
 
-ExitCode RunCheck(CliContext& ctx, const CheckFlags& flags) {
-  auto repo = ctx.FindRepository(flags.name);
-  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
-  auto domain = ResolveDomain(ctx.config(), *repo);
-  if (!domain.ok()) return ctx.ReportError(domain.status(), flags.json);
-  auto settings = ResolveSyncSettings(ctx, *repo, ScanSettings{});
-  if (!settings.ok()) return ctx.ReportError(settings.status(), flags.json);
-  auto store = ctx.Store();
-  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
-  auto scope = ResolveCheckScope(**store, *repo, domain->layout.get(),
-                                 flags.scope, flags.entity);
-  if (!scope.ok()) return ctx.ReportError(scope.status(), flags.json);
-  auto backend = ctx.wiring().open_backend(repo->url);
-  if (!backend.ok()) {
-    ctx.ReportError(backend.status(), flags.json);
-    return ExitCode::kFailed;
+ExitCode RunCheckCommand(CliContext& ctx, const CheckFlags& flags) {
+  CheckRequest request;
+  request.repository = flags.name;
+  request.scope = flags.scope;
+  request.entity = flags.entity;
+  // --combined lists synced paths on the terminal, not in the JSON.
+  request.list_synced = flags.list_synced || (flags.combined && !flags.json);
+  bool failed_check = false;
+  auto result = RunCheck(ctx, request, &failed_check);
+  if (!result.ok()) {
+    const ExitCode code = ctx.ReportError(result.status(), flags.json);
+    return failed_check ? ExitCode::kFailed : code;
   }
-
-  DriftOptions options;
-  options.scope = *scope;
-  options.filter = &settings->filter;
-  options.layout = domain->layout.get();
-  options.list_synced = flags.list_synced || (flags.combined && !flags.json);
-  options.walker_threads = settings->threads;
-  auto report = CheckDrift(**backend, **store, *repo, options);
-  if (!report.ok()) {
-    ctx.ReportError(report.status(), flags.json);
-    return ExitCode::kFailed;
-  }
-
-  const bool with_layout = domain->layout != nullptr;
+  const DriftReport& report = result->report;
   if (flags.json) {
-    nlohmann::json out = {
-        {"repository", repo->name},
-        {"scope", JsonPath(*scope)},
-        {"layout", with_layout ? nlohmann::json(domain->layout_name)
-                               : nlohmann::json(nullptr)},
-        {"truth", std::string(TruthName(domain->truth))}};
-    out.update(DriftReportJson(*report, flags.list_synced));
-    std::cout << DumpJson(out) << "\n";
+    std::cout << DumpJson(result->json) << "\n";
   } else {
     std::string lines;
-    for (const DriftItem& item : report->items) {
+    for (const DriftItem& item : report.items) {
       if (item.kind == DriftKind::kSynced && !flags.combined) continue;
       lines += DriftLine(item);
       lines += '\n';
     }
     std::cout << lines << std::flush;
     if (!ctx.options().quiet) {
-      for (const EntityDrift& e : report->entities) {
+      for (const EntityDrift& e : report.entities) {
         if (flags.combined || !e.clean()) {
           std::cerr << "tidemark: " << EntitySummary(e) << "\n";
         }
       }
-      std::cerr << "tidemark: " << repo->name
-                << (scope->empty() ? "" : " (" + DisplayPath(*scope) + ")")
-                << ": " << TotalsSummary(report->totals, with_layout) << "\n";
+      std::cerr << "tidemark: " << result->repo.name
+                << (result->scope.empty()
+                        ? ""
+                        : " (" + DisplayPath(result->scope) + ")")
+                << ": " << TotalsSummary(report.totals, result->with_layout)
+                << "\n";
     }
   }
-  return report->clean() ? ExitCode::kOk : ExitCode::kDrift;
+  return report.clean() ? ExitCode::kOk : ExitCode::kDrift;
 }
 
 }  // namespace
@@ -110,7 +87,8 @@ void RegisterCheckCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   check->add_flag("--list-synced", flags->list_synced,
                   "Keep synced paths in the result (JSON: synced, "
                   "synced_files)");
-  runners.emplace_back(check, [&ctx, flags] { return RunCheck(ctx, *flags); });
+  runners.emplace_back(check,
+                       [&ctx, flags] { return RunCheckCommand(ctx, *flags); });
 }
 
 }  // namespace tidemark::cli
