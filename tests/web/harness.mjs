@@ -126,11 +126,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // `tidemark --db DB serve --listen 127.0.0.1:PORT --web-root WEB`, up once
 // /healthz answers 200. Its output goes to `log` (shown when it fails).
-export async function startServer({ db, dir, extraArgs = [] }) {
+export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const logFile = path.join(dir, "serve.log");
-  const args = ["--db", db, "serve", "--listen", `127.0.0.1:${port}`, "--web-root", webRoot, ...extraArgs];
+  const args = [
+    "--db",
+    db,
+    ...globalArgs,
+    "serve",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--web-root",
+    webRoot,
+    ...extraArgs,
+  ];
   const child = spawn(bin, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const keep = (chunk) => {

@@ -1,7 +1,7 @@
 // One card per repository: totals, the drift of the last check, state and
 // the degraded badge, the last operation, and the Check / Sync / Repair
 // actions (checks and repairs are jobs, polled until they end).
-import { api, ApiError, Job, repoPath, RepositorySummary } from "./api";
+import { api, ApiError, Drift, Job, repoPath, RepositorySummary } from "./api";
 import { append, formatBytes, formatCount, formatTime, h, setText } from "./dom";
 import { describe, showError } from "./notify";
 
@@ -71,6 +71,30 @@ function displayUrl(url: string): string {
   }
 }
 
+function time(d: Drift | null): number {
+  const t = d?.checked_at ? Date.parse(d.checked_at) : NaN;
+  return Number.isNaN(t) ? 0 : t;
+}
+
+// The newer of the server's drift and the page's own, the server's on a tie.
+function newer(server: Drift | null, local: Drift | null): Drift | null {
+  if (!local) return server;
+  if (!server) return local;
+  return time(local) > time(server) ? local : server;
+}
+
+function driftOf(totals: any, at: string | null | undefined): Drift | null {
+  if (!totals || typeof totals !== "object") return null;
+  return {
+    checked_at: at || new Date().toISOString(),
+    orphaned: totals.orphaned ?? 0,
+    missing: totals.missing ?? 0,
+    modified: totals.modified ?? 0,
+    synced: totals.synced ?? 0,
+    errors: totals.errors ?? 0,
+  };
+}
+
 function planCount(plan: RepairPlan): number {
   return (["adopt", "remove_objects", "drop_records", "refresh"] as const).reduce(
     (n, k) => n + (plan[k]?.length ?? 0),
@@ -97,6 +121,9 @@ export class RepoCard {
   private readonly forceBox: HTMLInputElement;
   private busy = false;
   private removed = false;
+  // The totals of the last check or repair this page ran, for the moment
+  // between its job ending and the summary's drift catching up.
+  private localDrift: Drift | null = null;
 
   constructor(
     summary: RepositorySummary,
@@ -214,7 +241,7 @@ export class RepoCard {
 
   update(s: RepositorySummary): void {
     this.summary = s;
-    const drift = s.drift ?? null;
+    const drift = newer(s.drift ?? null, this.localDrift);
     const counts: Record<string, number | undefined> = {
       files: s.totals?.files,
       synced: drift?.synced,
@@ -318,6 +345,7 @@ export class RepoCard {
     try {
       const job = await runJob(`${repoPath(this.name)}/checks`, {}, this.jobProgress("Check"), () => !this.removed);
       if (job.status === "succeeded") {
+        this.localDrift = driftOf(job.result?.totals, job.finished_at);
         const t = job.result?.totals ?? {};
         const clean = !t.orphaned && !t.missing && !t.modified && !t.errors;
         this.status(
@@ -470,7 +498,19 @@ export class RepoCard {
       this.hidePreview();
       if (job.status === "succeeded") {
         const r = job.result ?? {};
-        this.status(`Repair: ${r.status ?? "done"}`, r.status === "partial" ? "info" : "ok");
+        this.localDrift = driftOf(r.after, job.finished_at);
+        const done = [
+          r.adopted ? `adopted ${formatCount(r.adopted)}` : "",
+          r.records_dropped ? `dropped ${formatCount(r.records_dropped)} records` : "",
+          r.objects_removed ? `removed ${formatCount(r.objects_removed)} files from storage` : "",
+          r.refreshed ? `refreshed ${formatCount(r.refreshed)}` : "",
+          r.errors ? `${formatCount(r.errors)} errors` : "",
+        ].filter(Boolean);
+        const notes = [...(r.warnings ?? []), ...(r.skipped ?? []).map((x: unknown) => `skipped ${JSON.stringify(x)}`)];
+        this.status(
+          `Repair ${r.status ?? "done"}${done.length ? `: ${done.join(", ")}` : ""}${notes.length ? ` — ${notes.join("; ")}` : ""}`,
+          r.status === "converged" ? "ok" : "info",
+        );
       } else if (job.status === "failed") {
         this.status(`Repair failed: ${job.error || "no reason given"}`, "error");
       }
