@@ -5,8 +5,15 @@ namespace tidemark::cli {
 Result<std::unique_ptr<LeaseKeeper>> TakeLease(CliContext& ctx,
                                                Repository& repo) {
   ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
-  ASSIGN_OR_RETURN(std::unique_ptr<LeaseKeeper> keeper,
-                   LeaseKeeper::Acquire(*gateway, repo, ctx.lease_timing()));
+  std::unique_ptr<LeaseKeeper> keeper;
+  // A fence means this process holds the lease already (the daemon of
+  // `tidemark serve` watching the repository): asking again would find
+  // our own live lease and fail, and a keeper would release it when done.
+  // A lost lease keeps its stale fence too; writes then fail Aborted.
+  if (!gateway->FenceFor(repo.id).has_value()) {
+    ASSIGN_OR_RETURN(keeper,
+                     LeaseKeeper::Acquire(*gateway, repo, ctx.lease_timing()));
+  }
   // The row read before the lease may be stale (another worker scanned in
   // between) or, with SQLite's reused ids, another repository's by now.
   auto fresh = ctx.FindRepository(repo.name);
