@@ -3,50 +3,71 @@
 #include <utility>
 
 #include "check/drift_format.h"
-#include "cli/domain.h"
-#include "cli/scan_runner.h"
 
 namespace tidemark::cli {
 
-Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
-                             bool* failed_check) {
-  if (failed_check != nullptr) *failed_check = false;
-  auto failed = [failed_check](Status s) {
-    if (failed_check != nullptr) *failed_check = true;
-    return s;
-  };
-  CheckResult result;
-  ASSIGN_OR_RETURN(result.repo, ctx.FindRepository(request.repository));
-  ASSIGN_OR_RETURN(RepositoryDomain domain,
-                   ResolveDomain(ctx.config(), result.repo));
-  ASSIGN_OR_RETURN(SyncSettings settings,
-                   ResolveSyncSettings(ctx, result.repo, ScanSettings{}));
-  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
-  ASSIGN_OR_RETURN(result.scope,
-                   ResolveCheckScope(*store, result.repo, domain.layout.get(),
-                                     request.scope, request.entity));
-  auto backend = ctx.wiring().open_backend(result.repo.url);
-  if (!backend.ok()) return failed(backend.status());
-
+DriftOptions CheckSubject::DriftOptionsFor(
+    const std::atomic<bool>* cancel) const {
   DriftOptions options;
-  options.scope = result.scope;
+  options.scope = scope;
   options.filter = &settings.filter;
   options.layout = domain.layout.get();
-  options.list_synced = request.list_synced;
-  options.cancel = request.cancel;
   options.walker_threads = settings.threads;
-  auto report = CheckDrift(**backend, *store, result.repo, options);
-  if (!report.ok()) return failed(report.status());
-  result.report = std::move(report).value();
+  options.cancel = cancel;
+  return options;
+}
 
-  result.with_layout = domain.layout != nullptr;
+Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
+                                      const std::string& repository,
+                                      const std::string& scope,
+                                      const std::string& entity, bool* failed) {
+  if (failed != nullptr) *failed = false;
+  ASSIGN_OR_RETURN(Repository repo, ctx.FindRepository(repository));
+  ASSIGN_OR_RETURN(RepositoryDomain domain, ResolveDomain(ctx.config(), repo));
+  ASSIGN_OR_RETURN(SyncSettings settings,
+                   ResolveSyncSettings(ctx, repo, ScanSettings{}));
+  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
+  ASSIGN_OR_RETURN(
+      std::string resolved,
+      ResolveCheckScope(*store, repo, domain.layout.get(), scope, entity));
+  auto backend = ctx.wiring().open_backend(repo.url);
+  if (!backend.ok()) {
+    if (failed != nullptr) *failed = true;
+    return backend.status();
+  }
+  return CheckSubject{.repo = std::move(repo),
+                      .domain = std::move(domain),
+                      .settings = std::move(settings),
+                      .store = store,
+                      .scope = std::move(resolved),
+                      .backend = std::move(backend).value()};
+}
+
+Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
+                             bool* failed_check) {
+  ASSIGN_OR_RETURN(CheckSubject subject,
+                   OpenCheckSubject(ctx, request.repository, request.scope,
+                                    request.entity, failed_check));
+  DriftOptions options = subject.DriftOptionsFor(request.cancel);
+  options.list_synced = request.list_synced;
+  auto report =
+      CheckDrift(*subject.backend, *subject.store, subject.repo, options);
+  if (!report.ok()) {
+    if (failed_check != nullptr) *failed_check = true;
+    return report.status();
+  }
+  CheckResult result;
+  result.report = std::move(report).value();
+  result.with_layout = subject.domain.layout != nullptr;
   result.json = {
-      {"repository", result.repo.name},
-      {"scope", JsonPath(result.scope)},
-      {"layout", result.with_layout ? nlohmann::json(domain.layout_name)
+      {"repository", subject.repo.name},
+      {"scope", JsonPath(subject.scope)},
+      {"layout", result.with_layout ? nlohmann::json(subject.domain.layout_name)
                                     : nlohmann::json(nullptr)},
-      {"truth", std::string(TruthName(domain.truth))}};
+      {"truth", std::string(TruthName(subject.domain.truth))}};
   result.json.update(DriftReportJson(result.report, request.list_synced));
+  result.repo = std::move(subject.repo);
+  result.scope = std::move(subject.scope);
   return result;
 }
 

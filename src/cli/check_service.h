@@ -11,13 +11,18 @@
 #define TIDEMARK_CLI_CHECK_SERVICE_H_
 
 #include <atomic>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "catalog/catalog_store.h"
 #include "catalog/records.h"
 #include "check/drift.h"
 #include "cli/context.h"
+#include "cli/domain.h"
+#include "cli/scan_runner.h"
 #include "common/result.h"
+#include "storage/storage_backend.h"
 
 namespace tidemark::cli {
 
@@ -47,6 +52,29 @@ struct CheckResult {
 // Cancelled (exit 4 whatever the code).
 Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
                              bool* failed_check = nullptr);
+
+// What a check or a repair of one repository works on, resolved from its
+// request (RunCheck and RunRepair share it). Not movable once
+// DriftOptionsFor was called: the options point into it.
+struct CheckSubject {
+  Repository repo;
+  RepositoryDomain domain;
+  SyncSettings settings;
+  CatalogStore* store = nullptr;
+  std::string scope;  // resolved ("" = the whole root)
+  std::unique_ptr<StorageBackend> backend;
+
+  // The options of a check of this subject (synced items left out).
+  DriftOptions DriftOptionsFor(const std::atomic<bool>* cancel) const;
+};
+
+// Resolves `repository` and its domain, settings, scope (`scope` or
+// `entity`, see ResolveCheckScope) and backend. Errors as RunCheck's;
+// *failed (when set) tells that the backend could not be opened.
+Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
+                                      const std::string& repository,
+                                      const std::string& scope,
+                                      const std::string& entity, bool* failed);
 
 }  // namespace tidemark::cli
 

@@ -16,9 +16,8 @@
 #include "check/repair.h"
 #include "cli/commands.h"
 #include "cli/domain.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
-#include "cli/scan_runner.h"
+#include "cli/repair_service.h"
 #include "cli/stop_signals.h"
 #include "common/paths.h"
 
@@ -48,14 +47,6 @@ RepairPolicy PolicyOf(const RepairFlags& f) {
   return p;
 }
 
-nlohmann::json PolicyJson(const RepairPolicy& p) {
-  return {{"orphaned", p.orphaned == OrphanPolicy::kAdopt    ? "adopt"
-                       : p.orphaned == OrphanPolicy::kRemove ? "remove"
-                                                             : "leave"},
-          {"missing", p.missing == MissingPolicy::kDrop ? "drop" : "keep"},
-          {"update_modified", p.update_modified}};
-}
-
 void PrintPlan(const RepairPlan& plan) {
   std::string lines;
   auto add = [&](RepairAction action, const std::vector<DriftItem>& items) {
@@ -71,7 +62,7 @@ void PrintPlan(const RepairPlan& plan) {
   }
 }
 
-ExitCode RunRepair(CliContext& ctx, const RepairFlags& flags) {
+ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
   if (!flags.adopt_orphaned && !flags.remove_orphaned && !flags.drop_missing &&
       !flags.keep_missing && !flags.update_modified) {
     return ctx.ReportError(
@@ -84,64 +75,35 @@ ExitCode RunRepair(CliContext& ctx, const RepairFlags& flags) {
             "first"),
         flags.json);
   }
-  auto repo = ctx.FindRepository(flags.name);
-  if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
-  auto domain = ResolveDomain(ctx.config(), *repo);
-  if (!domain.ok()) return ctx.ReportError(domain.status(), flags.json);
-  auto settings = ResolveSyncSettings(ctx, *repo, ScanSettings{});
-  if (!settings.ok()) return ctx.ReportError(settings.status(), flags.json);
-  auto store = ctx.Store();
-  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
-  auto scope = ResolveCheckScope(**store, *repo, domain->layout.get(),
-                                 flags.scope, flags.entity);
-  if (!scope.ok()) return ctx.ReportError(scope.status(), flags.json);
-  auto backend = ctx.wiring().open_backend(repo->url);
-  auto failed = [&](const Status& s) {
-    ctx.ReportError(s, flags.json);
-    return ExitCode::kFailed;
-  };
-  if (!backend.ok()) return failed(backend.status());
-
+  RepairRequest request;
+  request.repository = flags.name;
+  request.scope = flags.scope;
+  request.entity = flags.entity;
+  request.policy = PolicyOf(flags);
+  request.dry_run = flags.dry_run;
+  request.force = flags.force;
   // Before any thread starts (the lease's heartbeat, the walker), so they
   // all leave SIGINT/SIGTERM to it: a stop finishes the batch in flight.
   std::atomic<bool> cancel{false};
   StopSignals stop([&cancel] { cancel = true; });
-  // A repair writes: it holds the lease from before its check to the end,
-  // so nobody else changes the catalog between the plan and its execution.
-  std::unique_ptr<LeaseKeeper> lease;
-  if (!flags.dry_run) {
-    auto taken = TakeLease(ctx, *repo);
-    if (!taken.ok()) return ctx.ReportError(taken.status(), flags.json);
-    lease = std::move(taken).value();
+  request.cancel = &cancel;
+  bool failed_repair = false;
+  auto result = RunRepair(ctx, request, &failed_repair);
+  if (!result.ok()) {
+    const ExitCode code = ctx.ReportError(result.status(), flags.json);
+    return failed_repair ? ExitCode::kFailed : code;
   }
-
-  DriftOptions check_options;
-  check_options.scope = *scope;
-  check_options.filter = &settings->filter;
-  check_options.layout = domain->layout.get();
-  check_options.walker_threads = settings->threads;
-  check_options.cancel = &cancel;
-  auto before = CheckDrift(**backend, **store, *repo, check_options);
-  if (!before.ok()) return failed(before.status());
-  const RepairPolicy policy = PolicyOf(flags);
-  const RepairPlan plan = PlanRepair(*before, policy);
-  const Status safety =
-      CheckRepairSafety(plan, settings->mass_removal_threshold, flags.force);
-
-  nlohmann::json out = {{"repository", repo->name},
-                        {"scope", JsonPath(*scope)},
-                        {"dry_run", flags.dry_run},
-                        {"policy", PolicyJson(policy)},
-                        {"before", DriftTotalsJson(before->totals)},
-                        {"plan", RepairPlanJson(plan)}};
+  const RepairPlan& plan = result->plan;
+  const Status& safety = result->safety;
   const bool chatty = !flags.json && !ctx.options().quiet;
   if (!flags.json) PrintPlan(plan);
+  if (!result->failure.ok()) {
+    ctx.ReportError(result->failure, flags.json);
+    return ExitCode::kFailed;
+  }
+  if (flags.json) std::cout << DumpJson(result->json) << "\n";
   if (flags.dry_run) {
-    out["status"] = "dry-run";
-    if (!safety.ok()) out["refused"] = safety.message();
-    if (flags.json) {
-      std::cout << DumpJson(out) << "\n";
-    } else if (!ctx.options().quiet) {
+    if (!flags.json && !ctx.options().quiet) {
       if (!safety.ok())
         std::cerr << "tidemark: note: " << safety.message() << "\n";
       std::cerr << "tidemark: dry run: nothing was changed ("
@@ -153,82 +115,41 @@ ExitCode RunRepair(CliContext& ctx, const RepairFlags& flags) {
                               " actions planned")
                 << ")\n";
     }
-    return ExitCode::kOk;
+    return result->code;
   }
-  if (!safety.ok()) return failed(safety);
-  if (plan.empty()) {
-    out["status"] = plan.deferred.empty() ? "converged" : "partial";
-    out["after"] = DriftTotalsJson(before->totals);
-    if (flags.json) std::cout << DumpJson(out) << "\n";
+  if (!result->outcome.has_value()) {
     if (chatty) std::cerr << "tidemark: nothing to repair\n";
-    return plan.deferred.empty() ? ExitCode::kOk : ExitCode::kPartial;
+    return result->code;
   }
-
-  auto gateway = ctx.GetGateway();
-  if (!gateway.ok()) return failed(gateway.status());
-  RepairOptions options;
-  options.hash = settings->hash;
-  options.batch_size = settings->batch_size;
-  options.hash_threads = settings->threads;
-  options.filter = &settings->filter;
-  options.mass_removal_threshold = settings->mass_removal_threshold;
-  options.force = flags.force;
-  options.cancel = &cancel;
-  auto outcome =
-      ApplyRepair(**backend, **store, **gateway, *repo, plan, options);
-  if (!outcome.ok()) {
-    return failed(
-        outcome.status().WithContext("repair of '" + repo->name + "' failed"));
-  }
-  out.update(RepairOutcomeJson(*outcome));
-  nlohmann::json operations = nlohmann::json::array();
-  for (const SyncOperation& op : outcome->operations) {
-    operations.push_back(OperationJson(op));
-  }
-  out["operations"] = std::move(operations);
+  const RepairOutcome& outcome = *result->outcome;
   if (chatty) {
-    for (const RepairSkip& s : outcome->skipped) {
+    for (const RepairSkip& s : outcome.skipped) {
       std::cerr << "tidemark: skipped " << RepairActionName(s.action)
                 << (s.path.empty() ? "" : " " + DisplayPath(s.path)) << ": "
                 << s.reason << "\n";
     }
-    for (const std::string& w : outcome->warnings) {
+    for (const std::string& w : outcome.warnings) {
       std::cerr << "tidemark: warning: " << w << "\n";
     }
-    std::cerr << "tidemark: repaired " << repo->name << ": adopted "
-              << FormatCount(outcome->adopted) << ", refreshed "
-              << FormatCount(outcome->refreshed) << ", removed "
-              << FormatCount(outcome->objects_removed)
+    std::cerr << "tidemark: repaired " << result->repository << ": adopted "
+              << FormatCount(outcome.adopted) << ", refreshed "
+              << FormatCount(outcome.refreshed) << ", removed "
+              << FormatCount(outcome.objects_removed)
               << " objects from storage, dropped "
-              << FormatCount(outcome->records_dropped) << " records, skipped "
-              << FormatCount(static_cast<int64_t>(outcome->skipped.size()))
+              << FormatCount(outcome.records_dropped) << " records, skipped "
+              << FormatCount(static_cast<int64_t>(outcome.skipped.size()))
               << "\n";
   }
-
-  // The seed returns the sync status after a repair: check again.
-  check_options.cancel = nullptr;
-  auto after = CheckDrift(**backend, **store, *repo, check_options);
-  const ExitCode code =
-      outcome->converged() ? ExitCode::kOk : ExitCode::kPartial;
-  out["status"] = code == ExitCode::kOk ? "converged" : "partial";
-  if (after.ok()) {
-    out["after"] = DriftTotalsJson(after->totals);
-    out["clean_after"] = after->clean();
+  if (result->after.has_value()) {
     if (chatty) {
       std::cerr << "tidemark: after the repair: "
-                << TotalsSummary(after->totals, domain->layout != nullptr)
-                << "\n";
+                << TotalsSummary(*result->after, result->with_layout) << "\n";
     }
-  } else {
-    out["after"] = nullptr;
-    out["after_error"] = after.status().message();
-    if (!flags.json) {
-      std::cerr << "tidemark: warning: the check after the repair failed: "
-                << after.status().message() << "\n";
-    }
+  } else if (!flags.json) {
+    std::cerr << "tidemark: warning: the check after the repair failed: "
+              << result->after_error.message() << "\n";
   }
-  if (flags.json) std::cout << DumpJson(out) << "\n";
-  return code;
+  return result->code;
 }
 
 }  // namespace
@@ -266,7 +187,7 @@ void RegisterRepairCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
                    "Confirm removals above the mass-removal threshold");
   repair->add_flag("--json", flags->json, "Print one JSON document");
   runners.emplace_back(repair,
-                       [&ctx, flags] { return RunRepair(ctx, *flags); });
+                       [&ctx, flags] { return RunRepairCommand(ctx, *flags); });
 }
 
 }  // namespace tidemark::cli
