@@ -42,7 +42,8 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
            {"status", "failed"},
            {"error", s.message()},
            {"code", std::string(StatusCodeName(s.code()))}};
-    return ctx.ReportError(s, /*json=*/false);
+    return flags.report_errors ? ctx.ReportError(s, /*json=*/false)
+                               : ExitCodeFor(s);
   };
   auto scope = ParseUserScope(flags.scope, "--scope");
   if (!scope.ok()) return fail(scope.status());

@@ -1,7 +1,8 @@
 // Running one scan from the CLI: the options a repository's settings, the
 // config and the flags add up to, the Reconciler, and the printed result.
-// Shared by `scan` and `worker`; the caller holds the repository's lease.
-// Single-threaded, like the CliContext it uses.
+// Shared by `scan`, `worker` and `cars sync`; the caller holds the
+// repository's lease. Single-threaded, like the CliContext it uses, except
+// where ScanRepository says otherwise.
 #ifndef TIDEMARK_CLI_SCAN_RUNNER_H_
 #define TIDEMARK_CLI_SCAN_RUNNER_H_
 
@@ -24,6 +25,8 @@ struct ScanSettings {
   bool allow_mass_removal = false;
   bool json = false;     // print nothing; the caller prints `out`
   bool progress = true;  // a progress line on a terminal
+  // false: errors go into `out` only (its "error"), not to stderr.
+  bool report_errors = true;
   OperationType type = OperationType::kOnDemand;
   std::string scope;  // "" = the whole root; else one directory below it
 };
@@ -43,7 +46,9 @@ Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
                                          const ScanSettings& flags);
 
 // Scans `repo`, prints its result unless settings.json, and fills `out`
-// with the JSON result (also for errors).
+// with the JSON result (also for errors; "error" only for those). With
+// json, !progress and !report_errors it prints nothing and is thread-safe
+// once the CliContext's store and gateway are open.
 ExitCode ScanRepository(CliContext& ctx, Repository& repo,
                         const ScanSettings& settings, nlohmann::json& out);
 
