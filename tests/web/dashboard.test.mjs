@@ -325,6 +325,7 @@ describe("dashboard with tokens", { skip: missingWhy && !ci ? missingWhy : false
     await page.goto(server.base + "/");
     await page.locator("[data-testid=error][data-code=unauthenticated]").first().waitFor({ timeout: 10000 });
     assert.equal(await page.locator("[data-testid=repo-card]").count(), 0);
+    await page.locator("[data-testid=needs-token]").waitFor({ timeout: 5000 });
     await eventually("the event stream is refused", async () => {
       return (await page.locator("[data-testid=live]").getAttribute("data-state")) !== "open";
     });
@@ -384,5 +385,9 @@ describe("dashboard with tokens", { skip: missingWhy && !ci ? missingWhy : false
     assert.equal(await page.locator("[data-testid=token]").inputValue(), "admin-secret");
     await page.locator("[data-testid=token-clear]").click();
     await page.locator("[data-testid=error][data-code=unauthenticated]").first().waitFor({ timeout: 10000 });
+    await eventually(
+      "the cards of the cleared token are gone",
+      async () => (await page.locator("[data-testid=repo-card]").count()) === 0,
+    );
   });
 });

@@ -3,7 +3,7 @@
 // docs/API.md on the page's own origin.
 import "./style.css";
 
-import { api, getToken, RepositorySummary, setToken } from "./api";
+import { api, ApiError, getToken, RepositorySummary, setToken } from "./api";
 import { CarsView } from "./cars";
 import { h } from "./dom";
 import { EventFeed } from "./events";
@@ -101,6 +101,7 @@ class Dashboard {
         } catch (e) {
           showError("Loading the repositories", e);
           this.reposEl.dataset.loaded = "error";
+          if (e instanceof ApiError && (e.status === 401 || e.status === 403)) this.clearRepos(e.status);
         }
       } while (this.reposAgain);
     })();
@@ -109,6 +110,23 @@ class Dashboard {
     } finally {
       this.loadingRepos = null;
     }
+  }
+
+  // Without a token that may read, the cards of another token must go.
+  private clearRepos(status: number): void {
+    for (const card of this.cards.values()) card.remove();
+    this.cards.clear();
+    this.cars.show(false);
+    this.carsLoaded = false;
+    this.reposEl.replaceChildren(
+      h(
+        "p",
+        { class: "empty", "data-testid": "needs-token" },
+        status === 401
+          ? "The server needs a token: paste one at the top and press Use."
+          : "This token may not read the repositories.",
+      ),
+    );
   }
 
   private renderRepos(repos: RepositorySummary[]): void {
@@ -135,7 +153,7 @@ class Dashboard {
         this.cards.delete(name);
       }
     }
-    this.reposEl.querySelector(".empty")?.remove();
+    this.reposEl.querySelectorAll(".empty").forEach((el) => el.remove());
     if (!repos.length) {
       this.reposEl.append(
         h(
