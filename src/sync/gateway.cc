@@ -6,6 +6,21 @@
 namespace tidemark {
 namespace {
 
+GatewayNotice MakeNotice(GatewayNotice::Kind kind, int64_t repository_id,
+                         int64_t entity_id = 0, std::string name = "",
+                         const SyncOperation* operation = nullptr) {
+  GatewayNotice n;
+  n.kind = kind;
+  n.repository_id = repository_id;
+  n.entity_id = entity_id;
+  n.repository_name = std::move(name);
+  if (operation != nullptr) n.operation = *operation;
+  return n;
+}
+
+}  // namespace
+namespace {
+
 Status ValidateRepositoryName(const std::string& name) {
   if (name.empty() || name.size() > 128) {
     return Status::InvalidArgument(
@@ -50,6 +65,8 @@ Result<Repository> Gateway::AddRepository(const std::string& name,
   repo.id = *id;
   RETURN_IF_ERROR(txn->Commit());
   ForgetIndexer(repo.id);  // SQLite may reuse a removed repository's id
+  Notify(
+      MakeNotice(GatewayNotice::Kind::kRepositoryAdded, repo.id, 0, repo.name));
   return repo;
 }
 
@@ -58,6 +75,8 @@ Status Gateway::RemoveRepository(const Repository& repo) {
   RETURN_IF_ERROR(txn->DeleteRepository(repo.id));
   RETURN_IF_ERROR(txn->Commit());
   ForgetIndexer(repo.id);
+  Notify(MakeNotice(GatewayNotice::Kind::kRepositoryRemoved, repo.id, 0,
+                    repo.name));
   return Status::Ok();
 }
 
@@ -122,6 +141,8 @@ Result<SyncOperation> Gateway::BeginOperation(int64_t repository_id,
   ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
   ASSIGN_OR_RETURN(op.id, txn->InsertOperation(op));
   RETURN_IF_ERROR(txn->Commit());
+  Notify(MakeNotice(GatewayNotice::Kind::kOperationStarted, repository_id, 0,
+                    "", &op));
   return op;
 }
 
@@ -130,7 +151,10 @@ Status Gateway::FinishOperation(SyncOperation& op) {
   op.duration_ms = std::max<int64_t>(0, (op.end_ns - op.start_ns) / 1'000'000);
   ASSIGN_OR_RETURN(auto txn, BeginFor(op.repository_id));
   RETURN_IF_ERROR(txn->UpdateOperation(op));
-  return txn->Commit();
+  RETURN_IF_ERROR(txn->Commit());
+  Notify(MakeNotice(GatewayNotice::Kind::kOperationFinished, op.repository_id,
+                    0, "", &op));
+  return Status::Ok();
 }
 
 Status Gateway::SetWatchStatus(const WatchStatus& s) {
@@ -170,6 +194,7 @@ Status Gateway::UpdateRequest(const SyncRequest& r) {
 Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
   ApplyResult result;
   ASSIGN_OR_RETURN(auto txn, BeginFor(set.repository_id));
+  bool indexed = false;
   if (!set.added.empty()) RETURN_IF_ERROR(txn->InsertRecords(set.added));
   if (!set.updated.empty()) RETURN_IF_ERROR(txn->UpdateRecords(set.updated));
   if (!set.removed.empty()) {
@@ -180,6 +205,7 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
                      IndexerFor(set.repository_id));
     if (indexer != nullptr) {
       RETURN_IF_ERROR(indexer->Update(*txn, set, clock_.NowNanos()));
+      indexed = true;
     }
   }
   if (set.progress != nullptr)
@@ -190,6 +216,10 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
                         result.removed;
   rows_written_ += result.rows_written;
   if (has_subscribers_.load()) Publish(set, result.removed);
+  if (indexed) {
+    Notify(MakeNotice(GatewayNotice::Kind::kEntitiesRecomputed,
+                      set.repository_id));
+  }
   return result;
 }
 
@@ -199,7 +229,9 @@ Status Gateway::RebuildEntities(int64_t repository_id) {
   if (indexer == nullptr) return Status::Ok();
   ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
   RETURN_IF_ERROR(indexer->Rebuild(*txn, repository_id, clock_.NowNanos()));
-  return txn->Commit();
+  RETURN_IF_ERROR(txn->Commit());
+  Notify(MakeNotice(GatewayNotice::Kind::kEntitiesRecomputed, repository_id));
+  return Status::Ok();
 }
 
 Status Gateway::SetEntityBusiness(int64_t repository_id, int64_t entity_id,
@@ -207,7 +239,10 @@ Status Gateway::SetEntityBusiness(int64_t repository_id, int64_t entity_id,
   ASSIGN_OR_RETURN(auto txn, BeginFor(repository_id));
   RETURN_IF_ERROR(
       txn->SetEntityBusiness(entity_id, business_json, clock_.NowNanos()));
-  return txn->Commit();
+  RETURN_IF_ERROR(txn->Commit());
+  Notify(MakeNotice(GatewayNotice::Kind::kEntityChanged, repository_id,
+                    entity_id));
+  return Status::Ok();
 }
 
 Result<std::shared_ptr<EntityIndexer>> Gateway::IndexerFor(
@@ -350,6 +385,32 @@ void Gateway::Unsubscribe(int handle) {
   std::erase_if(subscribers_,
                 [handle](const auto& p) { return p.first == handle; });
   has_subscribers_ = !subscribers_.empty();
+}
+
+int Gateway::SubscribeNotices(NoticeSubscriber subscriber) {
+  std::lock_guard<std::mutex> lock(subscribers_mu_);
+  const int handle = next_handle_++;
+  notice_subscribers_.emplace_back(handle, std::move(subscriber));
+  has_notice_subscribers_ = true;
+  return handle;
+}
+
+void Gateway::UnsubscribeNotices(int handle) {
+  std::lock_guard<std::mutex> lock(subscribers_mu_);
+  std::erase_if(notice_subscribers_,
+                [handle](const auto& p) { return p.first == handle; });
+  has_notice_subscribers_ = !notice_subscribers_.empty();
+}
+
+void Gateway::Notify(const GatewayNotice& notice) {
+  if (!has_notice_subscribers_.load()) return;
+  std::vector<NoticeSubscriber> subscribers;
+  {
+    std::lock_guard<std::mutex> lock(subscribers_mu_);
+    for (const auto& [handle, s] : notice_subscribers_)
+      subscribers.push_back(s);
+  }
+  for (const NoticeSubscriber& s : subscribers) s(notice);
 }
 
 }  // namespace tidemark

@@ -72,6 +72,26 @@ struct ChangeBatch {
   std::vector<ChangeEvent> events;
 };
 
+// What notice subscribers receive after a committed write that is not a
+// record change set: an operation begun or finished, an entity's business
+// fields set, the entities of a change set recomputed, a repository added
+// or removed. The API turns these into resource events.
+struct GatewayNotice {
+  enum class Kind {
+    kOperationStarted,
+    kOperationFinished,
+    kEntitiesRecomputed,  // entity_id 0: those a ChangeSet touched
+    kEntityChanged,       // business fields of entity_id
+    kRepositoryAdded,
+    kRepositoryRemoved,
+  };
+  Kind kind = Kind::kOperationFinished;
+  int64_t repository_id = 0;
+  int64_t entity_id = 0;
+  std::string repository_name;  // for kRepositoryAdded and kRepositoryRemoved
+  SyncOperation operation;      // for the operation kinds
+};
+
 struct ApplyResult {
   int64_t rows_written = 0;  // records inserted, updated and removed
   int64_t removed = 0;       // removals that matched (guarded)
@@ -182,6 +202,11 @@ class Gateway {
   // Returns a handle for Unsubscribe.
   int Subscribe(Subscriber subscriber);
   void Unsubscribe(int handle);
+  // Notices (GatewayNotice), with the same rules as Subscribe: called on
+  // the writing thread after the commit, never calling back.
+  using NoticeSubscriber = std::function<void(const GatewayNotice&)>;
+  int SubscribeNotices(NoticeSubscriber subscriber);
+  void UnsubscribeNotices(int handle);
 
   // Records written through Apply since construction.
   int64_t rows_written() const { return rows_written_.load(); }
@@ -224,7 +249,11 @@ class Gateway {
   std::map<int64_t, int64_t> fences_;  // repository id -> token
 
   std::mutex subscribers_mu_;
+  void Notify(const GatewayNotice& notice);
+
   std::vector<std::pair<int, Subscriber>> subscribers_;
+  std::vector<std::pair<int, NoticeSubscriber>> notice_subscribers_;
+  std::atomic<bool> has_notice_subscribers_{false};
   int next_handle_ = 1;
   std::atomic<bool> has_subscribers_{false};
 };
