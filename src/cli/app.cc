@@ -9,7 +9,8 @@
 
 namespace tidemark::cli {
 
-int RunCli(int argc, char** argv, const Wiring& wiring) {
+int RunCli(int argc, char** argv, const Wiring& wiring,
+           const std::vector<CommandRegistrar>& more) {
   CliContext ctx(wiring, SystemClock::Default());
   CLI::App app{
       "tidemark keeps a database catalog in step with files on storage.\n"
@@ -44,6 +45,7 @@ int RunCli(int argc, char** argv, const Wiring& wiring) {
   RegisterRepairCommand(app, ctx, runners);
   RegisterWriteCommands(app, ctx, runners);
   RegisterCarsCommands(app, ctx, runners);
+  for (const CommandRegistrar& add : more) add(app, ctx, runners);
 
   try {
     app.parse(argc, argv);

@@ -62,11 +62,95 @@ Status ReadValue(std::string_view origin, const toml::table& table,
   return Status::Ok();
 }
 
+Status ParseServe(std::string_view origin, const toml::table& t,
+                  ServeConfig* out) {
+  RETURN_IF_ERROR(CheckKeys(
+      origin, t, "serve",
+      {"listen", "tokens", "webhooks", "webhook_max_attempts",
+       "cars_repository", "products_repository", "sync_max_age_ms",
+       "stale_while_revalidate", "max_body_bytes", "threads", "web_root"}));
+  for (auto [key, value] :
+       {std::pair{"listen", &out->listen},
+        std::pair{"cars_repository", &out->cars_repository},
+        std::pair{"products_repository", &out->products_repository},
+        std::pair{"web_root", &out->web_root}}) {
+    RETURN_IF_ERROR(ReadValue(origin, t, key, value, "a string"));
+  }
+  struct Field {
+    const char* key;
+    int64_t* value;
+    int64_t min;
+    int64_t max;
+  };
+  for (const Field& f :
+       {Field{"webhook_max_attempts", &out->webhook_max_attempts, 1, 100},
+        Field{"sync_max_age_ms", &out->sync_max_age_ms, 0, 86'400'000},
+        Field{"max_body_bytes", &out->max_body_bytes, 1, 1LL << 40},
+        Field{"threads", &out->threads, 4, 1024}}) {
+    RETURN_IF_ERROR(ReadValue(origin, t, f.key, f.value, "an integer"));
+    if (*f.value < f.min || *f.value > f.max) {
+      return Status::InvalidArgument(
+          std::string(origin) + ": [serve] " + f.key + " must be from " +
+          std::to_string(f.min) + " to " + std::to_string(f.max));
+    }
+  }
+  RETURN_IF_ERROR(ReadValue(origin, t, "stale_while_revalidate",
+                            &out->stale_while_revalidate, "true or false"));
+  if (const toml::node* node = t.get("tokens")) {
+    const toml::table* tokens = node->as_table();
+    if (tokens == nullptr) {
+      return Bad(origin, *node,
+                 "[serve.tokens] must be a table of \"TOKEN\" = \"ROLE\"");
+    }
+    for (const auto& [token, role] : *tokens) {
+      auto value = role.value<std::string>();
+      if (!value ||
+          (*value != "reader" && *value != "operator" && *value != "admin")) {
+        return Bad(origin, role,
+                   "a [serve.tokens] role must be \"reader\", \"operator\" "
+                   "or \"admin\"");
+      }
+      out->tokens[std::string(token.str())] = *value;
+    }
+  }
+  if (const toml::node* node = t.get("webhooks")) {
+    const toml::array* hooks = node->as_array();
+    if (hooks == nullptr) {
+      return Bad(origin, *node,
+                 "webhooks must be [[serve.webhooks]] tables with url and "
+                 "secret");
+    }
+    for (const toml::node& element : *hooks) {
+      const toml::table* hook = element.as_table();
+      if (hook == nullptr) {
+        return Bad(origin, element,
+                   "each [[serve.webhooks]] must be a table with url and "
+                   "secret");
+      }
+      RETURN_IF_ERROR(
+          CheckKeys(origin, *hook, "serve.webhooks", {"url", "secret"}));
+      WebhookConfig w;
+      RETURN_IF_ERROR(ReadValue(origin, *hook, "url", &w.url, "a string"));
+      RETURN_IF_ERROR(
+          ReadValue(origin, *hook, "secret", &w.secret, "a string"));
+      if (w.url.empty() || w.secret.empty()) {
+        return Bad(origin, element,
+                   "a [[serve.webhooks]] entry needs both url and secret");
+      }
+      out->webhooks.push_back(std::move(w));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseTables(std::string_view origin, const toml::table& root,
                    Config* config) {
   RETURN_IF_ERROR(CheckKeys(origin, root, "top level",
                             {"catalog", "scan", "filters", "lease", "worker",
-                             "watch", "layouts", "repositories"}));
+                             "watch", "layouts", "repositories", "serve"}));
+  if (const toml::table* serve = root["serve"].as_table()) {
+    RETURN_IF_ERROR(ParseServe(origin, *serve, &config->serve));
+  }
   if (const toml::table* repos = root["repositories"].as_table()) {
     for (const auto& [name, node] : *repos) {
       const std::string table = "repositories." + std::string(name.str());

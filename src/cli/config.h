@@ -27,6 +27,26 @@ struct RepositoryConfig {
   std::optional<std::string> public_url;  // public_url
 };
 
+// [serve]: the HTTP API and dashboard (`tidemark serve`, docs/API.md).
+struct WebhookConfig {
+  std::string url;
+  std::string secret;
+};
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::map<std::string, std::string> tokens;  // [serve.tokens] token = role
+  std::vector<WebhookConfig> webhooks;        // [[serve.webhooks]]
+  int64_t webhook_max_attempts = 5;
+  std::string cars_repository;      // "" = the one with the cars layout
+  std::string products_repository;  // "" = the one with the products layout
+  int64_t sync_max_age_ms =
+      60'000;  // seed 000: sync on read at most this often
+  bool stale_while_revalidate = false;
+  int64_t max_body_bytes = 64LL << 20;
+  int64_t threads = 32;
+  std::string web_root;  // "" = the dashboard installed beside the binary
+};
+
 struct Config {
   std::optional<std::string> db;                // [catalog] db
   int busy_timeout_ms = 5000;                   // [catalog] busy_timeout_ms
@@ -49,6 +69,7 @@ struct Config {
   // [layouts.NAME]: custom layout profiles (layout/layout.h).
   std::vector<layout::Profile> layouts;
   std::map<std::string, RepositoryConfig> repositories;  // [repositories.*]
+  ServeConfig serve;                                     // [serve]
 };
 
 // Parses TOML text; `origin` names the file in errors. InvalidArgument with

@@ -1,0 +1,120 @@
+#include "cli/daemon_setup.h"
+
+#include "cli/domain.h"
+#include "cli/durations.h"
+#include "cli/output.h"
+#include "storage/storage_url.h"
+
+namespace tidemark::cli {
+
+void AddDaemonFlags(CLI::App* command, DaemonFlags* flags) {
+  command->add_option("--debounce", flags->debounce,
+                      "Quiet time before a changed path is synced (default "
+                      "500ms, or [watch] debounce_ms)");
+  command->add_option("--reconcile-interval", flags->reconcile_interval,
+                      "Time between full reconciliations (default 24h)");
+  command->add_option("--unwatched-rescan", flags->unwatched_rescan,
+                      "Time between rescans of directories that cannot be "
+                      "watched (default 5m)");
+  command->add_option("--poll", flags->poll,
+                      "How often a repository without change events, or "
+                      "whose root is gone, is looked at (default 5s)");
+  command->add_option("--heartbeat", flags->heartbeat,
+                      "Lease renewal period (default 30s)");
+  command->add_option("--lease-timeout", flags->lease_timeout,
+                      "Lease lifetime without renewal (default 60s)");
+  command->add_option("--hash", flags->settings.hash,
+                      "Hash new and changed files with sha256, xxh3 or none");
+  command->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
+                    "Confirm removals above the mass-removal threshold");
+}
+
+Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
+                                                       const DaemonFlags& flags,
+                                                       DaemonLogFn log) {
+  const Config& config = ctx.config();
+  int64_t debounce = config.watch_debounce_ms;
+  int64_t reconcile = config.watch_reconcile_interval_ms;
+  int64_t unwatched = config.watch_unwatched_rescan_ms;
+  int64_t poll = config.watch_poll_ms;
+  int64_t heartbeat = config.lease_heartbeat_ms;
+  int64_t timeout = config.lease_timeout_ms;
+  RETURN_IF_ERROR(ApplyDuration(flags.debounce, "--debounce", &debounce));
+  RETURN_IF_ERROR(ApplyDuration(flags.reconcile_interval,
+                                "--reconcile-interval", &reconcile));
+  RETURN_IF_ERROR(
+      ApplyDuration(flags.unwatched_rescan, "--unwatched-rescan", &unwatched));
+  RETURN_IF_ERROR(ApplyDuration(flags.poll, "--poll", &poll));
+  RETURN_IF_ERROR(ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat));
+  RETURN_IF_ERROR(
+      ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout));
+  std::unique_ptr<DaemonSetup> d(new DaemonSetup(ctx, flags, std::move(log)));
+  using std::chrono::milliseconds;
+  DaemonOptions& options = d->options_;
+  options.aggregation.debounce = milliseconds(debounce);
+  options.aggregation.directory_burst =
+      static_cast<size_t>(config.watch_directory_burst);
+  options.aggregation.max_open_wait =
+      milliseconds(config.watch_max_open_wait_ms);
+  options.reconcile_interval = milliseconds(reconcile);
+  options.unwatched_rescan = milliseconds(unwatched);
+  options.poll_interval = milliseconds(poll);
+  options.discovery = milliseconds(std::min<int64_t>(1000, heartbeat));
+  options.lease = {milliseconds(heartbeat), milliseconds(timeout)};
+  options.names = flags.names;
+  options.allow_mass_removal = flags.settings.allow_mass_removal;
+  DaemonSetup* self = d.get();
+  // DESIGN.md: a catalog-truth repository's storage drift is reported and
+  // repaired on request, never followed.
+  options.not_followed = [self](const Repository& repo) {
+    return self->NotFollowed(repo);
+  };
+
+  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
+  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  for (const std::string& name : flags.names) {
+    RETURN_IF_ERROR(ctx.FindRepository(name).status());
+  }
+  d->manager_ = std::make_unique<SyncManager>(
+      *store, *gateway, options,
+      [self](const Repository& repo) { return self->Setup(repo); },
+      ctx.wiring().open_change_source, d->log_);
+  return d;
+}
+
+std::string DaemonSetup::Describe() const {
+  using std::chrono::duration_cast;
+  using std::chrono::milliseconds;
+  return "debounce " + FormatDuration(options_.aggregation.debounce.count()) +
+         ", reconciliation every " +
+         FormatDuration(
+             duration_cast<milliseconds>(options_.reconcile_interval).count());
+}
+
+Result<RepositorySetup> DaemonSetup::Setup(const Repository& repo) {
+  std::lock_guard<std::mutex> lock(setup_mu_);
+  ASSIGN_OR_RETURN(SyncSettings settings,
+                   ResolveSyncSettings(ctx_, repo, flags_.settings));
+  RepositorySetup out;
+  ASSIGN_OR_RETURN(out.backend, ctx_.wiring().open_backend(repo.url));
+  out.filter = std::move(settings.filter);
+  out.hash = settings.hash;
+  out.batch_size = settings.batch_size;
+  out.threads = settings.threads;
+  out.mass_removal_threshold = settings.mass_removal_threshold;
+  if (auto url = ParseStorageUrl(repo.url, "/");
+      url.ok() && url->scheme == "file") {
+    out.watch_root = url->path;
+  }
+  return out;
+}
+
+std::string DaemonSetup::NotFollowed(const Repository& repo) {
+  std::lock_guard<std::mutex> lock(setup_mu_);
+  auto domain = ResolveDomain(ctx_.config(), repo);
+  if (!domain.ok() || domain->truth != Truth::kCatalog) return std::string();
+  return "not watched: its truth is 'catalog': " +
+         CatalogTruthRefusal(repo.name, "the daemon");
+}
+
+}  // namespace tidemark::cli

@@ -1,0 +1,70 @@
+// The real-time daemon as `watch` and `serve` start it: the flags both
+// take, the DaemonOptions they add up to (flags over the config), and the
+// SyncManager with its repository setup (backend, filters, hashing from
+// the repository's settings), its log and the catalog-truth rule (a
+// catalog-truth repository is never followed).
+//
+// A DaemonSetup borrows the CliContext, whose store and gateway must be
+// open and outlive it. Its callbacks may run on the daemon's threads; they
+// take one lock, so they run one at a time.
+#ifndef TIDEMARK_CLI_DAEMON_SETUP_H_
+#define TIDEMARK_CLI_DAEMON_SETUP_H_
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+#include "cli/scan_runner.h"
+#include "daemon/sync_manager.h"
+
+namespace tidemark::cli {
+
+struct DaemonFlags {
+  std::vector<std::string> names;  // "" = every repository
+  std::string debounce;
+  std::string reconcile_interval;
+  std::string unwatched_rescan;
+  std::string poll;
+  std::string heartbeat;
+  std::string lease_timeout;
+  ScanSettings settings;
+};
+
+// --debounce, --reconcile-interval, --unwatched-rescan, --poll,
+// --heartbeat, --lease-timeout, --hash and --allow-mass-removal.
+void AddDaemonFlags(CLI::App* command, DaemonFlags* flags);
+
+class DaemonSetup {
+ public:
+  // InvalidArgument for a malformed duration or an unknown repository name;
+  // the store's error when the catalog cannot be opened.
+  static Result<std::unique_ptr<DaemonSetup>> Make(CliContext& ctx,
+                                                   const DaemonFlags& flags,
+                                                   DaemonLogFn log);
+
+  SyncManager& manager() { return *manager_; }
+  // "debounce 500ms, reconciliation every 24h".
+  std::string Describe() const;
+
+ private:
+  DaemonSetup(CliContext& ctx, DaemonFlags flags, DaemonLogFn log)
+      : ctx_(ctx), flags_(std::move(flags)), log_(std::move(log)) {}
+  Result<RepositorySetup> Setup(const Repository& repo);
+  std::string NotFollowed(const Repository& repo);
+
+  CliContext& ctx_;
+  const DaemonFlags flags_;
+  DaemonLogFn log_;
+  DaemonOptions options_;
+  // Resolving a setup reads only the config and the wiring, which nothing
+  // changes while the daemon runs; the lock keeps the calls one at a time.
+  std::mutex setup_mu_;
+  std::unique_ptr<SyncManager> manager_;
+};
+
+}  // namespace tidemark::cli
+
+#endif  // TIDEMARK_CLI_DAEMON_SETUP_H_
