@@ -1,0 +1,81 @@
+#include "server/http_error.h"
+
+#include <nlohmann/json.hpp>
+
+namespace tidemark::server {
+
+HttpError HttpErrorFromStatus(const Status& status) {
+  HttpError e;
+  e.message = status.message();
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+      e.status = 400;
+      e.code = "invalid_argument";
+      break;
+    case StatusCode::kNotFound:
+      e.status = 404;
+      e.code = "not_found";
+      break;
+    case StatusCode::kAlreadyExists:
+      e.status = 409;
+      e.code = "already_exists";
+      break;
+    case StatusCode::kFailedPrecondition:
+      e.status = 409;
+      e.code = "failed_precondition";
+      break;
+    case StatusCode::kAborted:
+      e.status = 409;
+      e.code = "conflict";
+      break;
+    case StatusCode::kPermissionDenied:
+      e.status = 403;
+      e.code = "permission_denied";
+      break;
+    case StatusCode::kUnavailable:
+    case StatusCode::kResourceExhausted:
+      e.status = 503;
+      e.code = "unavailable";
+      break;
+    case StatusCode::kCancelled:
+      e.status = 503;
+      e.code = "cancelled";
+      break;
+    case StatusCode::kDataLoss:
+    case StatusCode::kInternal:
+    case StatusCode::kOk:
+      e.status = 500;
+      e.code = "internal";
+      break;
+  }
+  return e;
+}
+
+namespace {
+HttpError Make(int status, const char* code, std::string message) {
+  return HttpError{status, code, std::move(message)};
+}
+}  // namespace
+
+HttpError BadRequest(std::string m) {
+  return Make(400, "invalid_argument", std::move(m));
+}
+HttpError BadPath(std::string m) { return Make(400, "bad_path", std::move(m)); }
+HttpError Unauthenticated(std::string m) {
+  return Make(401, "unauthenticated", std::move(m));
+}
+HttpError Forbidden(std::string m) {
+  return Make(403, "forbidden", std::move(m));
+}
+HttpError NotFoundError(std::string m) {
+  return Make(404, "not_found", std::move(m));
+}
+HttpError PayloadTooLarge(std::string m) {
+  return Make(413, "payload_too_large", std::move(m));
+}
+
+std::string ErrorBody(const HttpError& error) {
+  return nlohmann::json{{"error", error.message}, {"code", error.code}}.dump();
+}
+
+}  // namespace tidemark::server

@@ -1,0 +1,250 @@
+#include "server/http_server.h"
+
+#include <httplib.h>
+#include <sys/stat.h>
+
+#include <chrono>
+
+namespace tidemark::server {
+namespace {
+
+// "/a/{name}/b/{path*}" -> "/a/([^/]+)/b/(.+)" and {"name", "path"}.
+std::pair<std::string, std::vector<std::string>> CompileTemplate(
+    const std::string& path) {
+  std::string regex;
+  std::vector<std::string> names;
+  for (size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '{') {
+      const size_t close = path.find('}', i);
+      std::string name = path.substr(i + 1, close - i - 1);
+      const bool rest = !name.empty() && name.back() == '*';
+      if (rest) name.pop_back();
+      names.push_back(name);
+      regex += rest ? "(.+)" : "([^/]+)";
+      i = close;
+    } else if (std::string_view(".+*?^$()[]|\\").find(c) !=
+               std::string_view::npos) {
+      regex += '\\';
+      regex += c;
+    } else {
+      regex += c;
+    }
+  }
+  return {regex, names};
+}
+
+const std::string kEmpty;
+
+}  // namespace
+
+const std::string& ApiRequest::param(const std::string& name) const {
+  auto it = params.find(name);
+  return it == params.end() ? kEmpty : it->second;
+}
+
+bool ApiRequest::has_query(const std::string& name) const {
+  return http.has_param(name.c_str());
+}
+
+std::string ApiRequest::query(const std::string& name,
+                              const std::string& fallback) const {
+  return http.has_param(name.c_str()) ? http.get_param_value(name.c_str())
+                                      : fallback;
+}
+
+std::string ApiRequest::header(const std::string& name) const {
+  return http.get_header_value(name.c_str());
+}
+
+const std::string& ApiRequest::body() const { return http.body; }
+
+ApiReply JsonReply(const nlohmann::json& body, int status) {
+  ApiReply reply;
+  reply.status = status;
+  reply.body =
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return reply;
+}
+
+HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
+    : options_(std::move(options)),
+      metrics_(metrics),
+      server_(std::make_unique<httplib::Server>()) {
+  const size_t threads = options_.threads;
+  server_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(threads);
+  };
+  server_->set_payload_max_length(options_.max_body_bytes);
+  server_->set_keep_alive_max_count(10000);
+  server_->set_keep_alive_timeout(30);
+  const size_t max_body = options_.max_body_bytes;
+  // Answers httplib made itself (no route, a body over the limit) get the
+  // JSON error body too; answers that have a body keep it.
+  server_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [this, max_body](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty())
+          return httplib::Server::HandlerResponse::Unhandled;
+        HttpError e;
+        if (res.status == 413) {
+          e = PayloadTooLarge("the request body is larger than the limit of " +
+                              std::to_string(max_body) +
+                              " bytes ([serve] max_body)");
+        } else if (res.status == 404) {
+          e = NotFoundError("no route for " + req.method + " " + req.path +
+                            "; see /api/v1/openapi.json");
+        } else {
+          e = HttpError{res.status, "http_" + std::to_string(res.status),
+                        "the request could not be served"};
+        }
+        metrics_.RecordError(e.code);
+        WriteError(e, res);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server_->set_exception_handler([](const httplib::Request&,
+                                    httplib::Response& res,
+                                    std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    WriteError({500, "internal", "internal error: " + what}, res);
+  });
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+void HttpServer::WriteError(const HttpError& error, httplib::Response& res) {
+  res.status = error.status;
+  res.set_content(ErrorBody(error), "application/json");
+}
+
+std::optional<HttpError> HttpServer::Admit(ApiRequest& request,
+                                           Role need) const {
+  std::string authorization = request.header("Authorization");
+  // EventSource cannot send headers: the token may come as a parameter.
+  if (authorization.empty() && request.has_query("access_token")) {
+    authorization = "Bearer " + request.query("access_token");
+  }
+  if (need == Role::kPublic && authorization.empty()) {
+    request.role = Role::kPublic;
+    return std::nullopt;
+  }
+  auto role = options_.tokens.Authenticate(authorization);
+  if (auto* error = std::get_if<HttpError>(&role)) return *error;
+  request.role = std::get<Role>(role);
+  if (!Allowed(request.role, need)) return RoleRefusal(request.role, need);
+  return std::nullopt;
+}
+
+void HttpServer::Answer(const std::string& route, const ApiResult& result,
+                        httplib::Response& res) const {
+  if (const auto* error = std::get_if<HttpError>(&result)) {
+    metrics_.RecordError(error->code);
+    WriteError(*error, res);
+    return;
+  }
+  const ApiReply& reply = std::get<ApiReply>(result);
+  res.status = reply.status;
+  for (const auto& [name, value] : reply.headers) res.set_header(name, value);
+  res.set_content(reply.body, reply.content_type.c_str());
+  (void)route;
+}
+
+void HttpServer::Route(const std::string& method, const std::string& path,
+                       Role need, Handler handler) {
+  RawRoute(method, path, need,
+           [this, path, handler = std::move(handler)](const ApiRequest& request,
+                                                      httplib::Response& res) {
+             ApiResult result = [&]() -> ApiResult {
+               try {
+                 return handler(request);
+               } catch (const std::exception& e) {
+                 return HttpError{500, "internal",
+                                  std::string("internal error: ") + e.what()};
+               }
+             }();
+             Answer(path, result, res);
+           });
+}
+
+void HttpServer::RawRoute(const std::string& method, const std::string& path,
+                          Role need, RawHandler handler) {
+  routes_.push_back({method, path, need});
+  auto [regex, names] = CompileTemplate(path);
+  httplib::Server::Handler fn = [this, method, path, names = names, need,
+                                 handler = std::move(handler)](
+                                    const httplib::Request& req,
+                                    httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
+    ApiRequest request{req, {}, Role::kPublic};
+    for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
+      request.params[names[i]] = req.matches[i + 1].str();
+    }
+    if (std::optional<HttpError> refused = Admit(request, need)) {
+      metrics_.RecordError(refused->code);
+      WriteError(*refused, res);
+    } else {
+      handler(request, res);
+    }
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
+    metrics_.RecordRequest(method + " " + path, res.status, took.count());
+  };
+  if (method == "GET") {
+    server_->Get(regex, fn);
+  } else if (method == "POST") {
+    server_->Post(regex, fn);
+  } else if (method == "PUT") {
+    server_->Put(regex, fn);
+  } else if (method == "DELETE") {
+    server_->Delete(regex, fn);
+  } else if (method == "PATCH") {
+    server_->Patch(regex, fn);
+  }
+}
+
+Status HttpServer::ServeStatic(const std::string& dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::InvalidArgument(
+        "the dashboard folder '" + dir +
+        "' does not exist; build it with scripts/build-web.sh or point "
+        "--web-root at it");
+  }
+  if (!server_->set_mount_point("/", dir)) {
+    return Status::InvalidArgument("cannot serve the dashboard folder '" + dir +
+                                   "'");
+  }
+  return Status::Ok();
+}
+
+Status HttpServer::Bind(const std::string& host, int port) {
+  if (port == 0) {
+    port_ = server_->bind_to_any_port(host.c_str());
+    if (port_ <= 0) {
+      return Status::Unavailable("cannot listen on " + host +
+                                 ": no free port, or not a local address");
+    }
+    return Status::Ok();
+  }
+  if (!server_->bind_to_port(host.c_str(), port)) {
+    return Status::Unavailable(
+        "cannot listen on " + host + ":" + std::to_string(port) +
+        ": the port is taken or the address is not this machine's; pick "
+        "another with --listen HOST:PORT");
+  }
+  port_ = port;
+  return Status::Ok();
+}
+
+void HttpServer::Run() { server_->listen_after_bind(); }
+
+void HttpServer::Stop() {
+  if (server_ && server_->is_running()) server_->stop();
+}
+
+}  // namespace tidemark::server

@@ -1,0 +1,117 @@
+// HttpServer: tidemark's HTTP front, on cpp-httplib. Routes are declared
+// with a path template ("/api/v1/repositories/{name}/files/{path*}"), the
+// role they need and a handler that returns a reply or an HttpError. The
+// server authenticates each request (auth.h), answers errors as JSON
+// {error, code}, limits request bodies (413), records every answer in the
+// Metrics, and serves a static folder (the dashboard) at "/".
+//
+// Owns the httplib server and its thread pool; borrows the Metrics, which
+// must outlive it. Declare routes before Listen; after that the route table
+// is read-only, and handlers run concurrently on the pool's threads.
+#ifndef TIDEMARK_SERVER_HTTP_SERVER_H_
+#define TIDEMARK_SERVER_HTTP_SERVER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/result.h"
+#include "server/auth.h"
+#include "server/http_error.h"
+#include "server/metrics.h"
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace tidemark::server {
+
+struct ApiRequest {
+  const httplib::Request& http;
+  std::map<std::string, std::string> params;  // from the path template
+  Role role = Role::kPublic;
+
+  const std::string& param(const std::string& name) const;
+  bool has_query(const std::string& name) const;
+  std::string query(const std::string& name,
+                    const std::string& fallback = "") const;
+  std::string header(const std::string& name) const;
+  const std::string& body() const;
+};
+
+struct ApiReply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+using ApiResult = std::variant<ApiReply, HttpError>;
+using Handler = std::function<ApiResult(const ApiRequest&)>;
+// For streams (SSE): writes the httplib response itself.
+using RawHandler =
+    std::function<void(const ApiRequest&, httplib::Response& response)>;
+
+// A JSON reply.
+ApiReply JsonReply(const nlohmann::json& body, int status = 200);
+
+struct HttpServerOptions {
+  size_t max_body_bytes = 64 << 20;
+  size_t threads = 32;
+  TokenTable tokens;
+};
+
+// One declared route, for the OpenAPI test and the docs.
+struct RouteInfo {
+  std::string method;
+  std::string path;  // the template
+  Role role;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HttpServerOptions options, Metrics& metrics);
+  ~HttpServer();
+
+  void Route(const std::string& method, const std::string& path, Role need,
+             Handler handler);
+  void RawRoute(const std::string& method, const std::string& path, Role need,
+                RawHandler handler);
+  // Serves the files under `dir` at "/" (index.html for "/"). InvalidArgument
+  // naming the folder when it does not exist.
+  Status ServeStatic(const std::string& dir);
+
+  // Binds host:port (port 0 picks a free one). Unavailable naming the
+  // address when it is taken or not local.
+  Status Bind(const std::string& host, int port);
+  int port() const { return port_; }
+  // Serves until Stop; blocks.
+  void Run();
+  void Stop();
+
+  const std::vector<RouteInfo>& routes() const { return routes_; }
+
+ private:
+  struct Matched;
+  // Authenticates and authorizes; fills `request.role` or returns the error.
+  std::optional<HttpError> Admit(ApiRequest& request, Role need) const;
+  void Answer(const std::string& route, const ApiResult& result,
+              httplib::Response& response) const;
+  static void WriteError(const HttpError& error, httplib::Response& response);
+
+  HttpServerOptions options_;
+  Metrics& metrics_;
+  std::unique_ptr<httplib::Server> server_;
+  std::vector<RouteInfo> routes_;
+  int port_ = 0;
+};
+
+}  // namespace tidemark::server
+
+#endif  // TIDEMARK_SERVER_HTTP_SERVER_H_

@@ -1,0 +1,84 @@
+#include "server/request_path.h"
+
+namespace tidemark::server {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+Result<std::string> PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) {
+      return Status::InvalidArgument("a '%' is not followed by two hex digits");
+    }
+    const int hi = HexValue(s[i + 1]);
+    const int lo = HexValue(s[i + 2]);
+    if (hi < 0 || lo < 0) {
+      return Status::InvalidArgument("a '%' is not followed by two hex digits");
+    }
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+Result<std::string> CleanRequestPath(std::string_view path,
+                                     std::string_view what, bool allow_empty) {
+  const std::string name(what);
+  auto refuse = [&](const std::string& why) {
+    return Status::InvalidArgument(
+        name + " '" + std::string(path) + "' " + why +
+        "; give a path relative to the repository root, like "
+        "'photos/2024/a.jpg'");
+  };
+  // A path may arrive encoded more than once (%252e%252e); look at every
+  // decoding until nothing is left to decode.
+  std::string decoded(path);
+  for (int round = 0; round < 4 && decoded.find('%') != std::string::npos;
+       ++round) {
+    auto next = PercentDecode(decoded);
+    if (!next.ok()) break;  // a literal '%' in a name is fine
+    if (*next == decoded) break;
+    if (next->find("..") != std::string::npos ||
+        next->find('\0') != std::string::npos ||
+        next->find('\\') != std::string::npos) {
+      return refuse("hides '..', a NUL or a backslash in percent-encoding");
+    }
+    decoded = std::move(next).value();
+  }
+  if (path.find('\0') != std::string_view::npos) return refuse("has a NUL");
+  if (path.find('\\') != std::string_view::npos) {
+    return refuse("has a backslash");
+  }
+  if (!path.empty() && path.front() == '/') return refuse("is absolute");
+  std::string out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view segment = path.substr(start, end - start);
+    if (segment == "..") return refuse("climbs out with '..'");
+    if (segment == ".") return refuse("has a '.' segment");
+    if (!segment.empty()) {
+      if (!out.empty()) out += '/';
+      out += segment;
+    }
+    start = end + 1;
+  }
+  if (out.empty() && !allow_empty) return refuse("is empty");
+  return out;
+}
+
+}  // namespace tidemark::server
