@@ -1,0 +1,181 @@
+// Seed 000 over HTTP: /api/cars, one car by id or VIN, slot lock, unlock
+// and mark used, and the sync status and trigger. Reads sync first, through
+// the SyncThrottle ([serve] sync_max_age_ms, ?max_age=SECONDS, shared
+// syncs, stale_while_revalidate). The flows are `tidemark cars`'
+// (cli/cars_service.h).
+#include <memory>
+#include <mutex>
+
+#include "api/serve_state.h"
+#include "api/sync_throttle.h"
+#include "cli/cars_service.h"
+#include "cli/domain.h"
+#include "cli/output.h"
+#include "common/time_format.h"
+
+namespace tidemark::api {
+namespace {
+
+using server::ApiReply;
+using server::ApiRequest;
+using server::ApiResult;
+using server::HttpError;
+using server::JsonReply;
+using server::Role;
+
+class CarsApi {
+ public:
+  explicit CarsApi(ServeState& state)
+      : state_(state), throttle_(state.cli.clock()) {}
+
+  // Syncs `region` unless a young enough sync exists; adds how to `reply`.
+  std::variant<SyncThrottle::Outcome, HttpError> SyncForRead(
+      const ApiRequest& request, const std::string& repo,
+      const std::string& region) {
+    int64_t max_age_ms = state_.settings.sync_max_age_ms;
+    if (request.has_query("max_age")) {
+      API_ASSIGN(seconds, QueryInt(request, "max_age", 0, 86'400));
+      max_age_ms = seconds * 1000;
+    }
+    auto sync = [this, repo, region] { return Sync(repo, region); };
+    if (state_.settings.stale_while_revalidate &&
+        !request.has_query("max_age")) {
+      return throttle_.Revalidate(region, max_age_ms, sync);
+    }
+    return throttle_.Fresh(region, max_age_ms, sync);
+  }
+
+  nlohmann::json Sync(const std::string& repo, const std::string& region) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    auto result = cli::SyncCars(state_.cli, repo, region, false);
+    if (!result.ok()) {
+      return {{"success", false},
+              {"carsFound", 0},
+              {"slotsFound", 0},
+              {"error", result.status().message()}};
+    }
+    return result->json;
+  }
+
+  static void Describe(const SyncThrottle::Outcome& outcome, ApiReply& reply) {
+    reply.headers.emplace_back("X-Tidemark-Sync",
+                               SyncThrottle::HowName(outcome.how));
+    if (outcome.synced_at_ns != 0) {
+      reply.headers.emplace_back("X-Tidemark-Synced-At",
+                                 FormatIsoTime(outcome.synced_at_ns));
+    }
+    if (outcome.result.is_object() && !outcome.result.value("success", true)) {
+      reply.headers.emplace_back(
+          "X-Tidemark-Sync-Error",
+          outcome.result.value("error", std::string("sync failed")));
+    }
+  }
+
+  ApiResult List(const ApiRequest& request) {
+    API_ASSIGN(repo, LayoutRepository(state_, "cars",
+                                      state_.settings.cars_repository));
+    const std::string region = request.query("region");
+    API_ASSIGN(outcome, SyncForRead(request, repo, region));
+    auto cars = cli::ListCarsJson(state_.cli, repo, region,
+                                  request.query("include_deleted") == "true");
+    if (!cars.ok()) return Fail(cars.status());
+    ApiReply reply = JsonReply(*cars);
+    Describe(outcome, reply);
+    return reply;
+  }
+
+  ApiResult Show(const ApiRequest& request, const std::string& car) {
+    API_ASSIGN(repo, LayoutRepository(state_, "cars",
+                                      state_.settings.cars_repository));
+    API_ASSIGN(outcome, SyncForRead(request, repo, ""));
+    auto shown = cli::ShowCarJson(state_.cli, repo, car);
+    if (!shown.ok()) return Fail(shown.status());
+    ApiReply reply = JsonReply(*shown);
+    Describe(outcome, reply);
+    return reply;
+  }
+
+  ApiResult Slot(const ApiRequest& request, cli::SlotOp op) {
+    API_ASSIGN(repo, LayoutRepository(state_, "cars",
+                                      state_.settings.cars_repository));
+    API_ASSIGN(body, JsonBody(request));
+    cli::SlotChange change;
+    change.car = request.param("id");
+    change.slot = request.param("type") + "/" + request.param("index");
+    change.op = op;
+    change.by = body.value("by", std::string("api"));
+    change.note = body.value("note", std::string());
+    if (op == cli::SlotOp::kMarkUsed) {
+      auto it = body.find("is_used");
+      if (it != body.end() && !it->is_boolean()) {
+        return server::BadRequest("'is_used' must be true or false");
+      }
+      change.used = it == body.end() || it->get<bool>();
+    }
+    std::lock_guard<std::mutex> lock(write_mu_);
+    auto slot = cli::ChangeSlot(state_.cli, repo, change);
+    if (!slot.ok()) return Fail(slot.status());
+    return JsonReply(*slot);
+  }
+
+  ApiResult Trigger(const ApiRequest& request) {
+    API_ASSIGN(repo, LayoutRepository(state_, "cars",
+                                      state_.settings.cars_repository));
+    API_ASSIGN(body, JsonBody(request));
+    const std::string region = body.value("region", std::string());
+    SyncThrottle::Outcome outcome = throttle_.Fresh(
+        region, 0, [this, repo, region] { return Sync(repo, region); });
+    ApiReply reply = JsonReply(outcome.result);
+    Describe(outcome, reply);
+    return reply;
+  }
+
+  ApiResult Status() {
+    API_ASSIGN(repo, LayoutRepository(state_, "cars",
+                                      state_.settings.cars_repository));
+    return JsonReply(
+        {{"repository", repo},
+         {"max_age_seconds", state_.settings.sync_max_age_ms / 1000},
+         {"stale_while_revalidate", state_.settings.stale_while_revalidate},
+         {"regions", throttle_.Status()}});
+  }
+
+ private:
+  ServeState& state_;
+  SyncThrottle throttle_;
+  std::mutex write_mu_;  // one cars write (sync, slot change) at a time
+};
+
+}  // namespace
+
+void AddCarsRoutes(server::HttpServer& http, ServeState& state) {
+  auto api = std::make_shared<CarsApi>(state);
+  CarsApi* cars = api.get();
+  state.keep_alive.push_back(api);
+  http.Route("GET", "/api/cars", Role::kReader,
+             [cars](const ApiRequest& r) { return cars->List(r); });
+  http.Route("GET", "/api/cars/sync/status", Role::kReader,
+             [cars](const ApiRequest&) { return cars->Status(); });
+  http.Route("POST", "/api/cars/sync", Role::kOperator,
+             [cars](const ApiRequest& r) { return cars->Trigger(r); });
+  http.Route(
+      "GET", "/api/cars/vin/{vin}", Role::kReader,
+      [cars](const ApiRequest& r) { return cars->Show(r, r.param("vin")); });
+  http.Route(
+      "GET", "/api/cars/{id}", Role::kReader,
+      [cars](const ApiRequest& r) { return cars->Show(r, r.param("id")); });
+  const std::string slot = "/api/cars/{id}/slots/{type}/{index}";
+  http.Route("POST", slot + "/lock", Role::kOperator,
+             [cars](const ApiRequest& r) {
+               return cars->Slot(r, cli::SlotOp::kLock);
+             });
+  http.Route("POST", slot + "/unlock", Role::kOperator,
+             [cars](const ApiRequest& r) {
+               return cars->Slot(r, cli::SlotOp::kUnlock);
+             });
+  http.Route("POST", slot + "/used", Role::kAdmin, [cars](const ApiRequest& r) {
+    return cars->Slot(r, cli::SlotOp::kMarkUsed);
+  });
+}
+
+}  // namespace tidemark::api

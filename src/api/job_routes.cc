@@ -1,0 +1,175 @@
+// Checks and repairs over HTTP: each runs as a job (job_runner.h) through
+// the same flows as `tidemark check` and `tidemark repair`
+// (cli/check_service.h, cli/repair_service.h).
+#include "api/job_runner.h"
+#include "api/serve_state.h"
+#include "check/drift_format.h"
+#include "cli/check_service.h"
+#include "cli/repair_service.h"
+
+namespace tidemark::api {
+namespace {
+
+using server::ApiRequest;
+using server::ApiResult;
+using server::HttpError;
+using server::JsonReply;
+using server::Role;
+
+// The dashboard's drift card: the totals of a check, and when.
+nlohmann::json DriftCard(const DriftTotals& totals, const std::string& at) {
+  nlohmann::json j = DriftTotalsJson(totals);
+  j["checked_at"] = at;
+  return j;
+}
+
+std::variant<std::string, HttpError> Text(const nlohmann::json& body,
+                                          const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) {
+    return server::BadRequest(std::string("'") + key + "' must be a string");
+  }
+  return it->get<std::string>();
+}
+
+std::variant<bool, HttpError> Flag(const nlohmann::json& body,
+                                   const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return false;
+  if (!it->is_boolean()) {
+    return server::BadRequest(std::string("'") + key +
+                              "' must be true or false");
+  }
+  return it->get<bool>();
+}
+
+ApiResult StartCheck(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  API_ASSIGN(body, JsonBody(request));
+  API_ASSIGN(scope, Text(body, "scope"));
+  API_ASSIGN(entity, Text(body, "entity"));
+  API_ASSIGN(list_synced, Flag(body, "list_synced"));
+  cli::CheckRequest check{repo.name, scope, entity, list_synced, nullptr};
+  auto job = state.jobs.Start(
+      "check", repo.name, body,
+      [&state,
+       check](const std::atomic<bool>& cancel) -> Result<nlohmann::json> {
+        cli::CheckRequest r = check;
+        r.cancel = &cancel;
+        ASSIGN_OR_RETURN(cli::CheckResult result, RunCheck(state.cli, r));
+        if (r.scope.empty() && r.entity.empty()) {
+          state.jobs.SetDrift(r.repository,
+                              DriftCard(result.report.totals, state.Now()));
+        }
+        return result.json;
+      });
+  if (!job.ok()) return Fail(job.status());
+  return JsonReply(JobJson(*job), 202);
+}
+
+std::variant<RepairPolicy, HttpError> PolicyOf(const nlohmann::json& body) {
+  API_ASSIGN(orphaned, Text(body, "orphaned"));
+  API_ASSIGN(missing, Text(body, "missing"));
+  API_ASSIGN(update_modified, Flag(body, "update_modified"));
+  RepairPolicy policy;
+  if (orphaned == "adopt") {
+    policy.orphaned = OrphanPolicy::kAdopt;
+  } else if (orphaned == "remove") {
+    policy.orphaned = OrphanPolicy::kRemove;
+  } else if (!orphaned.empty() && orphaned != "leave") {
+    return server::BadRequest("'orphaned' must be leave, adopt or remove");
+  }
+  if (missing == "drop") {
+    policy.missing = MissingPolicy::kDrop;
+  } else if (!missing.empty() && missing != "keep") {
+    return server::BadRequest("'missing' must be keep or drop");
+  }
+  policy.update_modified = update_modified;
+  if (orphaned.empty() && missing.empty() && !update_modified) {
+    return server::BadRequest(
+        "a repair needs to be told what to do: 'orphaned' (adopt: catalog "
+        "the files found only on storage; remove: delete them from "
+        "storage), 'missing' (drop: remove records whose files are gone), "
+        "and/or 'update_modified': true; add 'dry_run': true to see the "
+        "plan first");
+  }
+  return policy;
+}
+
+ApiResult StartRepair(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  API_ASSIGN(body, JsonBody(request));
+  API_ASSIGN(policy, PolicyOf(body));
+  API_ASSIGN(dry_run, Flag(body, "dry_run"));
+  API_ASSIGN(force, Flag(body, "force"));
+  API_ASSIGN(scope, Text(body, "scope"));
+  API_ASSIGN(entity, Text(body, "entity"));
+  // A dry run changes nothing, so an operator may preview; carrying a
+  // repair out can delete files and records: admin only.
+  if (!dry_run && !server::Allowed(request.role, Role::kAdmin)) {
+    return server::RoleRefusal(request.role, Role::kAdmin);
+  }
+  cli::RepairRequest repair;
+  repair.repository = repo.name;
+  repair.scope = scope;
+  repair.entity = entity;
+  repair.policy = policy;
+  repair.dry_run = dry_run;
+  repair.force = force;
+  auto job = state.jobs.Start(
+      "repair", repo.name, body,
+      [&state,
+       repair](const std::atomic<bool>& cancel) -> Result<nlohmann::json> {
+        cli::RepairRequest r = repair;
+        r.cancel = &cancel;
+        ASSIGN_OR_RETURN(cli::RepairResult result, RunRepair(state.cli, r));
+        if (!result.failure.ok()) return result.failure;
+        if (!r.dry_run && result.after && r.scope.empty() && r.entity.empty()) {
+          state.jobs.SetDrift(r.repository,
+                              DriftCard(*result.after, state.Now()));
+        }
+        return result.json;
+      });
+  if (!job.ok()) return Fail(job.status());
+  return JsonReply(JobJson(*job), 202);
+}
+
+}  // namespace
+
+void AddJobRoutes(server::HttpServer& http, ServeState& state) {
+  const std::string base = "/api/v1/repositories/{name}";
+  http.Route("POST", base + "/checks", Role::kOperator,
+             [&state](const ApiRequest& r) { return StartCheck(state, r); });
+  // Needs admin unless dry_run, which the handler decides.
+  http.Route("POST", base + "/repairs", Role::kOperator,
+             [&state](const ApiRequest& r) { return StartRepair(state, r); });
+  http.Route("GET", "/api/v1/jobs", Role::kReader,
+             [&state](const ApiRequest& r) -> ApiResult {
+               API_ASSIGN(limit, QueryInt(r, "limit", 50, 200));
+               nlohmann::json out = nlohmann::json::array();
+               for (const Job& job : state.jobs.List(limit)) {
+                 out.push_back(JobJson(job));
+               }
+               return JsonReply({{"jobs", std::move(out)}});
+             });
+  http.Route(
+      "GET", "/api/v1/jobs/{id}", Role::kReader,
+      [&state](const ApiRequest& r) -> ApiResult {
+        const std::string& id = r.param("id");
+        if (id.empty() || id.size() > 18 ||
+            id.find_first_not_of("0123456789") != std::string::npos) {
+          return server::BadRequest("job id '" + id + "' must be a number");
+        }
+        auto job = state.jobs.Get(std::stoll(id));
+        if (!job) {
+          return server::NotFoundError(
+              "no job " + id +
+              " (the server keeps the last 200; GET /api/v1/jobs "
+              "lists them)");
+        }
+        return JsonReply(JobJson(*job));
+      });
+}
+
+}  // namespace tidemark::api

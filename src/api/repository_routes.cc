@@ -1,0 +1,257 @@
+// Repositories, their files, operations and entities, and the sync
+// trigger (docs/API.md).
+#include "api/serve_state.h"
+#include "cli/domain.h"
+#include "cli/output.h"
+#include "cli/repository_options.h"
+#include "entities/entity_json.h"
+#include "server/request_path.h"
+
+namespace tidemark::api {
+namespace {
+
+using server::ApiReply;
+using server::ApiRequest;
+using server::ApiResult;
+using server::BadRequest;
+using server::HttpError;
+using server::JsonReply;
+using server::Role;
+
+// An optional string field of a JSON body.
+std::variant<std::optional<std::string>, HttpError> StringField(
+    const nlohmann::json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::optional<std::string>();
+  if (!it->is_string()) {
+    return BadRequest(std::string("'") + key + "' must be a string");
+  }
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(body, JsonBody(request));
+  API_ASSIGN(name, StringField(body, "name"));
+  API_ASSIGN(url, StringField(body, "url"));
+  if (!name || name->empty() || !url || url->empty()) {
+    return BadRequest(
+        "a repository needs 'name' and 'url' (a file:// URL or an absolute "
+        "path), e.g. {\"name\": \"photos\", \"url\": \"/srv/photos\"}");
+  }
+  if (url->front() != '/' && url->find("://") == std::string::npos) {
+    return BadRequest("url '" + *url +
+                      "' is relative; give an absolute path or a URL");
+  }
+  cli::RepositoryOptions options;
+  API_ASSIGN(layout, StringField(body, "layout"));
+  API_ASSIGN(truth, StringField(body, "truth"));
+  API_ASSIGN(public_url, StringField(body, "public_url"));
+  if (layout && !layout->empty()) {
+    if (auto p = cli::FindProfile(state.cli.config(), *layout); !p.ok()) {
+      return Fail(p.status());
+    }
+    options.layout = *layout;
+  }
+  if (truth && !truth->empty()) {
+    if (auto t = cli::ParseTruth(*truth); !t.ok()) return Fail(t.status());
+    options.truth = *truth;
+  }
+  if (public_url && !public_url->empty()) options.public_url = *public_url;
+  auto canonical = state.cli.wiring().canonical_url(*url);
+  if (!canonical.ok()) return Fail(canonical.status());
+  auto repo = state.daemon.AddRepository(*name, *canonical,
+                                         cli::RepositoryOptionsToJson(options));
+  if (!repo.ok()) return Fail(repo.status());
+  return JsonReply(RepositorySummary(state, *repo, WatchOf(state, *name)), 201);
+}
+
+ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 10000));
+  API_ASSIGN(prefix, [&]() -> std::variant<std::string, HttpError> {
+    auto p = server::CleanRequestPath(request.query("prefix"), "prefix", true);
+    if (!p.ok()) return server::BadPath(p.status().message());
+    // A trailing '/' asks for a folder; keep it so "a/" does not match "ab".
+    std::string given = request.query("prefix");
+    return *p +
+           (!p->empty() && !given.empty() && given.back() == '/' ? "/" : "");
+  }());
+  RecordRange range;
+  range.repository_id = repo.id;
+  // The records of the folder holding the prefix, read in path order: those
+  // that start with the prefix are one run of them.
+  const size_t slash = prefix.rfind('/');
+  range.scope = slash == std::string::npos ? "" : prefix.substr(0, slash);
+  if (request.has_query("after")) {
+    auto after =
+        server::CleanRequestPath(request.query("after"), "after", false);
+    if (!after.ok()) return server::BadPath(after.status().message());
+    range.after = *after;
+  }
+  nlohmann::json files = nlohmann::json::array();
+  std::string last;
+  bool more = false;
+  while (true) {
+    auto page = state.store.ReadRecords(range, 2000);
+    if (!page.ok()) return Fail(page.status());
+    bool past = false;
+    for (const FileRecord& r : *page) {
+      range.after = r.path;
+      if (r.path.compare(0, prefix.size(), prefix) != 0) {
+        if (r.path > prefix) past = true;
+        if (past) break;
+        continue;
+      }
+      if (static_cast<int64_t>(files.size()) == limit) {
+        more = true;
+        past = true;
+        break;
+      }
+      files.push_back(cli::RecordJson(r));
+      last = r.path;
+    }
+    if (past || page->size() < 2000) break;
+  }
+  return JsonReply(
+      {{"repository", repo.name},
+       {"prefix", prefix},
+       {"files", std::move(files)},
+       {"next", more ? nlohmann::json(last) : nlohmann::json(nullptr)}});
+}
+
+ApiResult GetFile(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  auto path = server::CleanRequestPath(request.param("path"), "path", false);
+  if (!path.ok()) return server::BadPath(path.status().message());
+  auto record = state.store.FindRecord(repo.id, *path);
+  if (!record.ok()) return Fail(record.status());
+  if (!record->has_value()) {
+    return server::NotFoundError("repository '" + repo.name +
+                                 "' has no record of '" + *path + "'");
+  }
+  return JsonReply(cli::RecordJson(**record));
+}
+
+ApiResult Operations(ServeState& state, const ApiRequest& request,
+                     bool one_repository) {
+  API_ASSIGN(limit, QueryInt(request, "limit", 50, 1000));
+  std::vector<Repository> repos;
+  if (one_repository) {
+    API_ASSIGN(repo, FindRepo(state, request.param("name")));
+    repos.push_back(std::move(repo));
+  } else {
+    auto all = state.store.ListRepositories();
+    if (!all.ok()) return Fail(all.status());
+    repos = std::move(all).value();
+  }
+  std::vector<std::pair<SyncOperation, std::string>> ops;
+  for (const Repository& repo : repos) {
+    auto list = state.store.ListOperations(repo.id, limit);
+    if (!list.ok()) return Fail(list.status());
+    for (SyncOperation& op : *list) ops.emplace_back(std::move(op), repo.name);
+  }
+  std::sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+    return a.first.start_ns != b.first.start_ns
+               ? a.first.start_ns > b.first.start_ns
+               : a.first.id > b.first.id;
+  });
+  if (static_cast<int64_t>(ops.size()) > limit) ops.resize(limit);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [op, name] : ops) {
+    nlohmann::json j = cli::OperationJson(op);
+    j["repository"] = name;
+    out.push_back(std::move(j));
+  }
+  return JsonReply({{"operations", std::move(out)}});
+}
+
+ApiResult Entities(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 100000));
+  API_ASSIGN(after, QueryInt(request, "after", 0, INT64_MAX / 10));
+  auto prefix =
+      server::CleanRequestPath(request.query("prefix"), "prefix", true);
+  if (!prefix.ok()) return server::BadPath(prefix.status().message());
+  EntityQuery q;
+  q.repository_id = repo.id;
+  q.kind = request.query("kind");
+  q.path_scope = *prefix;
+  q.include_deleted = request.query("include_deleted") == "true";
+  q.after_id = after;
+  q.limit = static_cast<size_t>(limit) + 1;
+  auto list = state.store.ListEntities(q);
+  if (!list.ok()) return Fail(list.status());
+  nlohmann::json out = nlohmann::json::array();
+  const bool more = list->size() > static_cast<size_t>(limit);
+  if (more) list->pop_back();
+  for (const Entity& e : *list) out.push_back(EntityJson(e));
+  return JsonReply({{"entities", std::move(out)},
+                    {"next", more ? nlohmann::json(list->back().id)
+                                  : nlohmann::json(nullptr)}});
+}
+
+}  // namespace
+
+void AddRepositoryRoutes(server::HttpServer& http, ServeState& state) {
+  const std::string base = "/api/v1/repositories";
+  http.Route("GET", base, Role::kReader,
+             [&state](const ApiRequest&) -> ApiResult {
+               auto repos = state.store.ListRepositories();
+               if (!repos.ok()) return Fail(repos.status());
+               auto watched = state.daemon.Statuses();
+               nlohmann::json out = nlohmann::json::array();
+               for (const Repository& repo : *repos) {
+                 std::optional<RepositoryStatus> watch;
+                 if (watched.ok()) {
+                   for (const RepositoryStatus& s : *watched) {
+                     if (s.repository.id == repo.id) watch = s;
+                   }
+                 }
+                 out.push_back(RepositorySummary(state, repo, watch));
+               }
+               return JsonReply({{"repositories", std::move(out)}});
+             });
+  http.Route("POST", base, Role::kOperator,
+             [&state](const ApiRequest& r) { return AddRepository(state, r); });
+  http.Route("GET", base + "/{name}", Role::kReader,
+             [&state](const ApiRequest& r) -> ApiResult {
+               API_ASSIGN(repo, FindRepo(state, r.param("name")));
+               return JsonReply(
+                   RepositorySummary(state, repo, WatchOf(state, repo.name)));
+             });
+  http.Route("DELETE", base + "/{name}", Role::kAdmin,
+             [&state](const ApiRequest& r) -> ApiResult {
+               API_ASSIGN(repo, FindRepo(state, r.param("name")));
+               const bool purge = r.query("purge") == "true";
+               if (Status s = state.daemon.RemoveRepository(repo.name, purge);
+                   !s.ok()) {
+                 return Fail(s);
+               }
+               return JsonReply({{"name", repo.name}, {"purged", purge}});
+             });
+  http.Route(
+      "POST", base + "/{name}/sync", Role::kOperator,
+      [&state](const ApiRequest& r) -> ApiResult {
+        API_ASSIGN(repo, FindRepo(state, r.param("name")));
+        auto req = state.daemon.RequestReconciliation(repo.name, "api");
+        if (!req.ok()) return Fail(req.status());
+        return JsonReply(
+            {{"repository", repo.name},
+             {"request", {{"id", req->id}, {"requested_at", state.Now()}}}},
+            202);
+      });
+  http.Route("GET", base + "/{name}/files", Role::kReader,
+             [&state](const ApiRequest& r) { return ListFiles(state, r); });
+  http.Route("GET", base + "/{name}/files/{path*}", Role::kReader,
+             [&state](const ApiRequest& r) { return GetFile(state, r); });
+  http.Route(
+      "GET", base + "/{name}/operations", Role::kReader,
+      [&state](const ApiRequest& r) { return Operations(state, r, true); });
+  http.Route(
+      "GET", "/api/v1/operations", Role::kReader,
+      [&state](const ApiRequest& r) { return Operations(state, r, false); });
+  http.Route("GET", base + "/{name}/entities", Role::kReader,
+             [&state](const ApiRequest& r) { return Entities(state, r); });
+}
+
+}  // namespace tidemark::api

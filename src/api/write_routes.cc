@@ -1,0 +1,169 @@
+// Consistent writes over HTTP: upload, delete (one object or a folder) and
+// move of a folder, through the same ConsistentWriter as `put`, `rm` and
+// `mv` (writes/consistent_writer.h), under the repository's lease.
+#include "api/serve_state.h"
+#include "cli/lease_scope.h"
+#include "cli/output.h"
+#include "cli/scan_runner.h"
+#include "server/request_path.h"
+#include "writes/consistent_writer.h"
+
+namespace tidemark::api {
+namespace {
+
+using server::ApiRequest;
+using server::ApiResult;
+using server::HttpError;
+using server::JsonReply;
+using server::Role;
+
+// What one write needs; the writer points into it.
+struct Session {
+  Repository repo;
+  std::unique_ptr<LeaseKeeper> lease;  // null: this process holds it already
+  std::unique_ptr<StorageBackend> backend;
+  std::optional<cli::SyncSettings> settings;  // set once opened
+  std::unique_ptr<ConsistentWriter> writer;
+};
+
+std::variant<std::unique_ptr<Session>, HttpError> Open(ServeState& state,
+                                                       const std::string& name,
+                                                       bool dry_run) {
+  auto session = std::make_unique<Session>();
+  API_ASSIGN(repo, FindRepo(state, name));
+  session->repo = std::move(repo);
+  if (!dry_run) {
+    auto lease = cli::TakeLease(state.cli, session->repo);
+    if (!lease.ok()) return Fail(lease.status());
+    session->lease = std::move(lease).value();
+  }
+  auto settings =
+      cli::ResolveSyncSettings(state.cli, session->repo, cli::ScanSettings{});
+  if (!settings.ok()) return Fail(settings.status());
+  session->settings = std::move(settings).value();
+  auto backend = state.cli.wiring().open_backend(session->repo.url);
+  if (!backend.ok()) return Fail(backend.status());
+  session->backend = std::move(backend).value();
+  WriteOptions options;
+  options.hash = session->settings->hash;
+  options.filter = &session->settings->filter;
+  options.type = OperationType::kOnDemand;
+  options.dry_run = dry_run;
+  session->writer = std::make_unique<ConsistentWriter>(
+      *session->backend, state.store, state.gateway, session->repo, options);
+  return session;
+}
+
+std::variant<std::string, HttpError> ObjectPath(const std::string& given,
+                                                const char* what) {
+  auto path = server::CleanRequestPath(given, what, false);
+  if (!path.ok()) return server::BadPath(path.status().message());
+  return std::move(path).value();
+}
+
+nlohmann::json Paths(const std::vector<std::string>& paths) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string& p : paths) out.push_back(p);
+  return out;
+}
+
+ApiResult Upload(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(path, ObjectPath(request.param("path"), "object path"));
+  const bool dry_run = request.query("dry_run") == "true";
+  API_ASSIGN(session, Open(state, request.param("name"), dry_run));
+  auto result = session->writer->Upload(path, request.body());
+  if (!result.ok()) return Fail(result.status());
+  return JsonReply({{"repository", session->repo.name},
+                    {"dry_run", dry_run},
+                    {"replaced", result->replaced},
+                    {"record", cli::RecordJson(result->record)},
+                    {"operation", cli::OperationJson(result->operation)},
+                    {"warnings", Paths(result->warnings)}},
+                   dry_run ? 200 : (result->replaced ? 200 : 201));
+}
+
+ApiResult Delete(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(path, ObjectPath(request.param("path"), "object path"));
+  const bool dry_run = request.query("dry_run") == "true";
+  const bool recursive = request.query("recursive") == "true";
+  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  auto record = state.store.FindRecord(repo.id, path);
+  if (!record.ok()) return Fail(record.status());
+  const bool folder = !record->has_value();
+  if (folder) {
+    RecordRange range;
+    range.repository_id = repo.id;
+    range.scope = path;
+    auto below = state.store.ReadRecords(range, 1);
+    if (!below.ok()) return Fail(below.status());
+    if (below->empty()) {
+      return server::NotFoundError("no record at or below '" + path +
+                                   "' in repository '" + repo.name + "'");
+    }
+    if (!recursive) {
+      return server::BadRequest("'" + path + "' in repository '" + repo.name +
+                                "' is a folder; add ?recursive=true to "
+                                "remove it with every file below it");
+    }
+  }
+  API_ASSIGN(session, Open(state, repo.name, dry_run));
+  auto result = folder ? session->writer->DeletePrefix(path)
+                       : session->writer->Delete(path);
+  if (!result.ok()) return Fail(result.status());
+  return JsonReply({{"repository", repo.name},
+                    {"path", path},
+                    {"dry_run", dry_run},
+                    {"recursive", folder},
+                    {"records_removed", result->records_removed},
+                    {"objects_removed", result->objects_removed},
+                    {"kept", Paths(result->kept)},
+                    {"left_alone", Paths(result->left_alone)},
+                    {"operation", cli::OperationJson(result->operation)}});
+}
+
+ApiResult Move(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(body, JsonBody(request));
+  auto field = [&](const char* key) -> std::string {
+    auto it = body.find(key);
+    return it != body.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  if (field("from").empty() || field("to").empty()) {
+    return server::BadRequest(
+        "a move needs 'from' and 'to', the folder and its new path, e.g. "
+        "{\"from\": \"products/p1/500ml\", \"to\": \"products/p1/1kg\"}");
+  }
+  API_ASSIGN(from, ObjectPath(field("from"), "'from'"));
+  API_ASSIGN(to, ObjectPath(field("to"), "'to'"));
+  if (auto checked = ConsistentWriter::CheckMovePaths(from, to);
+      !checked.ok()) {
+    return Fail(checked.status());
+  }
+  const bool dry_run = body.value("dry_run", false);
+  API_ASSIGN(session, Open(state, request.param("name"), dry_run));
+  auto result = session->writer->MovePrefix(from, to);
+  if (!result.ok()) return Fail(result.status());
+  return JsonReply({{"repository", session->repo.name},
+                    {"from", from},
+                    {"to", to},
+                    {"dry_run", dry_run},
+                    {"moved", result->moved},
+                    {"resumed", result->resumed},
+                    {"duplicates_dropped", result->duplicates_dropped},
+                    {"missing", Paths(result->missing)},
+                    {"left_alone", Paths(result->left_alone)},
+                    {"operation", cli::OperationJson(result->operation)}});
+}
+
+}  // namespace
+
+void AddWriteRoutes(server::HttpServer& http, ServeState& state) {
+  const std::string base = "/api/v1/repositories/{name}";
+  http.Route("PUT", base + "/objects/{path*}", Role::kOperator,
+             [&state](const ApiRequest& r) { return Upload(state, r); });
+  http.Route("DELETE", base + "/objects/{path*}", Role::kOperator,
+             [&state](const ApiRequest& r) { return Delete(state, r); });
+  http.Route("POST", base + "/move", Role::kOperator,
+             [&state](const ApiRequest& r) { return Move(state, r); });
+}
+
+}  // namespace tidemark::api
