@@ -11,6 +11,7 @@ PACKAGES=(
   postgresql   # server for the throwaway test cluster (scripts/pg-test-cluster.sh)
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxxhash-dev
+  libcpp-httplib-dev   # the HTTP server of `tidemark serve`
   libgtest-dev libgmock-dev libbenchmark-dev
   rclone clang-format
   util-linux   # setpriv, used by tests that drop privileges
