@@ -11,6 +11,7 @@
 //   TIDEMARK_KEEP_TMP=1 keep the temp folder (catalog, trees, server log)
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
@@ -174,6 +175,7 @@ export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) 
         child.kill("SIGKILL");
         await exitedPromise;
         log += "\n[test] the server did not stop within 5 s of SIGTERM; killed it\n";
+        console.log(`# tidemark serve (port ${port}) did not stop within 5 s of SIGTERM; sent SIGKILL`);
       }
       await writeFile(logFile, log).catch(() => {});
       return exited;
@@ -186,7 +188,7 @@ export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) 
       throw new Error(`tidemark serve exited (${JSON.stringify(exited)}) before /healthz answered:\n${log}`);
     }
     try {
-      const res = await fetch(`${base}/healthz`);
+      const res = await httpGet(`${base}/healthz`);
       if (res.status === 200) return server;
       last = `HTTP ${res.status}`;
     } catch (e) {
@@ -198,11 +200,33 @@ export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) 
   throw new Error(`tidemark serve did not answer /healthz within 20 s (last: ${last}):\n${log}`);
 }
 
-export async function getJson(base, route) {
-  const res = await fetch(base + route, { headers: { Accept: "application/json" } });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`GET ${route}: HTTP ${res.status}: ${text}`);
-  return JSON.parse(text);
+// GET on a connection of its own that closes after the answer: an idle
+// keep-alive connection (fetch's pool) would hold the server's shutdown.
+// With `headOnly` it resolves at the headers and drops the connection (for
+// the event stream). Resolves {status, headers, body}.
+export function httpGet(url, { headers = {}, headOnly = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent: false, headers: { Connection: "close", ...headers } }, (res) => {
+      if (headOnly) {
+        resolve({ status: res.statusCode, headers: res.headers, body: "" });
+        res.destroy();
+        return;
+      }
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body }));
+      res.on("error", reject);
+    });
+    req.setTimeout(30000, () => req.destroy(new Error(`GET ${url}: no answer within 30 s`)));
+    req.on("error", reject);
+  });
+}
+
+export async function getJson(base, route, headers = {}) {
+  const res = await httpGet(base + route, { headers: { Accept: "application/json", ...headers } });
+  if (res.status !== 200) throw new Error(`GET ${route}: HTTP ${res.status}: ${res.body}`);
+  return JSON.parse(res.body);
 }
 
 export async function launchBrowser(dir) {
