@@ -12,6 +12,7 @@ PACKAGES=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libxxhash-dev
   libcpp-httplib-dev   # the HTTP server of `tidemark serve`
+  chromium   # the dashboard's build and end-to-end tests (tests/web)
   libgtest-dev libgmock-dev libbenchmark-dev
   rclone clang-format
   util-linux   # setpriv, used by tests that drop privileges

@@ -138,6 +138,22 @@ build_or_fail() {
 build_or_fail release
 start_postgres
 run_ctest release build
+# The dashboard in headless Chromium against the real `tidemark serve`
+# (tests/web; it builds the bundle and fails, not skips, with CI=true).
+echo "==> dashboard end-to-end tests (tests/web)"
+if web_out="$(./scripts/test-web.sh 2>&1)"; then
+  echo "$web_out" | tail -n 15
+else
+  echo "$web_out" | tail -n 60
+  failures+=("web: dashboard end-to-end tests failed (see above)")
+fi
+web_pass="$(echo "$web_out" | sed -n 's/^ℹ pass \([0-9]*\)$/\1/p' | tail -n 1)"
+web_fail="$(echo "$web_out" | sed -n 's/^ℹ fail \([0-9]*\)$/\1/p' | tail -n 1)"
+total_passed=$((total_passed + ${web_pass:-0}))
+total_failed=$((total_failed + ${web_fail:-0}))
+if [[ -z "$web_pass" && -z "$web_fail" ]] && ((${#failures[@]} > 0)); then
+  total_failed=$((total_failed + 1))
+fi
 build_or_fail asan
 run_ctest asan build-asan -LE integration
 
