@@ -77,7 +77,9 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
   };
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_keep_alive_max_count(10000);
-  server_->set_keep_alive_timeout(30);
+  // An idle keep-alive connection holds a pool thread, and Stop waits for
+  // it: keep the wait short.
+  server_->set_keep_alive_timeout(2);
   const size_t max_body = options_.max_body_bytes;
   // Answers httplib made itself (no route, a body over the limit) get the
   // JSON error body too; answers that have a body keep it.
