@@ -23,33 +23,12 @@ nlohmann::json DriftCard(const DriftTotals& totals, const std::string& at) {
   return j;
 }
 
-std::variant<std::string, HttpError> Text(const nlohmann::json& body,
-                                          const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::string();
-  if (!it->is_string()) {
-    return server::BadRequest(std::string("'") + key + "' must be a string");
-  }
-  return it->get<std::string>();
-}
-
-std::variant<bool, HttpError> Flag(const nlohmann::json& body,
-                                   const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return false;
-  if (!it->is_boolean()) {
-    return server::BadRequest(std::string("'") + key +
-                              "' must be true or false");
-  }
-  return it->get<bool>();
-}
-
 ApiResult StartCheck(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
   API_ASSIGN(body, JsonBody(request));
-  API_ASSIGN(scope, Text(body, "scope"));
-  API_ASSIGN(entity, Text(body, "entity"));
-  API_ASSIGN(list_synced, Flag(body, "list_synced"));
+  API_ASSIGN(scope, JsonString(body, "scope"));
+  API_ASSIGN(entity, JsonString(body, "entity"));
+  API_ASSIGN(list_synced, JsonBool(body, "list_synced"));
   cli::CheckRequest check{repo.name, scope, entity, list_synced, nullptr};
   auto job = state.jobs.Start(
       "check", repo.name, body,
@@ -69,9 +48,9 @@ ApiResult StartCheck(ServeState& state, const ApiRequest& request) {
 }
 
 std::variant<RepairPolicy, HttpError> PolicyOf(const nlohmann::json& body) {
-  API_ASSIGN(orphaned, Text(body, "orphaned"));
-  API_ASSIGN(missing, Text(body, "missing"));
-  API_ASSIGN(update_modified, Flag(body, "update_modified"));
+  API_ASSIGN(orphaned, JsonString(body, "orphaned"));
+  API_ASSIGN(missing, JsonString(body, "missing"));
+  API_ASSIGN(update_modified, JsonBool(body, "update_modified"));
   RepairPolicy policy;
   if (orphaned == "adopt") {
     policy.orphaned = OrphanPolicy::kAdopt;
@@ -101,10 +80,10 @@ ApiResult StartRepair(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
   API_ASSIGN(body, JsonBody(request));
   API_ASSIGN(policy, PolicyOf(body));
-  API_ASSIGN(dry_run, Flag(body, "dry_run"));
-  API_ASSIGN(force, Flag(body, "force"));
-  API_ASSIGN(scope, Text(body, "scope"));
-  API_ASSIGN(entity, Text(body, "entity"));
+  API_ASSIGN(dry_run, JsonBool(body, "dry_run"));
+  API_ASSIGN(force, JsonBool(body, "force"));
+  API_ASSIGN(scope, JsonString(body, "scope"));
+  API_ASSIGN(entity, JsonString(body, "entity"));
   // A dry run changes nothing, so an operator may preview; carrying a
   // repair out can delete files and records: admin only.
   if (!dry_run && !server::Allowed(request.role, Role::kAdmin)) {

@@ -115,18 +115,9 @@ ApiResult CheckAll(ServeState& state) {
 
 std::variant<RepairPolicy, HttpError> SeedPolicy(const nlohmann::json& body,
                                                  bool* force) {
-  auto flag = [&](const char* key) -> std::variant<bool, HttpError> {
-    auto it = body.find(key);
-    if (it == body.end() || it->is_null()) return false;
-    if (!it->is_boolean()) {
-      return server::BadRequest(std::string("'") + key +
-                                "' must be true or false");
-    }
-    return it->get<bool>();
-  };
-  API_ASSIGN(remove, flag("removeOrphaned"));
-  API_ASSIGN(recreate, flag("recreateMissing"));
-  API_ASSIGN(forced, flag("force"));
+  API_ASSIGN(remove, JsonBool(body, "removeOrphaned"));
+  API_ASSIGN(recreate, JsonBool(body, "recreateMissing"));
+  API_ASSIGN(forced, JsonBool(body, "force"));
   *force = forced;
   if (!remove && !recreate) {
     return server::BadRequest(

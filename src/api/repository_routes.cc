@@ -18,51 +18,40 @@ using server::HttpError;
 using server::JsonReply;
 using server::Role;
 
-// An optional string field of a JSON body.
-std::variant<std::optional<std::string>, HttpError> StringField(
-    const nlohmann::json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) {
-    return BadRequest(std::string("'") + key + "' must be a string");
-  }
-  return std::optional<std::string>(it->get<std::string>());
-}
-
 ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(body, JsonBody(request));
-  API_ASSIGN(name, StringField(body, "name"));
-  API_ASSIGN(url, StringField(body, "url"));
-  if (!name || name->empty() || !url || url->empty()) {
+  API_ASSIGN(name, JsonString(body, "name"));
+  API_ASSIGN(url, JsonString(body, "url"));
+  if (name.empty() || url.empty()) {
     return BadRequest(
         "a repository needs 'name' and 'url' (a file:// URL or an absolute "
         "path), e.g. {\"name\": \"photos\", \"url\": \"/srv/photos\"}");
   }
-  if (url->front() != '/' && url->find("://") == std::string::npos) {
-    return BadRequest("url '" + *url +
+  if (url.front() != '/' && url.find("://") == std::string::npos) {
+    return BadRequest("url '" + url +
                       "' is relative; give an absolute path or a URL");
   }
   cli::RepositoryOptions options;
-  API_ASSIGN(layout, StringField(body, "layout"));
-  API_ASSIGN(truth, StringField(body, "truth"));
-  API_ASSIGN(public_url, StringField(body, "public_url"));
-  if (layout && !layout->empty()) {
-    if (auto p = cli::FindProfile(state.cli.config(), *layout); !p.ok()) {
+  API_ASSIGN(layout, JsonString(body, "layout"));
+  API_ASSIGN(truth, JsonString(body, "truth"));
+  API_ASSIGN(public_url, JsonString(body, "public_url"));
+  if (!layout.empty()) {
+    if (auto p = cli::FindProfile(state.cli.config(), layout); !p.ok()) {
       return Fail(p.status());
     }
-    options.layout = *layout;
+    options.layout = layout;
   }
-  if (truth && !truth->empty()) {
-    if (auto t = cli::ParseTruth(*truth); !t.ok()) return Fail(t.status());
-    options.truth = *truth;
+  if (!truth.empty()) {
+    if (auto t = cli::ParseTruth(truth); !t.ok()) return Fail(t.status());
+    options.truth = truth;
   }
-  if (public_url && !public_url->empty()) options.public_url = *public_url;
-  auto canonical = state.cli.wiring().canonical_url(*url);
+  if (!public_url.empty()) options.public_url = public_url;
+  auto canonical = state.cli.wiring().canonical_url(url);
   if (!canonical.ok()) return Fail(canonical.status());
-  auto repo = state.daemon.AddRepository(*name, *canonical,
+  auto repo = state.daemon.AddRepository(name, *canonical,
                                          cli::RepositoryOptionsToJson(options));
   if (!repo.ok()) return Fail(repo.status());
-  return JsonReply(RepositorySummary(state, *repo, WatchOf(state, *name)), 201);
+  return JsonReply(RepositorySummary(state, *repo, WatchOf(state, name)), 201);
 }
 
 ApiResult ListFiles(ServeState& state, const ApiRequest& request) {

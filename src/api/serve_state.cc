@@ -153,4 +153,25 @@ std::variant<nlohmann::json, HttpError> JsonBody(
   return j;
 }
 
+std::variant<std::string, HttpError> JsonString(const nlohmann::json& body,
+                                                const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::string();
+  if (!it->is_string()) {
+    return server::BadRequest(std::string("'") + key + "' must be a string");
+  }
+  return it->get<std::string>();
+}
+
+std::variant<bool, HttpError> JsonBool(const nlohmann::json& body,
+                                       const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return false;
+  if (!it->is_boolean()) {
+    return server::BadRequest(std::string("'") + key +
+                              "' must be true or false");
+  }
+  return it->get<bool>();
+}
+
 }  // namespace tidemark::api

@@ -88,6 +88,13 @@ std::variant<std::string, server::HttpError> LayoutRepository(
     ServeState& state, const std::string& layout,
     const std::string& configured);
 
+// A string or boolean field of a JSON body: "" / false when absent or
+// null, a 400 naming the field when it has another type.
+std::variant<std::string, server::HttpError> JsonString(
+    const nlohmann::json& body, const char* key);
+std::variant<bool, server::HttpError> JsonBool(const nlohmann::json& body,
+                                               const char* key);
+
 // The daemon's view of repository `name`, if it is in its scope.
 std::optional<RepositoryStatus> WatchOf(ServeState& state,
                                         const std::string& name);

@@ -195,6 +195,24 @@ std::string PercentEncode(std::string_view s, bool (*keep)(unsigned char)) {
   return out;
 }
 
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]);
+      const int lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 std::string PercentEncodeUrlPath(std::string_view path) {
   return PercentEncode(path, [](unsigned char u) {
     return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') ||

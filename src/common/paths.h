@@ -52,6 +52,10 @@ Result<std::string> ParseUserScope(std::string_view scope,
 // hex).
 std::string PercentEncode(std::string_view s, bool (*keep)(unsigned char));
 
+// `s` with every %XX escape decoded; a '%' not followed by two hex digits
+// stays as it is.
+std::string PercentDecode(std::string_view s);
+
 // `path` for the path part of an http(s) URL: every byte except RFC 3986
 // unreserved characters (A-Z a-z 0-9 - . _ ~) and '/' percent-encoded, so
 // spaces, Cyrillic names and '+' survive S3 and CDN front ends alike.

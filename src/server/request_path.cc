@@ -1,38 +1,8 @@
 #include "server/request_path.h"
 
+#include "common/paths.h"
+
 namespace tidemark::server {
-namespace {
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-Result<std::string> PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size()) {
-      return Status::InvalidArgument("a '%' is not followed by two hex digits");
-    }
-    const int hi = HexValue(s[i + 1]);
-    const int lo = HexValue(s[i + 2]);
-    if (hi < 0 || lo < 0) {
-      return Status::InvalidArgument("a '%' is not followed by two hex digits");
-    }
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
-  }
-  return out;
-}
 
 Result<std::string> CleanRequestPath(std::string_view path,
                                      std::string_view what, bool allow_empty) {
@@ -48,15 +18,14 @@ Result<std::string> CleanRequestPath(std::string_view path,
   std::string decoded(path);
   for (int round = 0; round < 4 && decoded.find('%') != std::string::npos;
        ++round) {
-    auto next = PercentDecode(decoded);
-    if (!next.ok()) break;  // a literal '%' in a name is fine
-    if (*next == decoded) break;
-    if (next->find("..") != std::string::npos ||
-        next->find('\0') != std::string::npos ||
-        next->find('\\') != std::string::npos) {
+    std::string next = PercentDecode(decoded);
+    if (next == decoded) break;  // a literal '%' in a name is fine
+    if (next.find("..") != std::string::npos ||
+        next.find('\0') != std::string::npos ||
+        next.find('\\') != std::string::npos) {
       return refuse("hides '..', a NUL or a backslash in percent-encoding");
     }
-    decoded = std::move(next).value();
+    decoded = std::move(next);
   }
   if (path.find('\0') != std::string_view::npos) return refuse("has a NUL");
   if (path.find('\\') != std::string_view::npos) {

@@ -12,9 +12,6 @@
 
 namespace tidemark::server {
 
-// Decodes %XX escapes once. InvalidArgument for a malformed escape.
-Result<std::string> PercentDecode(std::string_view s);
-
 // The clean relative path (no leading or trailing '/', no empty segments),
 // or InvalidArgument naming `what` and the fix. `allow_empty` admits ""
 // (the whole repository).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catalog/postgres/postgres_catalog.h"
+#include "common/paths.h"
 
 namespace tidemark {
 namespace {
@@ -51,30 +52,6 @@ std::vector<std::pair<size_t, size_t>> PasswordParams(std::string_view url) {
     }
     if (end >= url.size() || url[end] == '#') break;
     pos = end;
-  }
-  return out;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      const int hi = HexValue(s[i + 1]);
-      const int lo = HexValue(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
   }
   return out;
 }
