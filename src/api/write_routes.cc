@@ -2,9 +2,8 @@
 // move of a folder, through the same ConsistentWriter as `put`, `rm` and
 // `mv` (writes/consistent_writer.h), under the repository's lease.
 #include "api/serve_state.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
-#include "cli/scan_runner.h"
+#include "cli/write_session.h"
 #include "server/request_path.h"
 #include "writes/consistent_writer.h"
 
@@ -17,41 +16,12 @@ using server::HttpError;
 using server::JsonReply;
 using server::Role;
 
-// What one write needs; the writer points into it.
-struct Session {
-  Repository repo;
-  std::unique_ptr<LeaseKeeper> lease;  // null: this process holds it already
-  std::unique_ptr<StorageBackend> backend;
-  std::optional<cli::SyncSettings> settings;  // set once opened
-  std::unique_ptr<ConsistentWriter> writer;
-};
-
-std::variant<std::unique_ptr<Session>, HttpError> Open(ServeState& state,
-                                                       const std::string& name,
-                                                       bool dry_run) {
-  auto session = std::make_unique<Session>();
+std::variant<std::unique_ptr<cli::WriteSession>, HttpError> Open(
+    ServeState& state, const std::string& name, bool dry_run) {
   API_ASSIGN(repo, FindRepo(state, name));
-  session->repo = std::move(repo);
-  if (!dry_run) {
-    auto lease = cli::TakeLease(state.cli, session->repo);
-    if (!lease.ok()) return Fail(lease.status());
-    session->lease = std::move(lease).value();
-  }
-  auto settings =
-      cli::ResolveSyncSettings(state.cli, session->repo, cli::ScanSettings{});
-  if (!settings.ok()) return Fail(settings.status());
-  session->settings = std::move(settings).value();
-  auto backend = state.cli.wiring().open_backend(session->repo.url);
-  if (!backend.ok()) return Fail(backend.status());
-  session->backend = std::move(backend).value();
-  WriteOptions options;
-  options.hash = session->settings->hash;
-  options.filter = &session->settings->filter;
-  options.type = OperationType::kOnDemand;
-  options.dry_run = dry_run;
-  session->writer = std::make_unique<ConsistentWriter>(
-      *session->backend, state.store, state.gateway, session->repo, options);
-  return session;
+  auto session = cli::OpenWriteSession(state.cli, repo, dry_run);
+  if (!session.ok()) return Fail(session.status());
+  return std::move(session).value();
 }
 
 std::variant<std::string, HttpError> ObjectPath(const std::string& given,
@@ -123,22 +93,20 @@ ApiResult Delete(ServeState& state, const ApiRequest& request) {
 
 ApiResult Move(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(body, JsonBody(request));
-  auto field = [&](const char* key) -> std::string {
-    auto it = body.find(key);
-    return it != body.end() && it->is_string() ? it->get<std::string>() : "";
-  };
-  if (field("from").empty() || field("to").empty()) {
+  API_ASSIGN(given_from, JsonString(body, "from"));
+  API_ASSIGN(given_to, JsonString(body, "to"));
+  if (given_from.empty() || given_to.empty()) {
     return server::BadRequest(
         "a move needs 'from' and 'to', the folder and its new path, e.g. "
         "{\"from\": \"products/p1/500ml\", \"to\": \"products/p1/1kg\"}");
   }
-  API_ASSIGN(from, ObjectPath(field("from"), "'from'"));
-  API_ASSIGN(to, ObjectPath(field("to"), "'to'"));
+  API_ASSIGN(from, ObjectPath(given_from, "'from'"));
+  API_ASSIGN(to, ObjectPath(given_to, "'to'"));
   if (auto checked = ConsistentWriter::CheckMovePaths(from, to);
       !checked.ok()) {
     return Fail(checked.status());
   }
-  const bool dry_run = body.value("dry_run", false);
+  API_ASSIGN(dry_run, JsonBool(body, "dry_run"));
   API_ASSIGN(session, Open(state, request.param("name"), dry_run));
   auto result = session->writer->MovePrefix(from, to);
   if (!result.ok()) return Fail(result.status());

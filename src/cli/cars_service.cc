@@ -132,7 +132,7 @@ Result<CarsSyncResult> SyncCars(CliContext& ctx, const std::string& repository,
       return done(ExitCode::kFailed);
     }
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<LeaseKeeper> keeper,
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteLease> lease,
                    TakeLease(ctx, target.repo));
   ScanSettings settings;
   settings.scope = region;
@@ -205,7 +205,7 @@ Result<ChangedSlot> ApplySlotChange(CliContext& ctx,
                    FindEntity(*store, target.repo.id, "slot",
                               changed.car.key + "/" + slot_name.first + "/" +
                                   slot_name.second));
-  ASSIGN_OR_RETURN(std::unique_ptr<LeaseKeeper> keeper,
+  ASSIGN_OR_RETURN(std::unique_ptr<WriteLease> lease,
                    TakeLease(ctx, target.repo));
   ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
                    ctx.wiring().open_backend(target.repo.url));

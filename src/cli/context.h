@@ -1,7 +1,9 @@
 // CliContext: what every subcommand shares — the global flags, the loaded
 // config, the wiring to concrete backends, and the catalog opened on demand.
 //
-// Owned by RunCli for one invocation; single-threaded.
+// Owned by RunCli for one invocation. Single-threaded while a command sets
+// up; once the store and gateway are open, `tidemark serve`'s handler
+// threads share it read-only (and through writer_turns()).
 #ifndef TIDEMARK_CLI_CONTEXT_H_
 #define TIDEMARK_CLI_CONTEXT_H_
 
@@ -12,6 +14,7 @@
 #include "catalog/catalog_store.h"
 #include "cli/config.h"
 #include "cli/exit_codes.h"
+#include "cli/writer_turns.h"
 #include "common/clock.h"
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
@@ -80,6 +83,10 @@ class CliContext {
   // `json` the error is also printed on stdout as {"error", "code"}.
   ExitCode ReportError(const Status& status, bool json);
 
+  // Who writes which repository in this process now (lease_scope.h).
+  // Thread-safe, unlike the rest of the context.
+  WriterTurns& writer_turns() { return writer_turns_; }
+
  private:
   // The layout indexer of a repository (null without a layout), for the
   // Gateway.
@@ -94,6 +101,7 @@ class CliContext {
   std::string worker_id_;
   std::unique_ptr<CatalogStore> store_;
   std::unique_ptr<Gateway> gateway_;
+  WriterTurns writer_turns_;
 };
 
 }  // namespace tidemark::cli

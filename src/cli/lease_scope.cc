@@ -1,14 +1,21 @@
 #include "cli/lease_scope.h"
 
+#include <chrono>
+
 namespace tidemark::cli {
 
-Result<std::unique_ptr<LeaseKeeper>> TakeLease(CliContext& ctx,
-                                               Repository& repo) {
+Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
+                                              Repository& repo) {
   ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  ASSIGN_OR_RETURN(WriterTurns::Turn turn,
+                   ctx.writer_turns().Take(repo.id, repo.name,
+                                           std::chrono::milliseconds(
+                                               ctx.config().busy_timeout_ms)));
   std::unique_ptr<LeaseKeeper> keeper;
   // A fence means this process holds the lease already (the daemon of
   // `tidemark serve` watching the repository): asking again would find
   // our own live lease and fail, and a keeper would release it when done.
+  // With the turn held, the fence cannot be another one-off writer's.
   // A lost lease keeps its stale fence too; writes then fail Aborted.
   if (!gateway->FenceFor(repo.id).has_value()) {
     ASSIGN_OR_RETURN(keeper,
@@ -23,7 +30,7 @@ Result<std::unique_ptr<LeaseKeeper>> TakeLease(CliContext& ctx,
                             "it; nothing was changed");
   }
   repo = std::move(fresh).value();
-  return keeper;
+  return std::make_unique<WriteLease>(std::move(turn), std::move(keeper));
 }
 
 }  // namespace tidemark::cli

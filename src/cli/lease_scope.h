@@ -1,9 +1,12 @@
 // Taking a repository's lease for one command that writes (scan, repair,
-// put/rm/mv, the cars operations): the LeaseKeeper heartbeats it until it is
-// destroyed, and the repository row is read again under the lease (the one
-// read before may be stale). When this process holds the lease already
-// (the Gateway has a fence for the repository: the daemon of `tidemark
-// serve` watches it), no keeper is made: writes go out under that fence.
+// put/rm/mv, the cars operations): the WriteLease holds the repository's
+// writer turn in this process (writer_turns.h) and the LeaseKeeper that
+// heartbeats the lease, until it is destroyed; the repository row is read
+// again under the lease (the one read before may be stale). When this
+// process holds the lease already (the Gateway has a fence for the
+// repository: the daemon of `tidemark serve` watches it), no keeper is made:
+// writes go out under that fence, and the turn keeps this process's other
+// one-off writers of the repository waiting until this one is done.
 // Thread-safe once the CliContext's gateway is open.
 #ifndef TIDEMARK_CLI_LEASE_SCOPE_H_
 #define TIDEMARK_CLI_LEASE_SCOPE_H_
@@ -12,18 +15,36 @@
 
 #include "catalog/records.h"
 #include "cli/context.h"
+#include "cli/writer_turns.h"
 #include "common/result.h"
 #include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
 
-// Takes the lease of `repo` and refreshes `repo`. Fails (naming the live
-// holder) when another process holds it, and NotFound when the repository
-// was removed meanwhile. Keep the result alive while writing; it is null
-// when the Gateway already holds a fence for `repo` (this process's lease,
-// which stays with its owner).
-Result<std::unique_ptr<LeaseKeeper>> TakeLease(CliContext& ctx,
-                                               Repository& repo);
+// What a writer holds while it writes one repository. Destruction releases
+// the lease (when this writer took it), then the turn.
+class WriteLease {
+ public:
+  WriteLease(WriterTurns::Turn turn, std::unique_ptr<LeaseKeeper> keeper)
+      : turn_(std::move(turn)), keeper_(std::move(keeper)) {}
+
+  // Null when the lease is this process's already (the daemon's).
+  const LeaseKeeper* keeper() const { return keeper_.get(); }
+
+ private:
+  // Declared first, so it is released last: the next writer of the
+  // repository must not find this one's lease still held.
+  WriterTurns::Turn turn_;
+  std::unique_ptr<LeaseKeeper> keeper_;
+};
+
+// Takes the turn and the lease of `repo` and refreshes `repo`. Fails
+// (naming the live holder) when another process holds the lease, Aborted
+// when another writer of this process keeps the turn past the catalog's
+// busy timeout, and NotFound when the repository was removed meanwhile.
+// Keep the result alive while writing.
+Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
+                                              Repository& repo);
 
 }  // namespace tidemark::cli
 

@@ -41,9 +41,10 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
   StorageBackend& backend = *subject.backend;
 
   // A repair writes: it holds the lease from before its check to the end,
-  // so nobody else changes the catalog between the plan and its execution.
-  // Null when this process holds it already (the daemon of `serve`).
-  std::unique_ptr<LeaseKeeper> lease;
+  // so nobody else changes the catalog between the plan and its execution
+  // (no other process, and no other one-off writer of this one; the daemon
+  // of `serve`, when it watches the repository, goes on following storage).
+  std::unique_ptr<WriteLease> lease;
   if (!request.dry_run) {
     ASSIGN_OR_RETURN(lease, TakeLease(ctx, repo));
   }

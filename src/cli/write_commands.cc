@@ -14,9 +14,8 @@
 #include <optional>
 
 #include "cli/commands.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
-#include "cli/scan_runner.h"
+#include "cli/write_session.h"
 #include "common/paths.h"
 #include "writes/consistent_writer.h"
 
@@ -32,42 +31,6 @@ struct WriteFlags {
   bool dry_run = false;
   bool json = false;
 };
-
-// What a write needs, opened under the lease. Heap-allocated: the writer
-// points into it.
-struct Session {
-  Repository repo;
-  std::unique_ptr<LeaseKeeper> lease;
-  std::unique_ptr<StorageBackend> backend;
-  std::optional<SyncSettings> settings;  // set once opened
-  std::unique_ptr<ConsistentWriter> writer;
-};
-
-// A dry run only reads, so it takes no lease (it works while a daemon
-// holds the repository).
-Result<std::unique_ptr<Session>> OpenSession(CliContext& ctx,
-                                             const Repository& repo,
-                                             bool dry_run) {
-  auto session = std::make_unique<Session>();
-  session->repo = repo;
-  if (!dry_run) {
-    ASSIGN_OR_RETURN(session->lease, TakeLease(ctx, session->repo));
-  }
-  ASSIGN_OR_RETURN(session->settings,
-                   ResolveSyncSettings(ctx, session->repo, ScanSettings{}));
-  ASSIGN_OR_RETURN(session->backend,
-                   ctx.wiring().open_backend(session->repo.url));
-  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
-  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
-  WriteOptions options;
-  options.hash = session->settings->hash;
-  options.filter = &session->settings->filter;
-  options.type = OperationType::kOnDemand;
-  options.dry_run = dry_run;
-  session->writer = std::make_unique<ConsistentWriter>(
-      *session->backend, *store, *gateway, session->repo, options);
-  return session;
-}
 
 // A repository path as the user gave it (display escapes allowed, as
 // `files` prints them), checked as the path of one object.
@@ -167,7 +130,7 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
   auto data = ReadInput(flags.file);
   if (!data.ok()) return ctx.ReportError(data.status(), flags.json);
-  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->Upload(*path, *data);
   if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
@@ -231,7 +194,7 @@ ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
     }
     prefix = true;
   }
-  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   ConsistentWriter& writer = *(*session)->writer;
   auto result = prefix ? writer.DeletePrefix(*path) : writer.Delete(*path);
@@ -269,7 +232,7 @@ ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
       !checked.ok()) {
     return ctx.ReportError(checked.status(), flags.json);
   }
-  auto session = OpenSession(ctx, *repo, flags.dry_run);
+  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->MovePrefix(*from, *to);
   if (!result.ok()) {

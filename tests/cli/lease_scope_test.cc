@@ -1,10 +1,15 @@
 // TakeLease: a command's own lease, or the one this process already holds
-// (the daemon of `tidemark serve`), over the in-memory catalog.
+// (the daemon of `tidemark serve`), and the writer turn that keeps two
+// writers of one repository in this process from sharing a lease, over the
+// in-memory catalog.
 #include "cli/lease_scope.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 #include "cli/context.h"
 #include "fakes/fake_clock.h"
@@ -16,13 +21,14 @@ namespace {
 class TakeLeaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    wiring_.open_catalog = [this](const std::string&, int)
-        -> Result<std::unique_ptr<CatalogStore>> {
+    wiring_.open_catalog = [this](
+                               const std::string&,
+                               int) -> Result<std::unique_ptr<CatalogStore>> {
       return std::unique_ptr<CatalogStore>(
           std::make_unique<MemoryCatalog>(&clock_));
     };
-    wiring_.open_backend = [](const std::string& url)
-        -> Result<std::unique_ptr<StorageBackend>> {
+    wiring_.open_backend =
+        [](const std::string& url) -> Result<std::unique_ptr<StorageBackend>> {
       return Status::NotFound("no backend for " + url);
     };
     ctx_ = std::make_unique<CliContext>(wiring_, clock_);
@@ -42,11 +48,11 @@ class TakeLeaseTest : public ::testing::Test {
 };
 
 TEST_F(TakeLeaseTest, TakesTheLeaseAndReleasesItWhenDone) {
-  auto keeper = TakeLease(*ctx_, repo_);
-  ASSERT_TRUE(keeper.ok()) << keeper.status().message();
-  ASSERT_NE(*keeper, nullptr);
+  auto lease = TakeLease(*ctx_, repo_);
+  ASSERT_TRUE(lease.ok()) << lease.status().message();
+  ASSERT_NE((*lease)->keeper(), nullptr);
   EXPECT_TRUE(gateway_->FenceFor(repo_.id).has_value());
-  keeper->reset();
+  lease->reset();
   EXPECT_FALSE(gateway_->FenceFor(repo_.id).has_value());
 }
 
@@ -58,11 +64,11 @@ TEST_F(TakeLeaseTest, UsesTheLeaseThisProcessHoldsAndLeavesIt) {
 
   Repository stale = repo_;
   stale.url = "file:///stale";
-  auto keeper = TakeLease(*ctx_, stale);
-  ASSERT_TRUE(keeper.ok()) << keeper.status().message();
-  EXPECT_EQ(*keeper, nullptr);
+  auto lease = TakeLease(*ctx_, stale);
+  ASSERT_TRUE(lease.ok()) << lease.status().message();
+  EXPECT_EQ((*lease)->keeper(), nullptr);
   EXPECT_EQ(stale.url, "file:///photos");  // read again
-  keeper->reset();
+  lease->reset();
   ASSERT_TRUE(gateway_->FenceFor(repo_.id).has_value());
   EXPECT_EQ(gateway_->FenceFor(repo_.id)->token, token);
 }
@@ -71,9 +77,9 @@ TEST_F(TakeLeaseTest, RemovedRepositoryUnderOurLeaseIsNotFound) {
   ASSERT_TRUE(gateway_->AcquireLease(repo_, 60'000).ok());
   Repository stale = repo_;
   ASSERT_TRUE(gateway_->RemoveRepository(repo_).ok());
-  auto keeper = TakeLease(*ctx_, stale);
-  ASSERT_FALSE(keeper.ok());
-  EXPECT_EQ(keeper.status().code(), StatusCode::kNotFound);
+  auto lease = TakeLease(*ctx_, stale);
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(TakeLeaseTest, AnotherHolderMakesItUnavailable) {
@@ -81,10 +87,67 @@ TEST_F(TakeLeaseTest, AnotherHolderMakesItUnavailable) {
   ASSERT_TRUE(store.ok());
   auto other = (*store)->AcquireLease(repo_.id, "other-worker", 60'000);
   ASSERT_TRUE(other.ok() && other->acquired);
-  auto keeper = TakeLease(*ctx_, repo_);
-  ASSERT_FALSE(keeper.ok());
-  EXPECT_EQ(keeper.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(keeper.status().message().find("other-worker"), std::string::npos);
+  auto lease = TakeLease(*ctx_, repo_);
+  ASSERT_FALSE(lease.ok());
+  EXPECT_EQ(lease.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(lease.status().message().find("other-worker"), std::string::npos);
+}
+
+// Two writers of one repository in one process (two API uploads) used to
+// share the first one's lease: when it finished, the lease was released
+// under the second. Now the second waits for its turn and takes a lease of
+// its own.
+TEST_F(TakeLeaseTest, ASecondWriterWaitsAndTakesItsOwnLease) {
+  auto first = TakeLease(*ctx_, repo_);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  const int64_t first_token = gateway_->FenceFor(repo_.id)->token;
+
+  std::atomic<bool> second_took{false};
+  Result<std::unique_ptr<WriteLease>> second = Status::Internal("not run");
+  std::thread writer([&] {
+    Repository mine = repo_;
+    second = TakeLease(*ctx_, mine);
+    second_took = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(second_took) << "the second writer did not wait its turn";
+  first->reset();  // the first write is done: lease released, then the turn
+  writer.join();
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  ASSERT_NE((*second)->keeper(), nullptr);
+  ASSERT_TRUE(gateway_->FenceFor(repo_.id).has_value());
+  EXPECT_NE(gateway_->FenceFor(repo_.id)->token, first_token);
+  second->reset();
+  EXPECT_FALSE(gateway_->FenceFor(repo_.id).has_value());
+}
+
+TEST_F(TakeLeaseTest, TheSameThreadMayTakeItAgain) {
+  auto outer = TakeLease(*ctx_, repo_);
+  ASSERT_TRUE(outer.ok()) << outer.status().message();
+  auto inner = TakeLease(*ctx_, repo_);  // a write that scans inside
+  ASSERT_TRUE(inner.ok()) << inner.status().message();
+  EXPECT_EQ((*inner)->keeper(), nullptr);  // the outer one's lease
+  inner->reset();
+  EXPECT_TRUE(gateway_->FenceFor(repo_.id).has_value());
+}
+
+TEST(WriterTurnsTest, AWriterKeptWaitingTooLongIsAborted) {
+  WriterTurns turns;
+  auto held = turns.Take(7, "photos", std::chrono::milliseconds(10));
+  ASSERT_TRUE(held.ok());
+  Result<WriterTurns::Turn> waiting = Status::Internal("not run");
+  std::thread other([&] {
+    waiting = turns.Take(7, "photos", std::chrono::milliseconds(50));
+  });
+  other.join();
+  ASSERT_FALSE(waiting.ok());
+  EXPECT_EQ(waiting.status().code(), StatusCode::kAborted);
+  EXPECT_NE(waiting.status().message().find("'photos'"), std::string::npos);
+  // Another repository's turn is free meanwhile.
+  std::thread another([&] {
+    EXPECT_TRUE(turns.Take(8, "music", std::chrono::milliseconds(10)).ok());
+  });
+  another.join();
 }
 
 }  // namespace
