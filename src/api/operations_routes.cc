@@ -2,6 +2,7 @@
 // OpenAPI document and the event stream (docs/API.md).
 #include <httplib.h>
 
+#include <atomic>
 #include <memory>
 
 #include "api/serve_state.h"
@@ -118,8 +119,29 @@ int64_t StartAfter(ServeState& state, const ApiRequest& request) {
   return state.events.last_id();
 }
 
+// How many event streams are open. Each one holds a server thread for as
+// long as its client stays, so they may take at most half the pool
+// ([serve] threads): the other half keeps answering requests.
+struct OpenStreams {
+  std::atomic<int64_t> open{0};
+  int64_t max = 1;
+};
+
 void Events(ServeState& state, const ApiRequest& request,
-            httplib::Response& res) {
+            httplib::Response& res,
+            const std::shared_ptr<OpenStreams>& streams) {
+  if (streams->open.fetch_add(1) >= streams->max) {
+    streams->open.fetch_sub(1);
+    const server::HttpError busy{
+        503, "unavailable",
+        std::to_string(streams->max) +
+            " event streams are open, the most this server keeps (half of "
+            "[serve] threads); close one, or raise [serve] threads"};
+    state.metrics.RecordError(busy.code);
+    server::HttpServer::WriteError(busy, res);
+    res.set_header("Retry-After", "5");
+    return;
+  }
   auto cursor = std::make_shared<int64_t>(StartAfter(state, request));
   auto first = std::make_shared<bool>(true);
   res.set_header("Cache-Control", "no-cache");
@@ -156,7 +178,9 @@ void Events(ServeState& state, const ApiRequest& request,
         if (out.empty()) out = ": keep-alive\n\n";
         *cursor = batch.next_after;
         return sink.write(out.data(), out.size());
-      });
+      },
+      // Runs when the response is destroyed, however the stream ended.
+      [streams](bool) { streams->open.fetch_sub(1); });
 }
 
 }  // namespace
@@ -175,9 +199,11 @@ void AddOperationsRoutes(server::HttpServer& http, ServeState& state) {
                reply.body = kOpenApiDocument;
                return reply;
              });
+  auto streams = std::make_shared<OpenStreams>();
+  streams->max = std::max<int64_t>(1, state.settings.threads / 2);
   http.RawRoute("GET", "/api/v1/events", Role::kReader,
-                [&state](const ApiRequest& r, httplib::Response& res) {
-                  Events(state, r, res);
+                [&state, streams](const ApiRequest& r, httplib::Response& res) {
+                  Events(state, r, res, streams);
                 });
 }
 

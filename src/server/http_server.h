@@ -97,13 +97,16 @@ class HttpServer {
 
   const std::vector<RouteInfo>& routes() const { return routes_; }
 
+  // Writes `error` as the JSON {error, code} answer: for raw handlers that
+  // refuse a request before they stream.
+  static void WriteError(const HttpError& error, httplib::Response& response);
+
  private:
   struct Matched;
   // Authenticates and authorizes; fills `request.role` or returns the error.
   std::optional<HttpError> Admit(ApiRequest& request, Role need) const;
   void Answer(const std::string& route, const ApiResult& result,
               httplib::Response& response) const;
-  static void WriteError(const HttpError& error, httplib::Response& response);
 
   HttpServerOptions options_;
   Metrics& metrics_;
