@@ -15,9 +15,17 @@ PACKAGES=(
   chromium   # the dashboard's build and end-to-end tests (tests/web)
   libgtest-dev libgmock-dev libbenchmark-dev
   rclone clang-format
+  wrk   # HTTP load generator of bench/serve_bench.sh
   util-linux   # setpriv, used by tests that drop privileges
   libcap2-bin
+  curl   # scripts/quickstart.sh asks the API it started
 )
+# Node.js builds the dashboard (web/) and runs its and the API's end-to-end
+# tests (tests/web). Debian's packages only when the commands are missing:
+# a machine may have Node.js from elsewhere (with its own npm), which
+# Debian's npm package would conflict with.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
