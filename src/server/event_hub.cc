@@ -7,7 +7,13 @@ std::string SseMessage(const ServerEvent& event) {
          "\ndata: " + event.data.dump() + "\n\n";
 }
 
-EventHub::EventHub(size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+EventHub::EventHub(size_t capacity, int64_t first_id)
+    : capacity_(capacity == 0 ? 1 : capacity),
+      next_id_(first_id > 0
+                   ? first_id
+                   : std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count()) {}
 
 int64_t EventHub::Publish(std::string type, nlohmann::json data,
                           std::string at) {

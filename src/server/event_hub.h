@@ -34,7 +34,13 @@ std::string SseMessage(const ServerEvent& event);
 
 class EventHub {
  public:
-  explicit EventHub(size_t capacity = 10000);
+  // Ids start at `first_id`; 0 takes the wall clock's microseconds since
+  // the epoch, so ids only grow across restarts too: a client that comes
+  // back with an id of an earlier run of the server gets a reset, never
+  // this run's events as if they followed it (as long as a run publishes
+  // under one event per microsecond on average). Below 2^53, so clients
+  // in JavaScript read them exactly.
+  explicit EventHub(size_t capacity = 10000, int64_t first_id = 0);
 
   // Appends an event and wakes the readers. Returns its id.
   int64_t Publish(std::string type, nlohmann::json data, std::string at);
@@ -62,7 +68,7 @@ class EventHub {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<ServerEvent> events_;
-  int64_t next_id_ = 1;
+  int64_t next_id_;
   bool closed_ = false;
   std::vector<std::pair<std::string, int64_t>> counts_;
 };
