@@ -16,21 +16,17 @@ HttpError HttpErrorFromStatus(const Status& status) {
       e.status = 404;
       e.code = "not_found";
       break;
+    // docs/API.md gives each status one code, which clients branch on;
+    // the message says which conflict or refusal it was.
     case StatusCode::kAlreadyExists:
-      e.status = 409;
-      e.code = "already_exists";
-      break;
     case StatusCode::kFailedPrecondition:
-      e.status = 409;
-      e.code = "failed_precondition";
-      break;
     case StatusCode::kAborted:
       e.status = 409;
       e.code = "conflict";
       break;
     case StatusCode::kPermissionDenied:
       e.status = 403;
-      e.code = "permission_denied";
+      e.code = "forbidden";
       break;
     case StatusCode::kUnavailable:
     case StatusCode::kResourceExhausted:
@@ -39,7 +35,7 @@ HttpError HttpErrorFromStatus(const Status& status) {
       break;
     case StatusCode::kCancelled:
       e.status = 503;
-      e.code = "cancelled";
+      e.code = "unavailable";
       break;
     case StatusCode::kDataLoss:
     case StatusCode::kInternal:
