@@ -127,7 +127,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // `tidemark --db DB serve --listen 127.0.0.1:PORT --web-root WEB`, up once
 // /healthz answers 200. Its output goes to `log` (shown when it fails).
-export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) {
+// `web` is the dashboard folder to serve (default: the built one).
+export async function startServer({ db, dir, globalArgs = [], extraArgs = [], web = webRoot }) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const logFile = path.join(dir, "serve.log");
@@ -139,7 +140,7 @@ export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) 
     "--listen",
     `127.0.0.1:${port}`,
     "--web-root",
-    webRoot,
+    web,
     ...extraArgs,
   ];
   const child = spawn(bin, args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
@@ -170,7 +171,11 @@ export async function startServer({ db, dir, globalArgs = [], extraArgs = [] }) 
     async stop() {
       if (exited) return exited;
       child.kill("SIGTERM");
-      const done = await Promise.race([exitedPromise, sleep(5000).then(() => null)]);
+      // A pending timer would keep node alive for its 5 s after the exit.
+      let timer;
+      const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(null), 5000)));
+      const done = await Promise.race([exitedPromise, timeout]);
+      clearTimeout(timer);
       if (!done) {
         child.kill("SIGKILL");
         await exitedPromise;
