@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The dashboard's end-to-end tests (tests/web): the real tidemark binary
-# serving the built dashboard, driven by Debian's chromium through
-# playwright-core (which downloads no browser).
+# The HTTP end-to-end tests (tests/web): the real tidemark binary serving
+# the API (tests/web/api/) and the built dashboard, driven by Debian's
+# chromium through playwright-core (which downloads no browser).
 #   scripts/test-web.sh
 # Environment: TIDEMARK_BIN (default build/tidemark), TIDEMARK_WEB_ROOT
 # (default build/web, built here when it is the default), CHROMIUM (default
@@ -58,6 +58,7 @@ echo "==> type-check the dashboard"
 
 ./scripts/build-web.sh --deps tests/web
 mkdir -p build/test-artifacts
-echo "==> node --test tests/web"
+echo "==> node --test tests/web (the dashboard, and the API in api/)"
 cd tests/web
-exec node --test --test-reporter=spec dashboard.test.mjs
+shopt -s nullglob
+exec node --test --test-reporter=spec dashboard.test.mjs api/*.test.mjs
