@@ -23,6 +23,7 @@ namespace {
 struct ServeFlags {
   std::string listen;
   std::string web_root;
+  bool print_routes = false;
   cli::DaemonFlags daemon;
 };
 
@@ -49,6 +50,18 @@ Result<server::TokenTable> Tokens(const cli::ServeConfig& config) {
     ASSIGN_OR_RETURN(tokens[token], server::ParseRole(role));
   }
   return server::TokenTable::Make(tokens);
+}
+
+// --print-routes: the route table as the server declared it, so the
+// OpenAPI test (and operators) compare the real routes, not a copy.
+void PrintRoutes(const server::HttpServer& http) {
+  nlohmann::json routes = nlohmann::json::array();
+  for (const server::RouteInfo& r : http.routes()) {
+    routes.push_back({{"method", r.method},
+                      {"path", r.path},
+                      {"role", std::string(server::RoleName(r.role))}});
+  }
+  std::cout << nlohmann::json{{"routes", std::move(routes)}}.dump(1) << "\n";
 }
 
 cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
@@ -148,6 +161,10 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   } else if (Status s = http.ServeStatic(web_root); !s.ok()) {
     return ctx.ReportError(s, false);
   }
+  if (flags.print_routes) {
+    PrintRoutes(http);
+    return cli::ExitCode::kOk;
+  }
   if (Status s = http.Bind(listen->first, listen->second); !s.ok()) {
     return ctx.ReportError(s, false);
   }
@@ -234,6 +251,9 @@ void RegisterServeCommand(CLI::App& app, cli::CliContext& ctx,
   serve->add_option("--web-root", flags->web_root,
                     "The dashboard's folder (default: installed beside the "
                     "binary)");
+  serve->add_flag("--print-routes", flags->print_routes,
+                  "Print the routes (method, path template, role) as JSON "
+                  "and exit, without listening or starting the daemon");
   serve->add_option("names", flags->daemon.names,
                     "Repositories the daemon watches (default: all)");
   cli::AddDaemonFlags(serve, &flags->daemon);
