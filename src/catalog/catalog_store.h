@@ -201,6 +201,15 @@ class CatalogStore {
   // One request by id, or nullopt.
   virtual Result<std::optional<SyncRequest>> FindRequest(int64_t id) = 0;
 
+  // A number that differs from the previous call's whenever a write was
+  // committed to the catalog in between, by this process or another one.
+  // Read caches compare it to tell whether what they keep may be stale.
+  // The default (a store that cannot tell cheaply) is Unavailable, and
+  // then nothing may be cached.
+  virtual Result<int64_t> ChangeStamp() {
+    return Status::Unavailable("this catalog has no change stamp");
+  }
+
   // Hints around a first import into an empty repository. Between them a
   // store may suspend secondary indexes (the inode lookup) and rebuild them
   // in EndBulkLoad, which costs far less than maintaining them row by row.

@@ -53,6 +53,7 @@ class SqliteCatalog final : public CatalogStore {
     return SqliteListEntities(*reader_, q);
   }
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
+  Result<int64_t> ChangeStamp() override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
   Result<std::vector<WatchStatus>> ListWatchStatuses() override {
@@ -241,6 +242,19 @@ Result<std::vector<FileRecord>> SqliteCatalog::FindRecordsByInode(
   RETURN_IF_ERROR(
       SqliteCollectRecords(*reader_, stmt, "finding records by inode", &out));
   return out;
+}
+
+// PRAGMA data_version on the reader: it changes whenever another
+// connection commits, and every write, this process's included, is made
+// on another connection (the reader is query_only).
+Result<int64_t> SqliteCatalog::ChangeStamp() {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(SqliteStatement * stmt,
+                   reader_->Statement(SqlId::kDataVersion));
+  ScopedReset reset(stmt);
+  int rc = stmt->Step();
+  if (rc != SQLITE_ROW) return reader_->Error(rc, "reading data_version");
+  return stmt->ColumnInt64(0);
 }
 
 Result<RepositoryTotals> SqliteCatalog::Totals(int64_t repository_id) {

@@ -118,6 +118,8 @@ constexpr std::array<std::string_view, kSqlIdCount> kSql = {
     "SELECT " TM_OPERATION_COLUMNS
     " FROM sync_operations WHERE repository_id = ?1 ORDER BY id DESC "
     "LIMIT ?2",
+    // kDataVersion
+    "PRAGMA data_version",
 };
 
 #undef TM_RECORD_COLUMNS

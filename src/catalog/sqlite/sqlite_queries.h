@@ -52,7 +52,8 @@ enum class SqlId {
   kFindRecordsByInode,
   kTotals,
   kListOperations,
-  kCount,  // not a statement: the number of ids
+  kDataVersion,  // moves when another connection commits
+  kCount,        // not a statement: the number of ids
 };
 
 inline constexpr size_t kSqlIdCount = static_cast<size_t>(SqlId::kCount);
