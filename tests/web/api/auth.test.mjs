@@ -200,6 +200,9 @@ apiDescribe("auth", () => {
     assertError(await operator().del("/api/v1/repositories/extra"), 403, "forbidden", "operator removes a repository");
     assertError(await operator().post(slot("buyout", 1, "used"), { is_used: true }), 403, "forbidden");
     assertError(await reader().post(slot("buyout", 1, "used"), { is_used: true }), 403, "forbidden");
+    for (const route of ["/admin/products/p1/images/sync", "/admin/products/sync/sync-all"]) {
+      assertError(await operator().post(route, { removeOrphaned: true }), 403, "forbidden", `operator ${route}`);
+    }
     // Nothing happened.
     assertError(await reader().get("/api/v1/repositories/docs/files/stray.txt"), 404, "not_found");
     ok(await reader().get("/api/v1/repositories/extra"));

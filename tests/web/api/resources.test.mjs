@@ -174,6 +174,26 @@ function resourcesSuite(kind) {
       assert.deepEqual(ok(await api.get("/api/v1/repositories/photos/entities")).entities, []);
     });
 
+    test("entities page with limit and after until next is null", async () => {
+      const all = ok(await api.get("/api/v1/repositories/shop/entities"));
+      assert.equal(all.next, null);
+      assert.ok(all.entities.length >= 3, "products and their variants");
+      const paged = [];
+      let after = null;
+      for (let pages = 0; pages <= all.entities.length; pages++) {
+        const page = ok(
+          await api.get(`/api/v1/repositories/shop/entities?limit=2${after === null ? "" : `&after=${after}`}`),
+        );
+        assert.ok(page.entities.length <= 2);
+        paged.push(...page.entities);
+        after = page.next;
+        if (after === null) break;
+        assert.equal(after, page.entities.at(-1).id, "next is the last id of the page");
+      }
+      assert.equal(after, null, "the paging ends");
+      assert.deepEqual(paged.map((e) => e.id), all.entities.map((e) => e.id));
+    });
+
     test("a check finds a file removed on disk; a repair drops it; the next check is clean", async () => {
       const first = await runCheck("photos");
       assert.equal(first.status, "succeeded", JSON.stringify(first));
