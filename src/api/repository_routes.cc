@@ -54,9 +54,17 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   return JsonReply(RepositorySummary(state, *repo, WatchOf(state, name)), 201);
 }
 
+// A page of no items has no last item for `next` to continue from.
+HttpError PageOfNothing(int64_t max) {
+  return BadRequest("query parameter limit=0 asks for an empty page; give "
+                    "a number from 1 to " +
+                    std::to_string(max));
+}
+
 ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
   API_ASSIGN(limit, QueryInt(request, "limit", 1000, 10000));
+  if (limit == 0) return PageOfNothing(10000);
   API_ASSIGN(prefix, [&]() -> std::variant<std::string, HttpError> {
     auto p = server::CleanRequestPath(request.query("prefix"), "prefix", true);
     if (!p.ok()) return server::BadPath(p.status().message());
@@ -157,6 +165,7 @@ ApiResult Operations(ServeState& state, const ApiRequest& request,
 ApiResult Entities(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
   API_ASSIGN(limit, QueryInt(request, "limit", 1000, 100000));
+  if (limit == 0) return PageOfNothing(100000);
   API_ASSIGN(after, QueryInt(request, "after", 0, INT64_MAX / 10));
   auto prefix =
       server::CleanRequestPath(request.query("prefix"), "prefix", true);
