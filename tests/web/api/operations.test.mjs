@@ -4,7 +4,7 @@
 //   docs  truth=catalog, a few files
 //   vol   storage truth, watched; its root is renamed away and back
 import assert from "node:assert/strict";
-import { rename } from "node:fs/promises";
+import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
@@ -17,6 +17,8 @@ apiDescribe("operations: /metrics and /readyz", () => {
   let server;
   let api;
   const vol = () => path.join(tmp, "vol");
+  const mass = () => path.join(tmp, "mass");
+  const MASS = { "gone/1.txt": "1\n", "gone/2.txt": "2\n", "gone/3.txt": "3\n", "kept/4.txt": "4\n" };
 
   before(async () => {
     tmp = await makeTmp();
@@ -27,6 +29,9 @@ apiDescribe("operations: /metrics and /readyz", () => {
     await writeTree(vol(), { "v1.txt": "v1\n", "v2.txt": "v2\n" });
     await tidemark(db, ["repo", "add", "vol", vol()]);
     await tidemark(db, ["scan", "vol"]);
+    await writeTree(mass(), MASS);
+    await tidemark(db, ["repo", "add", "mass", mass()]);
+    await tidemark(db, ["scan", "mass"]);
     // --poll: how often a root that is gone is looked for again.
     server = await startServer({ db, dir: tmp, web: await tinyWebRoot(tmp), extraArgs: ["--poll", "200ms"] });
     api = client(server.base);
@@ -172,5 +177,26 @@ apiDescribe("operations: /metrics and /readyz", () => {
       timeout: 20000,
     });
     assert.equal(ok(await api.get("/api/v1/repositories/vol")).degraded, false);
+  });
+
+  test("a mass disappearance pauses removals: /readyz names it, the records stay until the files are back", async () => {
+    await rm(path.join(mass(), "gone"), { recursive: true });
+    ok(await api.post("/api/v1/repositories/mass/sync", {}), 202);
+    const res = await eventually("readyz says mass's removals are paused", async () => {
+      const r = await request(server.base, "GET", "/readyz");
+      return r.status === 503 && r.json.repositories.some((d) => d.name === "mass") ? r : null;
+    });
+    assertError(res, 503, "unavailable");
+    assert.match(res.json.repositories.find((d) => d.name === "mass").reason, /paused/);
+    const summary = ok(await api.get("/api/v1/repositories/mass"));
+    assert.equal(summary.degraded, true);
+    assert.equal(summary.totals.files, 4, "no record was removed");
+
+    await writeTree(mass(), MASS);
+    ok(await api.post("/api/v1/repositories/mass/sync", {}), 202);
+    await eventually("readyz is 200 once a sync finds the files again", async () => {
+      return (await request(server.base, "GET", "/readyz")).status === 200;
+    });
+    assert.equal(ok(await api.get("/api/v1/repositories/mass")).totals.files, 4);
   });
 });
