@@ -261,6 +261,19 @@ function resourcesSuite(kind) {
       assertError(await api.get("/api/v1/repositories/photos/files/up/new%20one.jpg"), 404, "not_found");
     });
 
+    test("names with +, %, ?, # and a literal %41 go to disk and back as they are", async () => {
+      for (const name of ["a+b.txt", "100%.txt", "what?.txt", "n#1.txt", "%41.txt"]) {
+        const route = `/api/v1/repositories/photos/objects/odd/${encodeURIComponent(name)}`;
+        const up = ok(await api.put(route, `${name}\n`), 201);
+        assert.equal(up.record.path, `odd/${name}`);
+        assert.equal(await readFile(path.join(photos(), "odd", name), "utf8"), `${name}\n`, name);
+        const one = ok(await api.get(`/api/v1/repositories/photos/files/odd/${encodeURIComponent(name)}`));
+        assert.equal(one.id, up.record.id, name);
+      }
+      assert.equal(ok(await api.del("/api/v1/repositories/photos/objects/odd?recursive=true")).records_removed, 5);
+      for (const name of ["a+b.txt", "%41.txt", "A.txt"]) assert.equal(existsSync(path.join(photos(), "odd", name)), false);
+    });
+
     test("DELETE of a folder needs ?recursive=true, then removes every file below it", async () => {
       assertError(await api.del("/api/v1/repositories/photos/objects/a/b"), 400, "invalid_argument");
       assert.equal(existsSync(path.join(photos(), "a/b/3.jpg")), true, "the refused delete removed nothing");
