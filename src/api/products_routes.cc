@@ -11,7 +11,6 @@
 //                      for good dropped (a file that came back is kept).
 // A product's folder is products/{id}.
 #include "api/serve_state.h"
-#include "check/drift_format.h"
 #include "cli/check_service.h"
 #include "cli/repair_service.h"
 #include "server/request_path.h"
@@ -71,17 +70,25 @@ const EntityDrift* ProductOf(const DriftReport& report, const std::string& id) {
   return nullptr;
 }
 
-ApiResult CheckProduct(ServeState& state, const ApiRequest& request) {
-  API_ASSIGN(repo, ProductsRepo(state));
-  const std::string id = request.param("id");
-  API_ASSIGN(scope, ProductScope(id));
+// The drift of `scope` ("" = every product) in the products repository.
+std::variant<DriftReport, HttpError> Check(ServeState& state,
+                                           const std::string& repo,
+                                           const std::string& scope) {
   cli::CheckRequest check;
   check.repository = repo;
   check.scope = scope;
   check.list_synced = true;
   auto result = cli::RunCheck(state.cli, check);
   if (!result.ok()) return Fail(result.status());
-  return JsonReply(ProductResult(id, ProductOf(result->report, id)));
+  return std::move(result->report);
+}
+
+ApiResult CheckProduct(ServeState& state, const ApiRequest& request) {
+  API_ASSIGN(repo, ProductsRepo(state));
+  const std::string id = request.param("id");
+  API_ASSIGN(scope, ProductScope(id));
+  API_ASSIGN(report, Check(state, repo, scope));
+  return JsonReply(ProductResult(id, ProductOf(report, id)));
 }
 
 nlohmann::json CheckAllJson(const DriftReport& report) {
@@ -105,12 +112,8 @@ nlohmann::json CheckAllJson(const DriftReport& report) {
 
 ApiResult CheckAll(ServeState& state) {
   API_ASSIGN(repo, ProductsRepo(state));
-  cli::CheckRequest check;
-  check.repository = repo;
-  check.list_synced = true;
-  auto result = cli::RunCheck(state.cli, check);
-  if (!result.ok()) return Fail(result.status());
-  return JsonReply(CheckAllJson(result->report));
+  API_ASSIGN(report, Check(state, repo, ""));
+  return JsonReply(CheckAllJson(report));
 }
 
 std::variant<RepairPolicy, HttpError> SeedPolicy(const nlohmann::json& body,
@@ -135,10 +138,14 @@ std::variant<RepairPolicy, HttpError> SeedPolicy(const nlohmann::json& body,
   return policy;
 }
 
-// Repairs `scope` ("" = all) and reports it the seed's way.
-std::variant<nlohmann::json, HttpError> Repair(ServeState& state,
-                                               const ApiRequest& request,
-                                               const std::string& scope) {
+// Repairs `scope` ("" = every product), then checks it again: the seed
+// answers a sync with what its check says afterwards (its lists "cleared
+// after sync"), in the check's shape; `product` is the product's id, or ""
+// for the check-all shape. What the repair did is added beside: success,
+// removedOrphaned, recreatedRecords, droppedRecords, skipped and the whole
+// `tidemark repair --json` report under "repair".
+ApiResult Repair(ServeState& state, const ApiRequest& request,
+                 const std::string& scope, const std::string& product) {
   API_ASSIGN(repo, ProductsRepo(state));
   API_ASSIGN(body, JsonBody(request));
   bool force = false;
@@ -151,22 +158,19 @@ std::variant<nlohmann::json, HttpError> Repair(ServeState& state,
   auto result = cli::RunRepair(state.cli, repair);
   if (!result.ok()) return Fail(result.status());
   if (!result->failure.ok()) return Fail(result->failure);
+  API_ASSIGN(after, Check(state, repo, scope));
+  nlohmann::json out = product.empty()
+                           ? CheckAllJson(after)
+                           : ProductResult(product, ProductOf(after, product));
   const RepairOutcome none;
   const RepairOutcome& done = result->outcome ? *result->outcome : none;
-  nlohmann::json out = {{"success", done.converged()},
-                        {"removedOrphaned", done.objects_removed},
-                        {"recreatedRecords", done.adopted},
-                        {"droppedRecords", done.records_dropped},
-                        {"skipped", static_cast<int64_t>(done.skipped.size())},
-                        {"errors", done.errors},
-                        {"repair", result->json}};
-  if (result->after) {
-    out["after"] = DriftTotalsJson(*result->after);
-    out["syncedFiles"] = result->after->synced;
-    out["orphanedFiles"] = result->after->orphaned;
-    out["missingFiles"] = result->after->missing;
-  }
-  return out;
+  out["success"] = done.converged();
+  out["removedOrphaned"] = done.objects_removed;
+  out["recreatedRecords"] = done.adopted;
+  out["droppedRecords"] = done.records_dropped;
+  out["skipped"] = static_cast<int64_t>(done.skipped.size());
+  out["repair"] = result->json;
+  return JsonReply(out);
 }
 
 }  // namespace
@@ -180,14 +184,11 @@ void AddProductsRoutes(server::HttpServer& http, ServeState& state) {
              [&state](const ApiRequest& r) -> ApiResult {
                const std::string id = r.param("id");
                API_ASSIGN(scope, ProductScope(id));
-               API_ASSIGN(out, Repair(state, r, scope));
-               out["productId"] = id;
-               return JsonReply(out);
+               return Repair(state, r, scope, id);
              });
   http.Route("POST", "/admin/products/sync/sync-all", Role::kAdmin,
              [&state](const ApiRequest& r) -> ApiResult {
-               API_ASSIGN(out, Repair(state, r, ""));
-               return JsonReply(out);
+               return Repair(state, r, "", "");
              });
 }
 

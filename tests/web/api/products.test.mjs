@@ -93,6 +93,12 @@ apiDescribe("seed 003: /admin/products", () => {
     assert.equal(existsSync(path.join(shop(), ORPHAN)), false, "the orphan is deleted from storage");
     assert.equal(existsSync(path.join(shop(), STRAY)), true, "another product's orphan stays");
     assert.equal(existsSync(path.join(shop(), A)), true);
+    // The seed answers a sync with the product's check after it: lists,
+    // the orphans "cleared after sync".
+    assert.deepEqual(res.orphanedFiles, [], "the answer is the check after the sync");
+    assert.deepEqual(res.missingFiles, [B]);
+    assert.deepEqual([...res.syncedFiles].sort(), [C, A].sort());
+    assert.deepEqual(res.errors, []);
     const p1 = ok(await api.get("/admin/products/p1/images/sync/check"));
     assert.deepEqual(p1.orphanedFiles, []);
     assert.deepEqual(p1.missingFiles, [B], "removeOrphaned alone leaves the missing record");
@@ -103,6 +109,8 @@ apiDescribe("seed 003: /admin/products", () => {
     assert.equal(res.productId, "p1");
     assert.equal(res.success, true, JSON.stringify(res));
     assert.equal(res.droppedRecords, 1);
+    assert.deepEqual(res.missingFiles, [], "cleared after sync");
+    assert.deepEqual(res.orphanedFiles, []);
     assert.ok(!(await catalogPaths()).includes(B));
     const p1 = ok(await api.get("/admin/products/p1/images/sync/check"));
     assert.deepEqual(p1.missingFiles, []);
@@ -115,6 +123,12 @@ apiDescribe("seed 003: /admin/products", () => {
     assert.equal(res.missingFiles, 0);
     assert.equal(res.syncedFiles, 4);
     assert.equal(res.recreatedRecords, 1);
+    // The seed's sync-all answer is the check-all after it.
+    assert.equal(res.totalProducts, 2);
+    assert.equal(res.totalImages, 4);
+    assert.equal(res.errors, 0);
+    assert.deepEqual(res.results.map((r) => r.productId).sort(), ["p1", "p2"]);
+    for (const r of res.results) assert.deepEqual(r.orphanedFiles, [], `${r.productId} is clean after the sync`);
     assert.ok((await catalogPaths()).includes(STRAY), "the stray file got a record");
     assert.equal(existsSync(path.join(shop(), STRAY)), true, "recreateMissing deletes nothing");
     const all = ok(await api.get("/admin/products/sync/check-all"));
