@@ -14,6 +14,7 @@
 #include "cli/domain.h"
 #include "cli/output.h"
 #include "common/time_format.h"
+#include "server/request_path.h"
 
 namespace tidemark::api {
 namespace {
@@ -24,6 +25,14 @@ using server::ApiResult;
 using server::HttpError;
 using server::JsonReply;
 using server::Role;
+
+// A region as a client gave it ("" = every region): a folder under the
+// root, so `..` and its encodings are 400 bad_path, as for any path.
+std::variant<std::string, HttpError> Region(const std::string& given) {
+  auto region = server::CleanRequestPath(given, "region", true);
+  if (!region.ok()) return server::BadPath(region.status().message());
+  return std::move(region).value();
+}
 
 class CarsApi {
  public:
@@ -90,7 +99,7 @@ class CarsApi {
   ApiResult List(const ApiRequest& request) {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
-    const std::string region = request.query("region");
+    API_ASSIGN(region, Region(request.query("region")));
     API_ASSIGN(outcome, SyncForRead(request, repo, region));
     const bool deleted = request.query("include_deleted") == "true";
     // The sync above has committed (or was young enough), so the body
@@ -139,14 +148,15 @@ class CarsApi {
     change.car = request.param("id");
     change.slot = request.param("type") + "/" + request.param("index");
     change.op = op;
-    change.by = body.value("by", std::string("api"));
-    change.note = body.value("note", std::string());
+    API_ASSIGN(by, JsonString(body, "by"));
+    API_ASSIGN(note, JsonString(body, "note"));
+    change.by = by.empty() ? "api" : by;
+    change.note = note;
     if (op == cli::SlotOp::kMarkUsed) {
-      auto it = body.find("is_used");
-      if (it != body.end() && !it->is_boolean()) {
-        return server::BadRequest("'is_used' must be true or false");
-      }
-      change.used = it == body.end() || it->get<bool>();
+      // Absent means true: POST .../used marks the slot used.
+      const bool given = body.contains("is_used") && !body["is_used"].is_null();
+      API_ASSIGN(used, JsonBool(body, "is_used"));
+      change.used = !given || used;
     }
     std::lock_guard<std::mutex> lock(write_mu_);
     auto slot = cli::ChangeSlot(state_.cli, repo, change);
@@ -158,7 +168,8 @@ class CarsApi {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
     API_ASSIGN(body, JsonBody(request));
-    const std::string region = body.value("region", std::string());
+    API_ASSIGN(given, JsonString(body, "region"));
+    API_ASSIGN(region, Region(given));
     SyncThrottle::Outcome outcome = throttle_.Fresh(
         region, 0, [this, repo, region] { return Sync(repo, region); });
     ApiReply reply = JsonReply(outcome.result);

@@ -135,6 +135,27 @@ apiDescribe("seed 000: /api/cars", () => {
     assertError(await api.get("/api/cars/987654"), 404, "not_found");
   });
 
+  test("fields of the wrong type are 400 naming the field; a region with '..' is bad_path", async () => {
+    const golf = ok(await api.get("/api/cars")).find((c) => c.vin === GOLF.vin);
+    const slot = `/api/cars/${golf.id}/slots/dealer/1`;
+    for (const [route, body, field] of [
+      [`${slot}/lock`, { by: 5 }, "by"],
+      [`${slot}/lock`, { note: ["a"] }, "note"],
+      [`${slot}/used`, { is_used: "yes" }, "is_used"],
+      [`${slot}/used`, { by: {} }, "by"],
+      ["/api/cars/sync", { region: 5 }, "region"],
+    ]) {
+      const res = await api.post(route, body);
+      assertError(res, 400, "invalid_argument", `${route} ${JSON.stringify(body)}`);
+      assert.match(res.json.error, new RegExp(`'${field}'`));
+    }
+    assert.equal(existsSync(path.join(photoRoot, GOLF.region, `${GOLF.make} ${GOLF.model} ${GOLF.vin}`, "1. Дилер фото",
+      `${GOLF.make} ${GOLF.model} ${GOLF.vin}`, "_LOCK.json")), false, "no lock was written");
+    assertError(await api.get("/api/cars?region=.."), 400, "bad_path");
+    assertError(await api.get("/api/cars?region=%2e%2e%2fx"), 400, "bad_path");
+    assertError(await api.post("/api/cars/sync", { region: "../x" }), 400, "bad_path");
+  });
+
   test("a read within the max age does not sync; ?max_age=0 does, and sees a car added on disk", async () => {
     const before = await syncs();
     const opsBefore = ok(await api.get("/api/v1/repositories/cars/operations?limit=1000")).operations.length;
