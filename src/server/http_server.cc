@@ -103,18 +103,45 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
         if (res.status == 413) {
           e = PayloadTooLarge("the request body is larger than the limit of " +
                               std::to_string(max_body) +
-                              " bytes ([serve] max_body)");
+                              " bytes ([serve] max_body_bytes)");
         } else if (res.status == 404) {
           e = NotFoundError("no route for " + req.method + " " + req.path +
                             "; see /api/v1/openapi.json");
+        } else if (res.status >= 400 && res.status < 500) {
+          // What httplib refuses before any route sees it: a method it
+          // does not serve, a POST without Content-Length, a malformed
+          // request line or header.
+          e = BadRequest("the request could not be read (" + req.method + " " +
+                         req.path +
+                         "): check the method, the headers and that a "
+                         "body comes with Content-Length; see "
+                         "/api/v1/openapi.json");
         } else {
-          e = HttpError{res.status, "http_" + std::to_string(res.status),
-                        "the request could not be served"};
+          e = HttpError{500, "internal", "the request could not be served"};
         }
         metrics_.RecordError(e.code);
         WriteError(e, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
+  // httplib 0.11 checks the body limit only against Content-Length: a
+  // body sent in chunks would be read whole, whatever its size. Refuse
+  // those before they are read.
+  server_->set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        const std::string te = req.get_header_value("Transfer-Encoding");
+        if (te.find("chunked") == std::string::npos) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        const HttpError e = BadRequest(
+            "a request body must come with Content-Length (chunked "
+            "transfer is not taken, so its size can be checked against "
+            "[serve] max_body_bytes before it is read); e.g. curl "
+            "--data-binary @FILE, or -T FILE");
+        metrics_.RecordError(e.code);
+        WriteError(e, res);
+        res.set_header("Connection", "close");
+        return httplib::Server::HandlerResponse::Handled;
+      });
   server_->set_exception_handler([](const httplib::Request&,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {

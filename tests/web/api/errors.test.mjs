@@ -6,6 +6,7 @@
 //   big    truth=catalog, enough files that a check runs a while
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -169,5 +170,40 @@ apiDescribe("errors", () => {
     assertError(json, 413, "payload_too_large", "a JSON body over the limit");
     // At the limit is fine.
     ok(await api.put("/api/v1/repositories/docs/objects/just-fits.bin", Buffer.alloc(MAX_BODY, 121)), 201);
+  });
+
+  // httplib checks the limit against Content-Length only: a chunked body
+  // would be read whole, whatever its size. The server refuses those.
+  test("400: a body sent chunked (no Content-Length) is refused, and nothing written", async () => {
+    const { hostname, port } = new URL(server.base);
+    for (const [name, size] of [
+      ["chunked-big.bin", MAX_BODY * 2],
+      ["chunked-small.bin", 10],
+    ]) {
+      const res = await new Promise((resolve, reject) => {
+        const req = http.request(
+          {
+            host: hostname,
+            port,
+            method: "PUT",
+            path: `/api/v1/repositories/docs/objects/${name}`,
+            agent: false,
+            headers: { "Transfer-Encoding": "chunked", Connection: "close" },
+          },
+          (r) => {
+            let body = "";
+            r.setEncoding("utf8");
+            r.on("data", (c) => (body += c));
+            r.on("end", () => resolve({ status: r.statusCode, headers: r.headers, body, json: JSON.parse(body) }));
+          },
+        );
+        req.on("error", reject);
+        req.write(Buffer.alloc(size, 122));
+        req.end();
+      });
+      assertError(res, 400, "invalid_argument", `a chunked upload of ${size} bytes`);
+      assert.match(res.json.error, /Content-Length/);
+      assert.equal(existsSync(path.join(docs(), name)), false, `${name} was not written`);
+    }
   });
 });
