@@ -56,9 +56,10 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
 
 // A page of no items has no last item for `next` to continue from.
 HttpError PageOfNothing(int64_t max) {
-  return BadRequest("query parameter limit=0 asks for an empty page; give "
-                    "a number from 1 to " +
-                    std::to_string(max));
+  return BadRequest(
+      "query parameter limit=0 asks for an empty page; give "
+      "a number from 1 to " +
+      std::to_string(max));
 }
 
 ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
@@ -88,8 +89,15 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   nlohmann::json files = nlohmann::json::array();
   std::string last;
   bool more = false;
+  // One record past the page tells whether there is a next one, so a page
+  // reads limit + 1 records when the prefix is a folder (or none). A name
+  // prefix ("2024/05/IMG") first skips its folder's earlier records, in
+  // large reads.
+  const bool skips = !prefix.empty() && prefix.back() != '/';
+  const size_t batch =
+      skips ? 2000 : static_cast<size_t>(std::min<int64_t>(limit + 1, 2000));
   while (true) {
-    auto page = state.store.ReadRecords(range, 2000);
+    auto page = state.store.ReadRecords(range, batch);
     if (!page.ok()) return Fail(page.status());
     bool past = false;
     for (const FileRecord& r : *page) {
@@ -107,7 +115,7 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
       files.push_back(cli::RecordJson(r));
       last = r.path;
     }
-    if (past || page->size() < 2000) break;
+    if (past || page->size() < batch) break;
   }
   return JsonReply(
       {{"repository", repo.name},
