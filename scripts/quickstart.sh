@@ -145,7 +145,17 @@ if [[ "$port" != 0 ]] && (exec 3<>"/dev/tcp/${host//[\[\]]/}/$port") 2>/dev/null
   listen="$host:0"
 fi
 serve_log="$SAMPLE_DIR/serve.log"
-tm serve --listen "$listen" >"$serve_log" 2>&1 &
+# A subshell that becomes the server (exec), so $! is the server itself and
+# stopping it stops the server. It first closes every descriptor above 2
+# that the caller passed on (a lock held around this script, say), so the
+# server holds nothing of the caller's.
+(
+  for fd in /proc/"$BASHPID"/fd/*; do
+    fd="${fd##*/}"
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec "$TIDEMARK" --db "$DB" serve --listen "$listen"
+) </dev/null >"$serve_log" 2>&1 &
 serve_pid=$!
 stop_server() {
   if kill -0 "$serve_pid" 2>/dev/null; then

@@ -154,6 +154,16 @@ total_failed=$((total_failed + ${web_fail:-0}))
 if [[ -z "$web_pass" && -z "$web_fail" ]] && ((${#failures[@]} > 0)); then
   total_failed=$((total_failed + 1))
 fi
+# The README's main command, as a user runs it (small samples, SERVE=check).
+echo "==> the quick start (scripts/test-quickstart.sh)"
+if qs_out="$(./scripts/test-quickstart.sh 2>&1)"; then
+  echo "$qs_out" | tail -n 12
+  total_passed=$((total_passed + 1))
+else
+  echo "$qs_out" | tail -n 60
+  failures+=("quickstart: the README's main command failed (see above)")
+  total_failed=$((total_failed + 1))
+fi
 build_or_fail asan
 run_ctest asan build-asan -LE integration
 
