@@ -64,7 +64,9 @@ generated() {
   mkdir -p "$(dirname "$dir")"
   "$@"
   echo "$want" >"$marker"
+  regenerated=true
 }
+regenerated=false
 
 # ensure_repo NAME ROOT [OPTIONS...]: registers NAME unless it is there.
 ensure_repo() {
@@ -115,6 +117,12 @@ generated "$CARS_ROOT" "cars=$DEMO_CARS regions=3 seed=42" \
 echo "e.g.: $(cd "$CARS_ROOT" && find . -mindepth 2 -maxdepth 2 -type d | sort | head -2 | sed 's|^\./||' | paste -sd',' | sed 's/,/, /')"
 
 heading "Repositories"
+if [[ "$regenerated" == true && -f "$DB" ]]; then
+  # The sample catalog describes the samples: a new sample starts a new
+  # catalog (scanning the old one would rightly pause the mass removal).
+  echo "the samples were regenerated: starting a new sample catalog $DB"
+  rm -f "$DB" "$DB-wal" "$DB-shm"
+fi
 ensure_repo photos "$LIBRARY"
 ensure_repo cars "$CARS_ROOT" --layout cars
 tm repo list
