@@ -4,6 +4,7 @@
 #include <ctime>
 #include <string>
 
+#include "common/paths.h"
 #include "common/time_format.h"
 
 namespace tidemark {
@@ -84,7 +85,8 @@ nlohmann::json SlotJson(const Entity& slot, const std::string& public_url) {
           {"disk_slot_path", slot.path},
           {"public_url", public_url.empty()
                              ? nlohmann::json(nullptr)
-                             : nlohmann::json(public_url + "/" + slot.path)},
+                             : nlohmann::json(public_url + "/" +
+                                              PercentEncodeUrlPath(slot.path))},
           {"is_used", is_used.is_boolean() ? is_used : nlohmann::json(false)},
           {"marked_used_at", Field(business, "marked_used_at")},
           {"marked_used_by", Field(business, "marked_used_by")},

@@ -127,6 +127,12 @@ TEST_P(CarsCliTest, DiscoversCarsWithTheirFourteenSlots) {
   EXPECT_NE(dealer["lock_meta_json"].get<std::string>().find("upload_id"),
             std::string::npos);
   EXPECT_EQ(dealer["disk_slot_path"], SlotDir("MSK", camry, "dealer", 1));
+  // Without --public-url a slot's URL is the repository's file:// URL and
+  // the slot's path, percent-encoded: a URL, spaces and Cyrillic included.
+  const std::string url = dealer["public_url"].get<std::string>();
+  EXPECT_EQ(url.rfind("file://", 0), 0u) << url;
+  EXPECT_EQ(url.find(' '), std::string::npos) << url;
+  EXPECT_NE(url.find("/1.%20%D0%94"), std::string::npos) << url;  // "/1. Д"
   EXPECT_EQ(Slot(car, "buyout", 3)["status"], "empty");
   EXPECT_TRUE(Slot(car, "buyout", 3)["locked_by"].is_null());
   // Counts leave _LOCK.json out; sizes are MiB with 2 decimals:
