@@ -12,6 +12,7 @@
 #include "api/event_bridge.h"
 #include "api/job_runner.h"
 #include "api/serve_state.h"
+#include "cli/command_options.h"
 #include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
 #include "common/time_format.h"

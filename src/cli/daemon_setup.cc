@@ -7,28 +7,6 @@
 
 namespace tidemark::cli {
 
-void AddDaemonFlags(CLI::App* command, DaemonFlags* flags) {
-  command->add_option("--debounce", flags->debounce,
-                      "Quiet time before a changed path is synced (default "
-                      "500ms, or [watch] debounce_ms)");
-  command->add_option("--reconcile-interval", flags->reconcile_interval,
-                      "Time between full reconciliations (default 24h)");
-  command->add_option("--unwatched-rescan", flags->unwatched_rescan,
-                      "Time between rescans of directories that cannot be "
-                      "watched (default 5m)");
-  command->add_option("--poll", flags->poll,
-                      "How often a repository without change events, or "
-                      "whose root is gone, is looked at (default 5s)");
-  command->add_option("--heartbeat", flags->heartbeat,
-                      "Lease renewal period (default 30s)");
-  command->add_option("--lease-timeout", flags->lease_timeout,
-                      "Lease lifetime without renewal (default 60s)");
-  command->add_option("--hash", flags->settings.hash,
-                      "Hash new and changed files with sha256, xxh3 or none");
-  command->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
-                    "Confirm removals above the mass-removal threshold");
-}
-
 Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
                                                        const DaemonFlags& flags,
                                                        DaemonLogFn log) {

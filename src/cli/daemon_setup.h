@@ -10,7 +10,6 @@
 #ifndef TIDEMARK_CLI_DAEMON_SETUP_H_
 #define TIDEMARK_CLI_DAEMON_SETUP_H_
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,8 +34,6 @@ struct DaemonFlags {
 
 // --debounce, --reconcile-interval, --unwatched-rescan, --poll,
 // --heartbeat, --lease-timeout, --hash and --allow-mass-removal.
-void AddDaemonFlags(CLI::App* command, DaemonFlags* flags);
-
 class DaemonSetup {
  public:
   // InvalidArgument for a malformed duration or an unknown repository name;

@@ -78,15 +78,4 @@ Result<RepositoryDomain> ResolveDomain(const Config& config,
   return domain;
 }
 
-void AddScopeOptions(CLI::App* command, std::string* scope,
-                     std::string* entity) {
-  CLI::Option* by_scope = command->add_option(
-      "--scope", *scope, "Only this folder (relative to the root)");
-  CLI::Option* by_entity = command->add_option(
-      "--entity", *entity,
-      "Only the top-level entity with this key (needs a layout)");
-  by_scope->excludes(by_entity);
-  by_entity->excludes(by_scope);
-}
-
 }  // namespace tidemark::cli

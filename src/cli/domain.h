@@ -6,7 +6,6 @@
 #ifndef TIDEMARK_CLI_DOMAIN_H_
 #define TIDEMARK_CLI_DOMAIN_H_
 
-#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,9 +52,6 @@ Result<RepositoryDomain> ResolveDomain(const Config& config,
 
 // Adds the two exclusive ways to narrow `check` and `repair`: --scope
 // FOLDER and --entity KEY.
-void AddScopeOptions(CLI::App* command, std::string* scope,
-                     std::string* entity);
-
 }  // namespace tidemark::cli
 
 #endif  // TIDEMARK_CLI_DOMAIN_H_

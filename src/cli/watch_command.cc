@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 
+#include "cli/command_options.h"
 #include "cli/commands.h"
 #include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
