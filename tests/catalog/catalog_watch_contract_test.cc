@@ -17,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::TestParamInfo;
 using ::testing::ValuesIn;
 
-constexpr int64_t kLong = 60'000;  // ms: does not expire during a test
+constexpr int64_t kLongTtlMs = 60'000;  // ms: does not expire during a test
 
 WatchStatus MakeWatch(int64_t repository_id, WatchMode mode,
                       const std::string& reason = "") {
@@ -315,7 +315,7 @@ TEST_P(WatchContractTest, FencedWritesAreRefusedAfterATakeover) {
   const WriteFence fence_a{photos_, a->lease.token};
   const SyncRequest request = Insert(MakeRequest(photos_));
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // a expired
-  auto b = store_->AcquireLease(photos_, "worker-b", kLong);
+  auto b = store_->AcquireLease(photos_, "worker-b", kLongTtlMs);
   ASSERT_TRUE(b.ok() && b->acquired) << b.status().ToString();
   const WriteFence fence_b{photos_, b->lease.token};
 

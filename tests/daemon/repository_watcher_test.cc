@@ -28,7 +28,7 @@ namespace {
 using std::chrono::milliseconds;
 namespace fs = std::filesystem;
 
-constexpr char kWorker[] = "watcher-under-test";
+constexpr char kWatcherWorker[] = "watcher-under-test";
 
 GatewayOptions Leased(const std::string& worker) {
   GatewayOptions options;
@@ -129,7 +129,7 @@ class RepositoryWatcherTest : public ::testing::Test {
 
   FakeClock lease_clock_;  // the catalog's clock, which leases run on
   MemoryCatalog store_{&lease_clock_};
-  Gateway gateway_{store_, SystemClock::Default(), Leased(kWorker)};
+  Gateway gateway_{store_, SystemClock::Default(), Leased(kWatcherWorker)};
   std::string base_;
   std::string root_;
   Repository repo_;

@@ -12,7 +12,7 @@ namespace tidemark {
 namespace {
 
 constexpr auto kWriterWait = std::chrono::seconds(5);
-constexpr size_t kMaxReserve = 8192;
+constexpr size_t kMaxRecordReserve = 8192;
 
 }  // namespace
 
@@ -486,7 +486,7 @@ Result<std::vector<FileRecord>> MemoryCatalog::ReadRecords(
   std::vector<FileRecord> out;
   auto repo = state_.repositories.find(range.repository_id);
   if (limit == 0 || repo == state_.repositories.end()) return out;
-  out.reserve(std::min(limit, kMaxReserve));
+  out.reserve(std::min(limit, kMaxRecordReserve));
   const auto& records = repo->second.records;
   // The same bounds as the SQLite store: the scope itself, then the range
   // strictly below it, both after `after`.

@@ -13,7 +13,7 @@
 namespace tidemark {
 namespace {
 
-constexpr size_t kMaxReserve = 8192;
+constexpr size_t kMaxEntityReserve = 8192;
 
 // Path equal to `scope` or below it; "" is everything. The same set as the
 // range ["scope/", "scope0") plus the scope itself that the SQL stores use.
@@ -86,7 +86,7 @@ Result<std::vector<FileRecord>> MemoryTransaction::ReadRecords(
   RETURN_IF_ERROR(CheckUsable());
   std::vector<FileRecord> out;
   if (limit == 0 || CurrentRepo(range.repository_id) == nullptr) return out;
-  out.reserve(std::min(limit, kMaxReserve));
+  out.reserve(std::min(limit, kMaxEntityReserve));
   // The same bounds as the stores: the scope itself, then the range strictly
   // below it, both after `after`.
   std::string lower;

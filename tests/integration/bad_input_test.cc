@@ -14,10 +14,6 @@
 namespace tidemark::testing {
 namespace {
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class BadInputTest : public CatalogKindTest {
  protected:
   void SetUp() override {

@@ -18,10 +18,6 @@ namespace {
 
 using Paths = std::vector<std::string>;
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 constexpr char kOrphan[] = "products/abc-123/500ml/hero-card/old-image.jpg";
 constexpr char kMissing[] = "products/abc-123/1kg/info-card/missing.jpg";
 constexpr char kModified[] = "products/abc-123/500ml/info-card/info.jpg";

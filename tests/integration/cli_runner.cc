@@ -15,7 +15,6 @@
 #include <thread>
 
 namespace tidemark::testing {
-namespace {
 
 void MakeDirs(const std::string& path) {
   for (size_t i = 1; i <= path.size(); ++i) {
@@ -24,6 +23,12 @@ void MakeDirs(const std::string& path) {
     }
   }
 }
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+namespace {
 
 void Walk(const std::string& abs, const std::string& rel,
           std::vector<std::string>* out) {

@@ -98,6 +98,11 @@ std::vector<std::string> PathsOf(const nlohmann::json& files);
 
 std::string ReadFileBytes(const std::string& path);
 
+// Makes `path` and any missing parent folders (mode 0755), as mkdir -p.
+void MakeDirs(const std::string& path);
+
+bool Contains(const std::string& haystack, const std::string& needle);
+
 // Polls `done` every `every` until it returns true (then true) or `limit`
 // has passed (then false). For waiting on convergence; never for timing.
 bool WaitUntil(

@@ -12,10 +12,6 @@
 namespace tidemark::testing {
 namespace {
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class PostgresCliTest : public ::testing::Test {
  protected:
   void SetUp() override {

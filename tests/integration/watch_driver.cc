@@ -14,14 +14,6 @@
 namespace tidemark::testing {
 namespace {
 
-void MakeDirs(const std::string& path) {
-  for (size_t i = 1; i <= path.size(); ++i) {
-    if (i == path.size() || path[i] == '/') {
-      mkdir(path.substr(0, i).c_str(), 0755);
-    }
-  }
-}
-
 std::string Describe(const std::vector<std::string>& paths, size_t limit) {
   std::string out;
   for (size_t i = 0; i < paths.size() && i < limit; ++i) {

@@ -120,7 +120,7 @@ TEST_P(GatewayTest, OperationsRecordDurationFromTheClock) {
   EXPECT_EQ((*ops)[0].status, OperationStatus::kCompleted);
 }
 
-GatewayOptions Worker(const std::string& id, bool require_lease) {
+GatewayOptions GatewayOptionsOf(const std::string& id, bool require_lease) {
   GatewayOptions options;
   options.worker_id = id;
   options.require_lease = require_lease;
@@ -128,7 +128,7 @@ GatewayOptions Worker(const std::string& id, bool require_lease) {
 }
 
 TEST_P(GatewayTest, WatchStatusTakesHolderAndTimeFromTheGateway) {
-  Gateway daemon(*store_, clock_, Worker("host-1:42", false));
+  Gateway daemon(*store_, clock_, GatewayOptionsOf("host-1:42", false));
   WatchStatus s;
   s.repository_id = repo_.id;
   s.mode = WatchMode::kWatching;
@@ -158,7 +158,7 @@ TEST_P(GatewayTest, WatchStatusTakesHolderAndTimeFromTheGateway) {
 }
 
 TEST_P(GatewayTest, RequestsAreStampedTakenAndFinished) {
-  Gateway cli(*store_, clock_, Worker("cli-host:77", false));
+  Gateway cli(*store_, clock_, GatewayOptionsOf("cli-host:77", false));
   auto asked = cli.RequestSync(repo_.id, OperationType::kReconciliation, "");
   ASSERT_TRUE(asked.ok()) << asked.status().ToString();
   EXPECT_GT(asked->id, 0);
@@ -194,8 +194,8 @@ TEST_P(GatewayTest, RequestsAreStampedTakenAndFinished) {
 // With require_lease (the CLI's setting), the watch status and the taking of
 // requests need the lease, but anyone may leave a request in the mailbox.
 TEST_P(GatewayTest, OnlyTheLeaseHolderPublishesButAnyoneMayRequest) {
-  Gateway daemon(*store_, clock_, Worker("daemon-a", true));
-  Gateway cli(*store_, clock_, Worker("cli:1", true));
+  Gateway daemon(*store_, clock_, GatewayOptionsOf("daemon-a", true));
+  Gateway cli(*store_, clock_, GatewayOptionsOf("cli:1", true));
   WatchStatus s;
   s.repository_id = repo_.id;
   s.mode = WatchMode::kWatching;
@@ -220,7 +220,7 @@ TEST_P(GatewayTest, OnlyTheLeaseHolderPublishesButAnyoneMayRequest) {
   // Another daemon takes the lease over: the first one's writes are fenced
   // off, but it may still ask the new holder for a sync.
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  Gateway successor(*store_, clock_, Worker("daemon-b", true));
+  Gateway successor(*store_, clock_, GatewayOptionsOf("daemon-b", true));
   auto took = successor.AcquireLease(repo_, 60'000);
   ASSERT_TRUE(took.ok() && took->acquired) << took.status().ToString();
   s.mode = WatchMode::kStopped;
