@@ -2,7 +2,8 @@
 # Configures and builds tidemark with CMake + Ninja.
 #   scripts/build.sh [release|asan] [TARGET...]
 #   release (default) -> build/      Release, warnings are errors
-#   asan              -> build-asan/ Debug with ASan+UBSan, no benchmarks
+#   asan              -> build-asan/ Debug with ASan+UBSan, no benchmarks and
+#                        no integration tests (test.sh runs the unit tests there)
 # With TARGETs only those are built (scan_bench.sh builds just what it runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ case "$mode" in
   asan)
     dir=build-asan
     flags=(-DCMAKE_BUILD_TYPE=Debug -DTIDEMARK_SANITIZE=ON -DTIDEMARK_WERROR=ON
-           -DTIDEMARK_BUILD_BENCH=OFF)
+           -DTIDEMARK_BUILD_BENCH=OFF -DTIDEMARK_BUILD_INTEGRATION_TESTS=OFF)
     ;;
   -h|--help)
     echo "usage: $0 [release|asan] [TARGET...]"
