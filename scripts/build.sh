@@ -5,6 +5,11 @@
 #   asan              -> build-asan/ Debug with ASan+UBSan, no benchmarks and
 #                        no integration tests (test.sh runs the unit tests there)
 # With TARGETs only those are built (scan_bench.sh builds just what it runs).
+# TIDEMARK_UNITY=ON|OFF: a unity build (a few .cc files of a target compiled
+# as one): much faster from scratch, slower to rebuild after a one-file
+# change. Default ON for asan (only test.sh uses it) and, when CI=true (a
+# fresh clone always builds from scratch), for release; otherwise release
+# keeps what its build dir has (OFF for a new one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +35,16 @@ case "$mode" in
     exit 2
     ;;
 esac
+
+unity="${TIDEMARK_UNITY:-}"
+if [[ -z "$unity" && "$mode" == asan ]]; then
+  unity=ON
+elif [[ -z "$unity" ]]; then
+  case "${CI:-}" in true | TRUE | True | 1 | yes) unity=ON ;; esac
+fi
+if [[ -n "$unity" ]]; then
+  flags+=(-DCMAKE_UNITY_BUILD="$unity")
+fi
 
 # A build dir configured with another generator makes CMake refuse; such a
 # dir holds only build output, so start it afresh.
