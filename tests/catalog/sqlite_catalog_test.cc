@@ -81,6 +81,34 @@ TEST_F(SqliteCatalogTest, ReopenKeepsData) {
   EXPECT_EQ((*repos)[0].name, "photos");
 }
 
+// The response cache of `tidemark serve` keeps a body while the change
+// stamp stays the same, so the stamp must move on every commit: this
+// store's own (its writer is another connection than its reader) and
+// another process's (another store on the same file); and stay put
+// without one, or nothing would ever be served from the cache.
+TEST_F(SqliteCatalogTest, ChangeStampMovesOnEveryCommitAndOnlyThen) {
+  auto store = OpenSqliteCatalog(DbPath());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto stamp = [&store] {
+    auto s = (*store)->ChangeStamp();
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : -1;
+  };
+  const int64_t first = stamp();
+  EXPECT_EQ(stamp(), first) << "no commit in between";
+  const int64_t repo = AddRepository(**store, "photos");
+  const int64_t after_own = stamp();
+  EXPECT_NE(after_own, first) << "this store's own commit";
+  EXPECT_EQ(stamp(), after_own);
+  {
+    auto other = OpenSqliteCatalog(DbPath());  // as another process would
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    std::vector<FileRecord> records = {MakeRecord(repo, "a/b")};
+    AddRecords(**other, records);
+  }
+  EXPECT_NE(stamp(), after_own) << "another store's commit on the same file";
+}
+
 TEST_F(SqliteCatalogTest, RecordsSchemaVersionInTheFile) {
   {
     auto store = OpenSqliteCatalog(DbPath());
