@@ -9,31 +9,49 @@
 
 namespace tidemark::cli {
 
-nlohmann::json RecordJson(const FileRecord& r) {
-  std::string display = DisplayPath(r.path);
+void WriteRecordJson(const FileRecord& r, JsonWriter& out) {
+  const std::string display = DisplayPath(r.path);
   // Raw bytes whenever the display form had to escape anything.
   const bool escaped = display != r.path;
-  nlohmann::json j = {
-      {"id", r.id},
-      {"path", std::move(display)},
-      {"kind", std::string(EntryKindName(r.kind))},
-      {"size", r.size},
-      {"mtime_ns", r.mtime_ns},
-      {"mtime", FormatTime(r.mtime_ns)},
-      {"device", r.device},
-      {"inode", r.inode},
-      {"hash_algorithm", std::string(HashAlgorithmName(r.hash_algorithm))},
-      {"content_hash", r.content_hash.empty()
-                           ? nlohmann::json(nullptr)
-                           : nlohmann::json(ToHex(r.content_hash))},
-      {"state", std::string(RecordStateName(r.state))},
-      {"last_scanned", FormatTime(r.last_scanned_ns)},
-      {"scan_generation", r.scan_generation},
-      {"created_at", FormatTime(r.created_at_ns)},
-      {"updated_at", FormatTime(r.updated_at_ns)},
+  IsoTimeBuffer time;
+  auto time_member = [&](std::string_view key, int64_t ns) {
+    out.StringMember(key, FormatIsoTime(ns, time));
   };
-  if (escaped) j["path_hex"] = ToHex(r.path);
-  return j;
+  // The keys in DumpJson's (sorted) order.
+  out.BeginObject();
+  out.Key("content_hash");
+  if (r.content_hash.empty()) {
+    out.Null();
+  } else {
+    out.String(ToHex(r.content_hash));
+  }
+  time_member("created_at", r.created_at_ns);
+  out.UintMember("device", r.device);
+  out.StringMember("hash_algorithm", HashAlgorithmName(r.hash_algorithm));
+  out.IntMember("id", r.id);
+  out.UintMember("inode", r.inode);
+  out.StringMember("kind", EntryKindName(r.kind));
+  time_member("last_scanned", r.last_scanned_ns);
+  time_member("mtime", r.mtime_ns);
+  out.IntMember("mtime_ns", r.mtime_ns);
+  out.StringMember("path", display);
+  if (escaped) out.StringMember("path_hex", ToHex(r.path));
+  out.IntMember("scan_generation", r.scan_generation);
+  out.IntMember("size", r.size);
+  out.StringMember("state", RecordStateName(r.state));
+  time_member("updated_at", r.updated_at_ns);
+  out.EndObject();
+}
+
+std::string RecordJsonText(const FileRecord& r) {
+  std::string text;
+  JsonWriter out(&text);
+  WriteRecordJson(r, out);
+  return text;
+}
+
+nlohmann::json RecordJson(const FileRecord& r) {
+  return nlohmann::json::parse(RecordJsonText(r));
 }
 
 nlohmann::json OperationJson(const SyncOperation& op) {

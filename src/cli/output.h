@@ -12,9 +12,15 @@
 #include <string>
 
 #include "catalog/records.h"
+#include "cli/json_writer.h"
 
 namespace tidemark::cli {
 
+// A record as JSON: written into `out` (no intermediate DOM, for pages of
+// records), as text, or as a value to embed in a larger answer. All three
+// are the same JSON, keys in DumpJson's order.
+void WriteRecordJson(const FileRecord& record, JsonWriter& out);
+std::string RecordJsonText(const FileRecord& record);
 nlohmann::json RecordJson(const FileRecord& record);
 nlohmann::json OperationJson(const SyncOperation& op);
 nlohmann::json LeaseJson(const Lease& lease);

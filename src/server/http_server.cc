@@ -68,10 +68,15 @@ std::string ApiRequest::header(const std::string& name) const {
 const std::string& ApiRequest::body() const { return http.body; }
 
 ApiReply JsonReply(const nlohmann::json& body, int status) {
+  return JsonTextReply(
+      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+      status);
+}
+
+ApiReply JsonTextReply(std::string body, int status) {
   ApiReply reply;
   reply.status = status;
-  reply.body =
-      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  reply.body = std::move(body);
   return reply;
 }
 

@@ -60,6 +60,8 @@ using RawHandler =
 
 // A JSON reply.
 ApiReply JsonReply(const nlohmann::json& body, int status = 200);
+// A JSON reply whose text the caller wrote (cli::JsonWriter).
+ApiReply JsonTextReply(std::string body, int status = 200);
 
 struct HttpServerOptions {
   size_t max_body_bytes = 64 << 20;
