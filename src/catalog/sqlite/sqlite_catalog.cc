@@ -10,6 +10,7 @@
 #include "catalog/sqlite/sqlite_entities.h"
 #include "catalog/sqlite/sqlite_error.h"
 #include "catalog/sqlite/sqlite_leases.h"
+#include "catalog/sqlite/sqlite_reader_pool.h"
 #include "catalog/sqlite/sqlite_record_reads.h"
 #include "catalog/sqlite/sqlite_schema.h"
 #include "catalog/sqlite/sqlite_transaction.h"
@@ -20,16 +21,37 @@ namespace {
 
 // Reads allocate at most this many records up front; larger pages grow.
 constexpr size_t kMaxReserve = 8192;
+// Read connections open at once, at most: reads from this many threads run
+// in parallel (the HTTP server's), the rest wait for one. Each holds its
+// own page cache (kReaderSetup).
+constexpr size_t kMaxReaders = 4;
+constexpr const char* kReaderSetup =
+    "PRAGMA query_only = ON; PRAGMA cache_size = -8192";
+
+// A read connection. It opens read-write only so that it can map the WAL
+// index; it never writes (query_only).
+Result<std::unique_ptr<SqliteConnection>> OpenReader(const std::string& path,
+                                                     int busy_timeout_ms) {
+  ASSIGN_OR_RETURN(
+      auto reader,
+      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms));
+  RETURN_IF_ERROR(reader->Exec(kReaderSetup, "configuring a catalog reader"));
+  return reader;
+}
 
 class SqliteCatalog final : public CatalogStore {
  public:
   SqliteCatalog(std::unique_ptr<SqliteConnection> writer,
-                std::unique_ptr<SqliteConnection> reader, int schema_version,
+                std::unique_ptr<SqliteConnection> stamp_reader,
+                std::unique_ptr<SqliteConnection> first_reader,
+                SqliteReaderPool::Opener open_reader, int schema_version,
                 Clock& clock)
       : schema_version_(schema_version),
         clock_(clock),
         writer_(std::move(writer)),
-        reader_(std::move(reader)) {}
+        stamp_reader_(std::move(stamp_reader)),
+        readers_(std::move(first_reader), std::move(open_reader), kMaxReaders) {
+  }
 
   int SchemaVersion() const override { return schema_version_; }
   Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
@@ -49,25 +71,25 @@ class SqliteCatalog final : public CatalogStore {
                                                      uint64_t device,
                                                      uint64_t inode) override;
   Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
-    std::lock_guard<std::mutex> lock(reader_mu_);
-    return SqliteListEntities(*reader_, q);
+    ASSIGN_OR_RETURN(auto reader, readers_.Take());
+    return SqliteListEntities(*reader, q);
   }
   Result<RepositoryTotals> Totals(int64_t repository_id) override;
   Result<int64_t> ChangeStamp() override;
   Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
                                                     size_t limit) override;
   Result<std::vector<WatchStatus>> ListWatchStatuses() override {
-    std::lock_guard<std::mutex> lock(reader_mu_);
-    return SqliteListWatchStatuses(*reader_);
+    ASSIGN_OR_RETURN(auto reader, readers_.Take());
+    return SqliteListWatchStatuses(*reader);
   }
   Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
                                                 bool pending_only) override {
-    std::lock_guard<std::mutex> lock(reader_mu_);
-    return SqliteListRequests(*reader_, repository_id, pending_only);
+    ASSIGN_OR_RETURN(auto reader, readers_.Take());
+    return SqliteListRequests(*reader, repository_id, pending_only);
   }
   Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
-    std::lock_guard<std::mutex> lock(reader_mu_);
-    return SqliteFindRequest(*reader_, id);
+    ASSIGN_OR_RETURN(auto reader, readers_.Take());
+    return SqliteFindRequest(*reader, id);
   }
   Status BeginBulkLoad() override;
   Status EndBulkLoad() override;
@@ -85,9 +107,10 @@ class SqliteCatalog final : public CatalogStore {
   // Held by a SqliteTransaction from Begin until Commit or destruction.
   std::timed_mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_
-  std::mutex reader_mu_;
-  std::unique_ptr<SqliteConnection> reader_;  // guarded by reader_mu_
-  bool indexes_suspended_ = false;            // guarded by writer_mu_
+  std::mutex stamp_mu_;
+  std::unique_ptr<SqliteConnection> stamp_reader_;  // guarded by stamp_mu_
+  SqliteReaderPool readers_;
+  bool indexes_suspended_ = false;  // guarded by writer_mu_
 };
 
 // Rebuilding the inode index reads every record of every repository, so a
@@ -168,21 +191,21 @@ Status SqliteCatalog::ReleaseLease(const WriteFence& fence) {
 }
 
 Result<std::vector<Lease>> SqliteCatalog::ListLeases() {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  return SqliteListLeases(*reader_, clock_.NowNanos());
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
+  return SqliteListLeases(*reader, clock_.NowNanos());
 }
 
 Result<std::optional<Repository>> SqliteCatalog::FindRepository(
     std::string_view name) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kFindRepository));
+                   reader->Statement(SqlId::kFindRepository));
   ScopedReset reset(stmt);
   stmt->BindText(1, name);
   int rc = stmt->Step();
   if (rc == SQLITE_DONE) return std::optional<Repository>();
   if (rc != SQLITE_ROW) {
-    return reader_->Error(rc, "finding repository '" + std::string(name) + "'");
+    return reader->Error(rc, "finding repository '" + std::string(name) + "'");
   }
   Repository repo;
   RETURN_IF_ERROR(ReadRepositoryRow(*stmt, &repo));
@@ -190,16 +213,16 @@ Result<std::optional<Repository>> SqliteCatalog::FindRepository(
 }
 
 Result<std::vector<Repository>> SqliteCatalog::ListRepositories() {
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kListRepositories));
+                   reader->Statement(SqlId::kListRepositories));
   ScopedReset reset(stmt);
   std::vector<Repository> out;
   int rc;
   while ((rc = stmt->Step()) == SQLITE_ROW) {
     RETURN_IF_ERROR(ReadRepositoryRow(*stmt, &out.emplace_back()));
   }
-  if (rc != SQLITE_DONE) return reader_->Error(rc, "listing repositories");
+  if (rc != SQLITE_DONE) return reader->Error(rc, "listing repositories");
   return out;
 }
 
@@ -208,16 +231,16 @@ Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
   std::vector<FileRecord> out;
   if (limit == 0) return out;
   out.reserve(std::min(limit, kMaxReserve));
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
   if (range.scope.empty()) {
-    RETURN_IF_ERROR(SqliteReadRecords(*reader_, range, limit, &out));
+    RETURN_IF_ERROR(SqliteReadRecords(*reader, range, limit, &out));
     return out;
   }
   // Two statements: one snapshot, so a concurrent move cannot show a record
   // twice or not at all.
-  RETURN_IF_ERROR(reader_->Run(SqlId::kBeginRead, "starting a read"));
-  Status status = SqliteReadRecords(*reader_, range, limit, &out);
-  Status end = reader_->Run(SqlId::kCommit, "ending a read");
+  RETURN_IF_ERROR(reader->Run(SqlId::kBeginRead, "starting a read"));
+  Status status = SqliteReadRecords(*reader, range, limit, &out);
+  Status end = reader->Run(SqlId::kCommit, "ending a read");
   if (!status.ok()) return status;
   if (!end.ok()) return end;
   return out;
@@ -225,48 +248,49 @@ Result<std::vector<FileRecord>> SqliteCatalog::ReadRecords(
 
 Result<std::optional<FileRecord>> SqliteCatalog::FindRecord(
     int64_t repository_id, std::string_view path) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  return SqliteFindRecord(*reader_, repository_id, path);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
+  return SqliteFindRecord(*reader, repository_id, path);
 }
 
 Result<std::vector<FileRecord>> SqliteCatalog::FindRecordsByInode(
     int64_t repository_id, uint64_t device, uint64_t inode) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kFindRecordsByInode));
+                   reader->Statement(SqlId::kFindRecordsByInode));
   ScopedReset reset(stmt);
   stmt->BindInt64(1, repository_id);
   stmt->BindUint64(2, inode);
   stmt->BindUint64(3, device);
   std::vector<FileRecord> out;
   RETURN_IF_ERROR(
-      SqliteCollectRecords(*reader_, stmt, "finding records by inode", &out));
+      SqliteCollectRecords(*reader, stmt, "finding records by inode", &out));
   return out;
 }
 
-// PRAGMA data_version on the reader: it changes whenever another
-// connection commits, and every write, this process's included, is made
-// on another connection (the reader is query_only).
+// PRAGMA data_version on a connection of its own: it changes whenever
+// another connection commits, and every write, this process's included, is
+// made on another connection (the stamp reader is query_only). The value
+// is per connection, so it always comes from this one.
 Result<int64_t> SqliteCatalog::ChangeStamp() {
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  std::lock_guard<std::mutex> lock(stamp_mu_);
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kDataVersion));
+                   stamp_reader_->Statement(SqlId::kDataVersion));
   ScopedReset reset(stmt);
   int rc = stmt->Step();
-  if (rc != SQLITE_ROW) return reader_->Error(rc, "reading data_version");
+  if (rc != SQLITE_ROW) return stamp_reader_->Error(rc, "reading data_version");
   return stmt->ColumnInt64(0);
 }
 
 Result<RepositoryTotals> SqliteCatalog::Totals(int64_t repository_id) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
-  ASSIGN_OR_RETURN(SqliteStatement * stmt, reader_->Statement(SqlId::kTotals));
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
+  ASSIGN_OR_RETURN(SqliteStatement * stmt, reader->Statement(SqlId::kTotals));
   ScopedReset reset(stmt);
   stmt->BindInt64(1, repository_id);
   stmt->BindText(2, RecordStateName(RecordState::kPresent));
   stmt->BindText(3, RecordStateName(RecordState::kMissing));
   stmt->BindText(4, RecordStateName(RecordState::kOffline));
   int rc = stmt->Step();
-  if (rc != SQLITE_ROW) return reader_->Error(rc, "counting records");
+  if (rc != SQLITE_ROW) return reader->Error(rc, "counting records");
   RepositoryTotals totals;
   totals.files = stmt->ColumnInt64(0);
   totals.bytes = stmt->ColumnInt64(1);
@@ -278,9 +302,9 @@ Result<RepositoryTotals> SqliteCatalog::Totals(int64_t repository_id) {
 
 Result<std::vector<SyncOperation>> SqliteCatalog::ListOperations(
     int64_t repository_id, size_t limit) {
-  std::lock_guard<std::mutex> lock(reader_mu_);
+  ASSIGN_OR_RETURN(auto reader, readers_.Take());
   ASSIGN_OR_RETURN(SqliteStatement * stmt,
-                   reader_->Statement(SqlId::kListOperations));
+                   reader->Statement(SqlId::kListOperations));
   ScopedReset reset(stmt);
   stmt->BindInt64(1, repository_id);
   stmt->BindInt64(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
@@ -289,7 +313,7 @@ Result<std::vector<SyncOperation>> SqliteCatalog::ListOperations(
   while ((rc = stmt->Step()) == SQLITE_ROW) {
     RETURN_IF_ERROR(ReadOperationRow(*stmt, &out.emplace_back()));
   }
-  if (rc != SQLITE_DONE) return reader_->Error(rc, "listing operations");
+  if (rc != SQLITE_DONE) return reader->Error(rc, "listing operations");
   return out;
 }
 
@@ -317,16 +341,15 @@ Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
   if (Status s = EnsureIndexes(*writer); !s.ok() && !s.IsUnavailable()) {
     return s;
   }
-  // The reader opens read-write only so that it can map the WAL index; it
-  // never writes (query_only).
-  ASSIGN_OR_RETURN(auto reader,
-                   SqliteConnection::Open(path, SQLITE_OPEN_READWRITE,
-                                          options.busy_timeout_ms));
-  RETURN_IF_ERROR(
-      reader->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -8192",
-                   "configuring the catalog reader"));
+  ASSIGN_OR_RETURN(auto stamp_reader,
+                   OpenReader(path, options.busy_timeout_ms));
+  ASSIGN_OR_RETURN(auto first_reader,
+                   OpenReader(path, options.busy_timeout_ms));
+  const int busy_timeout_ms = options.busy_timeout_ms;
   return std::unique_ptr<CatalogStore>(new SqliteCatalog(
-      std::move(writer), std::move(reader), version,
+      std::move(writer), std::move(stamp_reader), std::move(first_reader),
+      [path, busy_timeout_ms] { return OpenReader(path, busy_timeout_ms); },
+      version,
       options.clock != nullptr ? *options.clock : SystemClock::Default()));
 }
 

@@ -3,9 +3,11 @@
 // OpenSqliteCatalog creates the file if absent, refuses files that are not
 // tidemark catalogs without writing to them (DataLoss), refuses schemas newer
 // than this binary (FailedPrecondition), and applies pending migrations
-// (catalog/migrations.h). The store owns two connections in WAL mode: one for
-// writes, held by a transaction for its whole life, and one for reads, so
-// reads proceed while a transaction is open. Errors follow catalog_store.h:
+// (catalog/migrations.h). The store owns its connections, all in WAL mode:
+// one for writes, held by a transaction for its whole life; a pool of up to
+// four for reads (sqlite_reader_pool.h), so reads proceed while a
+// transaction is open and reads from several threads run at once; and one
+// that only reads ChangeStamp. Errors follow catalog_store.h:
 // a database locked past the busy timeout is Unavailable, a read-only one
 // PermissionDenied. The returned store is thread-safe; transactions must not
 // outlive it.
