@@ -30,6 +30,7 @@
 #      GET /cars-list.json                           a copy of the list's body,
 #                                                    a static file: the floor
 #                                                    for answers of its size
+#      GET /cars-list.json.gz                        the same for the gzip copy
 #      GET /api/v1/repositories/files/files?limit=100           first page
 #      GET /api/v1/repositories/files/files?limit=100&after=P   a page from
 #                                                    the middle (P: the
@@ -223,6 +224,7 @@ URLS=(
   "GET /api/cars, Accept-Encoding: gzip|/api/cars|Accept-Encoding: gzip|"
   "GET /api/cars, no-cache, 4 connections|/api/cars|Cache-Control: no-cache|4"
   "GET a static file of the list's size|/cars-list.json||"
+  "GET a static file of the gzip copy's size|/cars-list.json.gz||"
   "GET files?limit=100|/api/v1/repositories/files/files?limit=100||"
   "GET files?limit=100&after=(middle)|/api/v1/repositories/files/files?limit=100&after=$MID_AFTER||"
 )
@@ -230,6 +232,8 @@ URLS=(
 header_args() { [[ -z "$1" ]] || printf '%s\0%s\0' -H "$1"; }
 
 curl -s -o "$WEB_ROOT/cars-list.json" "$BASE/api/cars" || die "GET /api/cars failed"
+curl -s -H 'Accept-Encoding: gzip' -o "$WEB_ROOT/cars-list.json.gz" "$BASE/api/cars" ||
+  die "GET /api/cars with gzip failed"
 declare -A SIZE=()
 for entry in "${URLS[@]}"; do
   IFS='|' read -r label path header _ <<<"$entry"
