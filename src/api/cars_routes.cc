@@ -172,7 +172,7 @@ class CarsApi {
                                     })
                        : cache_.Get(key, compute);
       if (!body.ok()) return Fail(body.status());
-      reply.body = *body->body;
+      reply.shared_body = body->body;
       reply.headers.emplace_back("X-Tidemark-Cache",
                                  ResponseCache::HowName(body->how));
       if (gzip) reply.headers.emplace_back("Content-Encoding", "gzip");

@@ -186,17 +186,31 @@ std::optional<HttpError> HttpServer::Admit(ApiRequest& request,
   return std::nullopt;
 }
 
-void HttpServer::Answer(const std::string& route, const ApiResult& result,
+void HttpServer::Answer(const std::string& route, ApiResult& result,
                         httplib::Response& res) const {
   if (const auto* error = std::get_if<HttpError>(&result)) {
     metrics_.RecordError(error->code);
     WriteError(*error, res);
     return;
   }
-  const ApiReply& reply = std::get<ApiReply>(result);
+  ApiReply& reply = std::get<ApiReply>(result);
   res.status = reply.status;
   for (const auto& [name, value] : reply.headers) res.set_header(name, value);
-  res.set_content(reply.body, ContentType(reply.content_type));
+  if (reply.shared_body != nullptr) {
+    // Written to the socket from the shared buffer, which the provider
+    // keeps alive until httplib is done with it.
+    std::shared_ptr<const std::string> body = std::move(reply.shared_body);
+    const size_t size = body->size();
+    res.set_content_provider(
+        size, ContentType(reply.content_type),
+        [body](size_t offset, size_t length, httplib::DataSink& sink) {
+          return sink.write(body->data() + offset, length);
+        });
+  } else {
+    // Moved, not copied (httplib's set_content copies).
+    res.body = std::move(reply.body);
+    res.set_header("Content-Type", ContentType(reply.content_type));
+  }
   (void)route;
 }
 

@@ -48,6 +48,9 @@ struct ApiRequest {
 struct ApiReply {
   int status = 200;
   std::string body;
+  // When set, sent instead of `body`, straight from this buffer: a kept
+  // answer (api::ResponseCache) goes out without being copied.
+  std::shared_ptr<const std::string> shared_body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -107,7 +110,7 @@ class HttpServer {
   struct Matched;
   // Authenticates and authorizes; fills `request.role` or returns the error.
   std::optional<HttpError> Admit(ApiRequest& request, Role need) const;
-  void Answer(const std::string& route, const ApiResult& result,
+  void Answer(const std::string& route, ApiResult& result,
               httplib::Response& response) const;
 
   HttpServerOptions options_;
