@@ -32,8 +32,11 @@ std::variant<std::string, HttpError> LayoutRepository(
   if (!repos.ok()) return Fail(repos.status());
   std::vector<std::string> found;
   for (const Repository& repo : *repos) {
-    auto domain = cli::ResolveDomain(state.cli.config(), repo);
-    if (domain.ok() && domain->layout_name == layout) {
+    // Only the name: this runs on every cars request, and compiling every
+    // repository's profile each time (TOML and templates) was the largest
+    // cost left in a cached GET /api/cars.
+    auto name = cli::ResolveLayoutName(state.cli.config(), repo);
+    if (name.ok() && *name == layout) {
       found.push_back(repo.name);
     }
   }

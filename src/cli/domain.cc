@@ -44,14 +44,35 @@ Result<layout::Profile> FindProfile(const Config& config,
                           "tidemark.toml)");
 }
 
+namespace {
+
+// The repository's section of the config, or an empty one.
+const RepositoryConfig& ConfigOf(const Config& config, const Repository& repo) {
+  static const RepositoryConfig kNone;
+  auto cfg = config.repositories.find(repo.name);
+  return cfg == config.repositories.end() ? kNone : cfg->second;
+}
+
+// The options win over the config.
+std::string LayoutName(const RepositoryOptions& options,
+                       const RepositoryConfig& rc) {
+  return options.layout ? *options.layout : rc.layout.value_or("");
+}
+
+}  // namespace
+
+Result<std::string> ResolveLayoutName(const Config& config,
+                                      const Repository& repo) {
+  ASSIGN_OR_RETURN(RepositoryOptions options,
+                   ParseRepositoryOptions(repo.options_json, repo.name));
+  return LayoutName(options, ConfigOf(config, repo));
+}
+
 Result<RepositoryDomain> ResolveDomain(const Config& config,
                                        const Repository& repo) {
   ASSIGN_OR_RETURN(RepositoryOptions options,
                    ParseRepositoryOptions(repo.options_json, repo.name));
-  auto cfg = config.repositories.find(repo.name);
-  const RepositoryConfig none;
-  const RepositoryConfig& rc =
-      cfg == config.repositories.end() ? none : cfg->second;
+  const RepositoryConfig& rc = ConfigOf(config, repo);
   RepositoryDomain domain;
   const std::string truth =
       options.truth ? *options.truth : rc.truth.value_or("storage");
@@ -65,8 +86,7 @@ Result<RepositoryDomain> ResolveDomain(const Config& config,
   while (!domain.public_url.empty() && domain.public_url.back() == '/') {
     domain.public_url.pop_back();
   }
-  domain.layout_name =
-      options.layout ? *options.layout : rc.layout.value_or("");
+  domain.layout_name = LayoutName(options, rc);
   if (domain.layout_name.empty()) return domain;
   auto profile = FindProfile(config, domain.layout_name);
   if (!profile.ok()) {

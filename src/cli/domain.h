@@ -45,6 +45,11 @@ struct RepositoryDomain {
 Result<layout::Profile> FindProfile(const Config& config,
                                     std::string_view name);
 
+// The name of the layout `repo` uses ("" for none), from its options or
+// the config, without compiling the profile (per-request lookups).
+Result<std::string> ResolveLayoutName(const Config& config,
+                                      const Repository& repo);
+
 // Resolves `repo`'s domain. InvalidArgument naming the repository for an
 // unknown layout or truth.
 Result<RepositoryDomain> ResolveDomain(const Config& config,
