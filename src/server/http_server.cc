@@ -1,9 +1,12 @@
 #include "server/http_server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 namespace tidemark::server {
 namespace {
@@ -93,6 +96,14 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
   // with Nagle's algorithm the second waits for the client's delayed ACK
   // of the first, 40 ms per request on a keep-alive connection.
   server_->set_tcp_nodelay(true);
+  // Instead of httplib's default, which sets SO_REUSEPORT: that would let a
+  // second server bind the same port and take half its connections, where
+  // Bind should say the port is taken. Notes the listening socket.
+  server_->set_socket_options([this](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    if (binding_) listen_fd_ = sock;
+  });
   server_->set_keep_alive_max_count(10000);
   // An idle keep-alive connection holds a pool thread, and Stop waits for
   // it: keep the wait short.
@@ -283,21 +294,32 @@ Status HttpServer::ServeStatic(const std::string& dir) {
 }
 
 Status HttpServer::Bind(const std::string& host, int port) {
+  binding_ = true;
+  listen_fd_ = -1;
   if (port == 0) {
     port_ = server_->bind_to_any_port(host.c_str());
-    if (port_ <= 0) {
-      return Status::Unavailable("cannot listen on " + host +
-                                 ": no free port, or not a local address");
-    }
-    return Status::Ok();
+  } else {
+    port_ = server_->bind_to_port(host.c_str(), port) ? port : -1;
   }
-  if (!server_->bind_to_port(host.c_str(), port)) {
+  binding_ = false;
+  if (port_ <= 0) {
+    port_ = 0;
     return Status::Unavailable(
-        "cannot listen on " + host + ":" + std::to_string(port) +
-        ": the port is taken or the address is not this machine's; pick "
-        "another with --listen HOST:PORT");
+        port == 0 ? "cannot listen on " + host +
+                        ": no free port, or not a local address"
+                  : "cannot listen on " + host + ":" + std::to_string(port) +
+                        ": the port is taken or the address is not this "
+                        "machine's; pick another with --listen HOST:PORT");
   }
-  port_ = port;
+  // Debian's httplib (0.11) listens with a backlog of 5: past 5 connections
+  // waiting to be accepted, the kernel drops new SYNs and clients retry
+  // after 1 s, then 3 s (64 clients connecting at once saw seconds of
+  // latency). Listening again on the bound socket raises the backlog.
+  if (listen_fd_ < 0 || ::listen(listen_fd_, kListenBacklog) != 0) {
+    return Status::Internal("cannot raise the listen backlog on " + host + ":" +
+                            std::to_string(port_) + ": " +
+                            std::strerror(errno));
+  }
   return Status::Ok();
 }
 

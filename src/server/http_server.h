@@ -93,8 +93,10 @@ class HttpServer {
   Status ServeStatic(const std::string& dir);
 
   // Binds host:port (port 0 picks a free one). Unavailable naming the
-  // address when it is taken or not local.
+  // address when it is taken or not local. Connections queue up to
+  // kListenBacklog deep until the server accepts them.
   Status Bind(const std::string& host, int port);
+  static constexpr int kListenBacklog = 1024;
   int port() const { return port_; }
   // Serves until Stop; blocks.
   void Run();
@@ -118,6 +120,10 @@ class HttpServer {
   std::unique_ptr<httplib::Server> server_;
   std::vector<RouteInfo> routes_;
   int port_ = 0;
+  // The listening socket, noted while Bind creates it (httplib calls the
+  // socket options hook from inside bind; Bind runs before Run's threads).
+  bool binding_ = false;
+  int listen_fd_ = -1;
 };
 
 }  // namespace tidemark::server
