@@ -5,12 +5,12 @@
 // than this binary (FailedPrecondition), and applies pending migrations
 // (catalog/migrations.h). The store owns its connections, all in WAL mode:
 // one for writes, held by a transaction for its whole life; a pool of up to
-// four for reads (sqlite_reader_pool.h), so reads proceed while a
-// transaction is open and reads from several threads run at once; and one
-// that only reads ChangeStamp. Errors follow catalog_store.h:
-// a database locked past the busy timeout is Unavailable, a read-only one
-// PermissionDenied. The returned store is thread-safe; transactions must not
-// outlive it.
+// 64 for reads, opened as threads need them (sqlite_reader_pool.h), so
+// reads proceed while a transaction is open and reads from several threads
+// run at once; and one that only reads ChangeStamp. Errors follow
+// catalog_store.h: a database locked past the busy timeout is Unavailable, a
+// read-only one PermissionDenied. The returned store is thread-safe;
+// transactions must not outlive it.
 #ifndef TIDEMARK_CATALOG_SQLITE_SQLITE_CATALOG_H_
 #define TIDEMARK_CATALOG_SQLITE_SQLITE_CATALOG_H_
 
