@@ -46,8 +46,7 @@ ExitCode RunFiles(CliContext& ctx, const FilesFlags& flags) {
     }
     for (const FileRecord& r : *page) {
       if (flags.json) {
-        std::cout << (printed == 0 ? "" : ",") << "\n"
-                  << RecordJsonText(r);
+        std::cout << (printed == 0 ? "" : ",") << "\n" << RecordJsonText(r);
       } else {
         std::cout << FormatBytes(r.size) << "\t" << FormatTime(r.mtime_ns)
                   << "\t"
