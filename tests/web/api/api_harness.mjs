@@ -270,6 +270,23 @@ export function openEvents(base, { token, lastEventId, query = "" } = {}) {
   });
 }
 
+// The event streams a suite opens on the server that base() names, so that
+// its after() hook closes them all at once.
+export function eventStreams(base) {
+  const streams = [];
+  return {
+    open: async (opts) => {
+      const s = await openEvents(base(), opts);
+      streams.push(s);
+      return s;
+    },
+    closeAll() {
+      for (const s of streams) s.close();
+      streams.length = 0;
+    },
+  };
+}
+
 // A fresh PostgreSQL schema in the test cluster (TIDEMARK_TEST_PG_URL), as
 // tests/testing/postgres_test_database.h makes them: {url (the catalog
 // URL, search_path set to the schema), drop()}. null when the variable is

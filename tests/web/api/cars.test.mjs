@@ -46,9 +46,27 @@ async function carsFixture(tmp) {
   return photoRoot;
 }
 
+// The cars fixture in a fresh catalog, with a plain repository "other"
+// beside it, and the real server over both with `serveLines` under [serve].
+async function startCarsServer(serveLines) {
+  const tmp = await makeTmp();
+  const db = path.join(tmp, "catalog.db");
+  const photoRoot = await carsFixture(tmp);
+  await tidemark(db, ["repo", "add", "cars", photoRoot, "--layout", "cars"]);
+  await tidemark(db, ["repo", "add", "other", path.join(tmp, "other")]);
+  const config = await writeConfig(tmp, ["[serve]", ...serveLines]);
+  const server = await startServer({
+    db,
+    dir: tmp,
+    web: await tinyWebRoot(tmp),
+    globalArgs: ["--config", config],
+    extraArgs: ["other"],
+  });
+  return { tmp, photoRoot, server, api: client(server.base) };
+}
+
 apiDescribe("seed 000: /api/cars", () => {
   let tmp;
-  let db;
   let server;
   let api;
   let photoRoot;
@@ -57,21 +75,8 @@ apiDescribe("seed 000: /api/cars", () => {
   const slotOf = (car, type, index) => car.slots.find((s) => s.slot_type === type && s.slot_index === index);
 
   before(async () => {
-    tmp = await makeTmp();
-    db = path.join(tmp, "catalog.db");
-    photoRoot = await carsFixture(tmp);
-    await tidemark(db, ["repo", "add", "cars", photoRoot, "--layout", "cars"]);
-    await tidemark(db, ["repo", "add", "other", path.join(tmp, "other")]);
     // A max age longer than the test: only ?max_age and POST sync force one.
-    const config = await writeConfig(tmp, ["[serve]", "sync_max_age_ms = 3600000"]);
-    server = await startServer({
-      db,
-      dir: tmp,
-      web: await tinyWebRoot(tmp),
-      globalArgs: ["--config", config],
-      extraArgs: ["other"],
-    });
-    api = client(server.base);
+    ({ tmp, photoRoot, server, api } = await startCarsServer(["sync_max_age_ms = 3600000"]));
   });
 
   after(async () => {
@@ -234,26 +239,15 @@ apiDescribe("seed 000: /api/cars", () => {
 
 apiDescribe("seed 000: stale-while-revalidate", () => {
   let tmp;
-  let db;
   let server;
   let api;
   let photoRoot;
 
   before(async () => {
-    tmp = await makeTmp();
-    db = path.join(tmp, "catalog.db");
-    photoRoot = await carsFixture(tmp);
-    await tidemark(db, ["repo", "add", "cars", photoRoot, "--layout", "cars"]);
-    await tidemark(db, ["repo", "add", "other", path.join(tmp, "other")]);
-    const config = await writeConfig(tmp, ["[serve]", "stale_while_revalidate = true", "sync_max_age_ms = 0"]);
-    server = await startServer({
-      db,
-      dir: tmp,
-      web: await tinyWebRoot(tmp),
-      globalArgs: ["--config", config],
-      extraArgs: ["other"],
-    });
-    api = client(server.base);
+    ({ tmp, photoRoot, server, api } = await startCarsServer([
+      "stale_while_revalidate = true",
+      "sync_max_age_ms = 0",
+    ]));
   });
 
   after(async () => {

@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { eventually, makeTmp, removeTmp, startServer, tidemark, writeTree } from "../harness.mjs";
-import { apiDescribe, client, metric, ok, openEvents, scrape, tinyWebRoot, writeConfig } from "./api_harness.mjs";
+import { apiDescribe, client, eventStreams, metric, ok, scrape, tinyWebRoot, writeConfig } from "./api_harness.mjs";
 
 const SCANNED = 60;
 
@@ -20,12 +20,8 @@ apiDescribe("events", () => {
   let db;
   let server;
   let api;
-  const streams = [];
-  const open = async (opts) => {
-    const s = await openEvents(server.base, opts);
-    streams.push(s);
-    return s;
-  };
+  const streams = eventStreams(() => server.base);
+  const open = streams.open;
 
   before(async () => {
     tmp = await makeTmp();
@@ -40,7 +36,7 @@ apiDescribe("events", () => {
   });
 
   after(async () => {
-    for (const s of streams) s.close();
+    streams.closeAll();
     await server?.stop();
     await removeTmp(tmp);
   });
@@ -171,12 +167,8 @@ apiDescribe("events: the resume buffer", () => {
   const FILES = 10250;
   let tmp;
   let server;
-  const streams = [];
-  const open = async (opts) => {
-    const s = await openEvents(server.base, opts);
-    streams.push(s);
-    return s;
-  };
+  const streams = eventStreams(() => server.base);
+  const open = streams.open;
 
   before(async () => {
     tmp = await makeTmp();
@@ -203,7 +195,7 @@ apiDescribe("events: the resume buffer", () => {
   });
 
   after(async () => {
-    for (const s of streams) s.close();
+    streams.closeAll();
     await server?.stop();
     await removeTmp(tmp);
   });
@@ -237,12 +229,8 @@ apiDescribe("events: across a restart", () => {
   let db;
   let web;
   let server;
-  const streams = [];
-  const open = async (opts) => {
-    const s = await openEvents(server.base, opts);
-    streams.push(s);
-    return s;
-  };
+  const streams = eventStreams(() => server.base);
+  const open = streams.open;
 
   before(async () => {
     tmp = await makeTmp();
@@ -254,7 +242,7 @@ apiDescribe("events: across a restart", () => {
   });
 
   after(async () => {
-    for (const s of streams) s.close();
+    streams.closeAll();
     await server?.stop();
     await removeTmp(tmp);
   });
