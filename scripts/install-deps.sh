@@ -19,6 +19,7 @@ PACKAGES=(
   util-linux   # setpriv, used by tests that drop privileges
   libcap2-bin
   curl   # scripts/quickstart.sh asks the API it started
+  ccache   # rebuilds after a change, and other checkouts of the tree
 )
 # Node.js builds the dashboard (web/) and runs its and the API's end-to-end
 # tests (tests/web). Debian's packages only when the commands are missing:
