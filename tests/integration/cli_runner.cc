@@ -4,11 +4,13 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -96,7 +98,7 @@ void Workspace::Write(const std::string& rel,
 int Workspace::Spawn(const std::vector<std::string>& args,
                      const std::vector<std::string>& env,
                      bool drop_dac_capabilities, const std::string& out_path,
-                     const std::string& err_path) const {
+                     const std::string& err_path, int input) const {
   std::vector<std::string> argv;
   if (drop_dac_capabilities && geteuid() == 0) {
     argv = {"/usr/bin/setpriv", "--bounding-set",
@@ -112,7 +114,7 @@ int Workspace::Spawn(const std::vector<std::string>& args,
   if (pid == 0) {
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = open("/dev/null", O_RDONLY);
+    int in = input >= 0 ? input : open("/dev/null", O_RDONLY);
     dup2(out, 1);
     dup2(err, 2);
     dup2(in, 0);
@@ -142,26 +144,53 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
   const std::string err_path = dir_ + "/.stderr";
   const int pid = Spawn(args, env, drop_dac_capabilities, out_path, err_path);
   int status = 0;
-  waitpid(pid, &status, 0);
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
   RunResult r;
   r.exit_code = ExitCodeOf(status);
+  r.max_rss_kb = usage.ru_maxrss;
   r.out = ReadFileBytes(out_path);
   r.err = ReadFileBytes(err_path);
   return r;
 }
 
 std::unique_ptr<BackgroundRun> Workspace::Start(
-    const std::vector<std::string>& args, const std::string& name) const {
+    const std::vector<std::string>& args, const std::string& name,
+    const std::vector<std::string>& env, bool pipe_input) const {
   const std::string out_path = dir_ + "/." + name + ".stdout";
   const std::string err_path = dir_ + "/." + name + ".stderr";
-  const int pid = Spawn(args, {}, false, out_path, err_path);
-  return std::make_unique<BackgroundRun>(pid, out_path, err_path);
+  int fds[2] = {-1, -1};
+  if (pipe_input) {
+    // A reader killed mid-write must not kill the test with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN);
+    EXPECT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  }
+  const int pid = Spawn(args, env, false, out_path, err_path, fds[0]);
+  if (fds[0] >= 0) close(fds[0]);
+  return std::make_unique<BackgroundRun>(pid, out_path, err_path, fds[1]);
 }
 
 BackgroundRun::~BackgroundRun() {
+  CloseInput();
   if (!running()) return;
   kill(pid_, SIGKILL);
   Wait();
+}
+
+bool BackgroundRun::Feed(std::string_view data) {
+  while (!data.empty()) {
+    if (input_ < 0) return false;
+    const ssize_t n = write(input_, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+void BackgroundRun::CloseInput() {
+  if (input_ >= 0) close(input_);
+  input_ = -1;
 }
 
 void BackgroundRun::Signal(int signal) const {

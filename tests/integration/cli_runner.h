@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
+  int64_t max_rss_kb = 0;  // the process's peak resident set (getrusage)
 
   nlohmann::json Json() const;  // parses `out`; fails the test if invalid
 };
@@ -26,8 +28,11 @@ struct RunResult {
 // destructor kills it (SIGKILL) if it still runs.
 class BackgroundRun {
  public:
-  BackgroundRun(int pid, std::string out_path, std::string err_path)
+  // `input` is the write end of the process's standard input, or -1.
+  BackgroundRun(int pid, std::string out_path, std::string err_path,
+                int input = -1)
       : pid_(pid),
+        input_(input),
         out_path_(std::move(out_path)),
         err_path_(std::move(err_path)) {}
   ~BackgroundRun();
@@ -44,8 +49,15 @@ class BackgroundRun {
   std::string out() const;
   std::string err() const;
 
+  // With Workspace::Start(..., pipe_input = true): writes `data` to the
+  // process's standard input; false once the process stopped reading.
+  bool Feed(std::string_view data);
+  // Closes the process's standard input (it then reads end-of-file).
+  void CloseInput();
+
  private:
   int pid_;
+  int input_ = -1;
   int exit_code_ = -1;
   std::string out_path_;
   std::string err_path_;
@@ -75,19 +87,25 @@ class Workspace {
                 const std::vector<std::string>& env = {},
                 bool drop_dac_capabilities = false) const;
 
-  // Starts `tidemark --db <db> args...` and returns at once; its output goes
-  // to files named after `name`.
+  // Starts `tidemark --db <db> args...` with `env` added and returns at
+  // once; its output goes to files named after `name`. Its standard input
+  // is /dev/null, or with `pipe_input` a pipe the caller feeds
+  // (BackgroundRun::Feed).
   std::unique_ptr<BackgroundRun> Start(const std::vector<std::string>& args,
-                                       const std::string& name) const;
+                                       const std::string& name,
+                                       const std::vector<std::string>& env = {},
+                                       bool pipe_input = false) const;
 
   // Every path below the root that tidemark catalogs by default, sorted.
   std::vector<std::string> ListFiles() const;
 
  private:
   // Forks and execs tidemark with the given output files; returns the pid.
+  // `input`: the descriptor to use as its standard input (-1: /dev/null).
   int Spawn(const std::vector<std::string>& args,
             const std::vector<std::string>& env, bool drop_dac_capabilities,
-            const std::string& out_path, const std::string& err_path) const;
+            const std::string& out_path, const std::string& err_path,
+            int input = -1) const;
 
   std::string dir_;
   std::string db_;

@@ -158,6 +158,59 @@ TEST_P(WritesCliTest, PutReadsStandardInputForADash) {
   EXPECT_EQ(CatalogPaths(), std::vector<std::string>{"from/stdin.txt"});
 }
 
+// `put` streams its source into storage, hashing on the way: a 40 MiB
+// upload needs no 40 MiB of memory (it held the whole file before).
+TEST_P(WritesCliTest, PutStreamsALargeFileWithoutHoldingItInMemory) {
+  constexpr size_t kSize = 40 << 20;
+  const std::string source = ws_.dir() + "/big.bin";
+  {
+    FILE* f = std::fopen(source.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::string block(1 << 20, '\0');
+    for (size_t i = 0; i < kSize / block.size(); ++i) {
+      for (size_t j = 0; j < block.size(); j += 4096) {
+        block[j] = static_cast<char>(i * 31 + j / 4096);
+      }
+      ASSERT_EQ(std::fwrite(block.data(), 1, block.size(), f), block.size());
+    }
+    std::fclose(f);
+  }
+  RunResult r = ws_.Run({"put", "shop", "media/big.bin", source, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(r.max_rss_kb, 32 * 1024)
+      << "a " << (kSize >> 20) << " MiB put peaked at " << r.max_rss_kb / 1024
+      << " MiB of memory";
+  std::cout << "40 MiB put: peak RSS " << r.max_rss_kb << " KiB\n";
+  EXPECT_EQ(r.Json()["record"]["size"], kSize);
+  EXPECT_EQ(ReadFileBytes(ws_.Path("media/big.bin")), ReadFileBytes(source));
+  // The hash taken while streaming is the file's.
+  FILE* sum = popen(("sha256sum '" + source + "'").c_str(), "r");
+  ASSERT_NE(sum, nullptr);
+  char hex[65] = {};
+  ASSERT_EQ(std::fread(hex, 1, 64, sum), 64u);
+  pclose(sum);
+  EXPECT_EQ(Records()["media/big.bin"]["content_hash"], std::string(hex));
+  RunResult scan = ws_.Run({"scan", "shop", "--json"});
+  EXPECT_EQ(scan.Json()["results"][0]["rows_written"], 0) << scan.out;
+}
+
+// Opening a FIFO for reading waits for a writer; `put` must not: FILE is a
+// regular file, and a stream goes through standard input ('-').
+TEST_P(WritesCliTest, PutRefusesAFifoInsteadOfWaitingForItsWriter) {
+  const std::string fifo = ws_.dir() + "/pipe";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  auto run = ws_.Start({"put", "shop", "a.jpg", fifo}, "fifo");
+  ASSERT_TRUE(WaitUntil([&] { return run->Exited(); }))
+      << "put still waits for a writer of the FIFO";
+  EXPECT_EQ(run->Wait(), 2) << run->err();
+  EXPECT_NE(run->err().find("not a regular file"), std::string::npos)
+      << run->err();
+  EXPECT_NE(run->err().find("standard input"), std::string::npos) << run->err();
+  EXPECT_FALSE(std::filesystem::exists(ws_.Path("a.jpg")));
+  EXPECT_EQ(AllFiles(ws_.root()), std::vector<std::string>{});
+  EXPECT_EQ(CatalogPaths(), std::vector<std::string>{});
+}
+
 TEST_P(WritesCliTest, RmDeletesAFileAndItsRecord) {
   SeedProducts();
   RunResult r = ws_.Run({"rm", "shop", kVariant[0], "--json"});
