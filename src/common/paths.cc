@@ -236,6 +236,12 @@ std::string_view BaseName(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
+std::string_view DirName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? std::string_view()
+                                         : path.substr(0, slash);
+}
+
 bool PathInScope(std::string_view path, std::string_view scope) {
   if (scope.empty()) return true;
   if (path.size() < scope.size() || path.substr(0, scope.size()) != scope) {

@@ -67,6 +67,9 @@ std::string JoinPath(std::string_view dir, std::string_view name);
 // Last component of a path ("a/b/c" -> "c").
 std::string_view BaseName(std::string_view path);
 
+// Everything before the last component ("a/b/c" -> "a/b", "c" -> "").
+std::string_view DirName(std::string_view path);
+
 // True if `path` is `scope` itself or lies below it ("" contains all).
 bool PathInScope(std::string_view path, std::string_view scope);
 

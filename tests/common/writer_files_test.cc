@@ -1,0 +1,107 @@
+// Writer-file names (what a writer keeps beside a path while it writes it)
+// and the process identities in them: names round-trip, older tidemark
+// versions' names are recognized without a writer, other names are not
+// writer files, and a writer is alive, gone or unknown exactly as /proc
+// says.
+#include "common/writer_files.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/process_identity.h"
+
+namespace tidemark {
+namespace {
+
+TEST(WriterFilesTest, NamesOfThisProcessRoundTrip) {
+  const ProcessIdentity self = ThisProcess();
+  ASSERT_TRUE(self.complete()) << "needs /proc";
+  const std::string temp = NewTemporaryName();
+  EXPECT_TRUE(temp.starts_with(".tidemark-")) << temp;
+  EXPECT_TRUE(temp.ends_with(".tmp")) << temp;
+  auto parsed = ParseWriterFile(temp);
+  ASSERT_TRUE(parsed.has_value()) << temp;
+  EXPECT_EQ(parsed->kind, WriterFileKind::kTemporary);
+  ASSERT_TRUE(parsed->writer.has_value());
+  EXPECT_EQ(*parsed->writer, self);
+  EXPECT_NE(NewTemporaryName(), temp) << "numbered";
+
+  // Names of any bytes, dots and dashes included.
+  for (const std::string name : {"a.jpg", "x-y.tidemark-old-1-2", "..dots..",
+                                 "\xff\xfe", "hero card.jpg"}) {
+    const std::string old = NewOldCopyName(name);
+    auto copy = ParseWriterFile(old);
+    ASSERT_TRUE(copy.has_value()) << old;
+    EXPECT_EQ(copy->kind, WriterFileKind::kOldCopy);
+    EXPECT_EQ(copy->original, name);
+    ASSERT_TRUE(copy->writer.has_value());
+    EXPECT_EQ(*copy->writer, self);
+  }
+}
+
+TEST(WriterFilesTest, OlderVersionsNamesHaveNoWriter) {
+  for (const char* name :
+       {".tidemark-4242-0-987654321.tmp", "._LOCK.json.tidemark-17000.tmp"}) {
+    auto parsed = ParseWriterFile(name);
+    ASSERT_TRUE(parsed.has_value()) << name;
+    EXPECT_EQ(parsed->kind, WriterFileKind::kTemporary);
+    EXPECT_FALSE(parsed->writer.has_value()) << name;
+  }
+  auto old = ParseWriterFile(".image.jpg.tidemark-old-4242-3");
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->kind, WriterFileKind::kOldCopy);
+  EXPECT_EQ(old->original, "image.jpg");
+  EXPECT_FALSE(old->writer.has_value());
+}
+
+TEST(WriterFilesTest, OtherNamesAreNotWriterFiles) {
+  for (const char* name :
+       {"image.jpg", "upload.tmp", ".hidden.tmp", ".tidemark-.tmp",
+        ".tidemark-abc-1.tmp", ".tidemark-1-2.tmp", "tidemark-1-2-3.tmp",
+        ".x.tidemark-old-", ".x.tidemark-old-1", ".x.tidemark-old-a-b",
+        ".tidemark-old-1-2", "..tidemark-old-1-2", ".x.tidemark-12a.tmp",
+        ".tidemark-0a1b.1.2.3-x.tmp", ".tidemark-zz.1.2.3-4.tmp", ".DS_Store",
+        ""}) {
+    EXPECT_FALSE(IsWriterFile(name)) << name;
+  }
+}
+
+TEST(WriterFilesTest, AWriterIsAliveGoneOrUnknownAsProcSays) {
+  const ProcessIdentity self = ThisProcess();
+  ASSERT_TRUE(self.complete()) << "needs /proc";
+  EXPECT_EQ(LookUpProcess(self), ProcessState::kAlive);
+
+  ProcessIdentity reused = self;  // the same pid, started at another time
+  ++reused.start_ticks;
+  EXPECT_EQ(LookUpProcess(reused), ProcessState::kGone);
+
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  ProcessIdentity dead = self;
+  dead.pid = child;
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_EQ(LookUpProcess(dead), ProcessState::kGone) << "exited and reaped";
+
+  ProcessIdentity other_boot = self;
+  other_boot.boot_id =
+      other_boot.boot_id == "000000000000" ? "111111111111" : "000000000000";
+  ++other_boot.start_ticks;
+  EXPECT_EQ(LookUpProcess(other_boot), ProcessState::kUnknown);
+  ProcessIdentity other_namespace = reused;
+  ++other_namespace.pid_namespace;
+  EXPECT_EQ(LookUpProcess(other_namespace), ProcessState::kUnknown);
+  ProcessIdentity incomplete = reused;
+  incomplete.start_ticks = 0;
+  EXPECT_EQ(LookUpProcess(incomplete), ProcessState::kUnknown);
+
+  // A name carries all of it.
+  auto parsed = ParseWriterFile(TemporaryName(reused, 7));
+  ASSERT_TRUE(parsed.has_value() && parsed->writer.has_value());
+  EXPECT_EQ(LookUpProcess(*parsed->writer), ProcessState::kGone);
+}
+
+}  // namespace
+}  // namespace tidemark
