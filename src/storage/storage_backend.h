@@ -12,8 +12,8 @@
 //   Unavailable       the root itself cannot be reached (offline storage);
 //   InvalidArgument   a malformed path.
 //
-// Thread-safety: a backend is thread-safe; each ListingStream and ReadStream
-// is used by one thread at a time.
+// Thread-safety: a backend is thread-safe; each ListingStream, ReadStream and
+// ByteSource is used by one thread at a time.
 #ifndef TIDEMARK_STORAGE_STORAGE_BACKEND_H_
 #define TIDEMARK_STORAGE_STORAGE_BACKEND_H_
 
@@ -80,12 +80,38 @@ class ListingStream {
   virtual Result<bool> Next(ListItem* item) = 0;
 };
 
-// Sequential reads of one object, for hashing.
-class ReadStream {
+// A sequence of bytes read in order: the content of a streaming write
+// (StorageBackend::WriteFrom), or an object being read (ReadStream).
+class ByteSource {
  public:
-  virtual ~ReadStream() = default;
-  // Reads up to `n` bytes into `buf`; returns 0 at the end.
+  virtual ~ByteSource() = default;
+  // Reads up to `n` bytes into `buf`; returns 0 at the end. An error means
+  // the content did not arrive whole: a write from it must not happen.
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
+  // How many bytes the source will give, when it knows; -1 otherwise.
+  virtual int64_t SizeHint() const { return -1; }
+};
+
+// A ByteSource over bytes in memory, which must outlive it.
+class StringSource final : public ByteSource {
+ public:
+  explicit StringSource(std::string_view data) : data_(data) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    const size_t got = data_.copy(buf, n);
+    data_.remove_prefix(got);
+    return got;
+  }
+  int64_t SizeHint() const override {
+    return static_cast<int64_t>(data_.size());
+  }
+
+ private:
+  std::string_view data_;
+};
+
+// Sequential reads of one object, for hashing.
+class ReadStream : public ByteSource {
+ public:
   // Metadata of the opened object now (fstat for a local file), so a caller
   // can tell whether the object changed while it was being read.
   virtual Result<StorageEntry> Stat() = 0;
@@ -123,9 +149,21 @@ class StorageBackend {
   // followed: opening one fails with InvalidArgument.
   virtual Result<std::unique_ptr<ReadStream>> Open(std::string_view path) = 0;
 
-  // Writes a whole object, creating parent directories. Where the backend
-  // has atomic_write, readers see the old or the new content, never a mix.
-  virtual Status Write(std::string_view path, std::string_view data) = 0;
+  // Writes a whole object from `source`, read to its end in chunks (memory
+  // does not grow with the object), creating parent directories. Returns
+  // the object's metadata as written, before anyone else could change it.
+  // When `source` fails, nothing is written and its error is returned.
+  // Where the backend has atomic_write, readers see the old or the new
+  // content, never a mix, and a writer killed part-way leaves at worst a
+  // temporary writer file (common/writer_files.h) beside the path.
+  virtual Result<StorageEntry> WriteFrom(std::string_view path,
+                                         ByteSource& source) = 0;
+
+  // WriteFrom with bytes in memory.
+  Status Write(std::string_view path, std::string_view data) {
+    StringSource source(data);
+    return WriteFrom(path, source).status();
+  }
 
   // Removes one object. NotFound if absent.
   virtual Status Remove(std::string_view path) = 0;

@@ -126,6 +126,32 @@ Result<HashedObject> HashObject(StorageBackend& backend, std::string_view path,
   }
 }
 
+struct ContentDigest::State {
+  explicit State(HashAlgorithm algo) : digest(algo), algo(algo) {
+    ok = digest.Reset();
+  }
+  Digest digest;
+  HashAlgorithm algo;
+  bool ok = false;
+};
+
+ContentDigest::ContentDigest(HashAlgorithm algo)
+    : state_(std::make_unique<State>(algo)) {}
+
+ContentDigest::~ContentDigest() = default;
+
+void ContentDigest::Update(std::string_view bytes) {
+  if (state_->ok)
+    state_->ok = state_->digest.Update(bytes.data(), bytes.size());
+}
+
+Result<std::string> ContentDigest::Finish() {
+  std::optional<std::string> out;
+  if (state_->ok) out = state_->digest.Finish();
+  if (!out.has_value()) return DigestFailed(state_->algo);
+  return std::move(*out);
+}
+
 std::string HashBytes(std::string_view data, HashAlgorithm algo) {
   if (algo == HashAlgorithm::kNone) return "";
   Digest& digest = ThreadDigest(algo);

@@ -10,7 +10,7 @@
 //                              a non-ok return is what Stat returns (an
 //                              unreadable object, a flaky disk).
 //   SetWriteHook, SetRemoveHook, SetMoveHook, SetCopyHook
-//                              likewise before every Write, Remove, Move
+//                              likewise before every WriteFrom, Remove, Move
 //                              and Copy
 //                              (a full disk, a refused delete, a move that
 //                              fails half way through a folder).
@@ -85,9 +85,10 @@ class FaultyStorage final : public StorageBackend {
   Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override {
     return base_.Open(path);
   }
-  Status Write(std::string_view path, std::string_view data) override {
+  Result<StorageEntry> WriteFrom(std::string_view path,
+                                 ByteSource& source) override {
     if (write_hook_) RETURN_IF_ERROR(write_hook_(path));
-    return base_.Write(path, data);
+    return base_.WriteFrom(path, source);
   }
   Status Remove(std::string_view path) override {
     if (remove_hook_) RETURN_IF_ERROR(remove_hook_(path));

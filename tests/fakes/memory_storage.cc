@@ -256,8 +256,18 @@ Result<std::unique_ptr<ReadStream>> MemoryStorage::Open(std::string_view path) {
       std::move(p)));
 }
 
-Status MemoryStorage::Write(std::string_view path, std::string_view data) {
+Result<StorageEntry> MemoryStorage::WriteFrom(std::string_view path,
+                                              ByteSource& source) {
   ASSIGN_OR_RETURN(const std::string p, NormalizeObjectPath(path));
+  // Read whole before anything changes, as an atomic write would: a failed
+  // source leaves the object as it was.
+  std::string data;
+  char buf[4096];
+  for (;;) {
+    ASSIGN_OR_RETURN(size_t n, source.Read(buf, sizeof(buf)));
+    if (n == 0) break;
+    data.append(buf, n);
+  }
   std::lock_guard<std::mutex> lock(state_->mu);
   RETURN_IF_ERROR(state_->CheckAvailableLocked());
   const std::string blocker = BlockingAncestor(state_->objects, p);
@@ -272,11 +282,12 @@ Status MemoryStorage::Write(std::string_view path, std::string_view data) {
                                       ": it is a directory");
   }
   auto node = std::make_shared<Node>();
-  node->data.assign(data);
+  node->data = std::move(data);
   node->mtime_ns = NowNanos();
   node->inode = state_->next_inode++;
+  StorageEntry written = EntryOf(p, *node);
   state_->objects[p] = std::move(node);
-  return Status::Ok();
+  return written;
 }
 
 Status MemoryStorage::Remove(std::string_view path) {

@@ -38,7 +38,8 @@ class MemoryStorage final : public StorageBackend {
       const ListOptions& options) override;
   Result<StorageEntry> Stat(std::string_view path) override;
   Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override;
-  Status Write(std::string_view path, std::string_view data) override;
+  Result<StorageEntry> WriteFrom(std::string_view path,
+                                 ByteSource& source) override;
   Status Remove(std::string_view path) override;
   Status Move(std::string_view from, std::string_view to) override;
   Status Copy(std::string_view from, std::string_view to) override;

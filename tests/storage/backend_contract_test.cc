@@ -153,6 +153,71 @@ TEST_P(BackendContractTest, WriteReplacesAtomicallyAndLeavesNoTempFiles) {
   EXPECT_EQ(ListPaths(), std::vector<std::string>{"f"});
 }
 
+// A source that gives its content in pieces of `piece` bytes, and then
+// either ends or fails, as a pipe or a dropped upload would.
+class PiecewiseSource final : public ByteSource {
+ public:
+  PiecewiseSource(std::string content, size_t piece, Status end)
+      : content_(std::move(content)), piece_(piece), end_(std::move(end)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    ++reads_;
+    if (offset_ == content_.size()) {
+      if (!end_.ok()) return end_;
+      return size_t{0};
+    }
+    const size_t got = content_.copy(buf, std::min(n, piece_), offset_);
+    offset_ += got;
+    return got;
+  }
+  int reads() const { return reads_; }
+
+ private:
+  const std::string content_;
+  const size_t piece_;
+  const Status end_;
+  size_t offset_ = 0;
+  int reads_ = 0;
+};
+
+TEST_P(BackendContractTest, WriteFromStreamsTheWholeSourceAndReturnsItsEntry) {
+  std::string content;
+  for (int i = 0; i < 300'000; ++i) content.push_back(static_cast<char>(i * 7));
+  PiecewiseSource source(content, 777, Status::Ok());
+  auto written = backend_->WriteFrom("s/big.bin", source);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  EXPECT_GT(source.reads(), 300'000 / 777) << "read in pieces, to its end";
+  EXPECT_EQ(written->path, "s/big.bin");
+  EXPECT_EQ(written->size, 300'000);
+  auto stat = backend_->Stat("s/big.bin");
+  ASSERT_TRUE(stat.ok());
+  // What WriteFrom reports is the object as written.
+  EXPECT_EQ(written->inode, stat->inode);
+  EXPECT_EQ(written->mtime_ns, stat->mtime_ns);
+  EXPECT_EQ(written->kind, EntryKind::kFile);
+  EXPECT_EQ(ReadAll("s/big.bin"), content);
+
+  PiecewiseSource empty("", 1, Status::Ok());
+  auto nothing = backend_->WriteFrom("s/empty", empty);
+  ASSERT_TRUE(nothing.ok()) << nothing.status().ToString();
+  EXPECT_EQ(nothing->size, 0);
+  EXPECT_EQ(ListPaths(), (std::vector<std::string>{"s/big.bin", "s/empty"}));
+}
+
+TEST_P(BackendContractTest, AFailingSourceWritesNothingAndLeavesNoTempFiles) {
+  ASSERT_TRUE(backend_->Write("f", "old content").ok());
+  PiecewiseSource broken(std::string(100'000, 'x'), 4096,
+                         Status::Unavailable("the client went away"));
+  auto written = backend_->WriteFrom("f", broken);
+  EXPECT_EQ(written.status().code(), StatusCode::kUnavailable);
+  EXPECT_NE(written.status().message().find("went away"), std::string::npos);
+  EXPECT_EQ(ReadAll("f"), "old content");
+  PiecewiseSource broken_new("abc", 1, Status::Aborted("changed"));
+  EXPECT_EQ(backend_->WriteFrom("g/new", broken_new).status().code(),
+            StatusCode::kAborted);
+  EXPECT_EQ(backend_->Stat("g/new").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ListPaths(), std::vector<std::string>{"f"}) << "no temporary left";
+}
+
 TEST_P(BackendContractTest, MissingObjectsAreNotFound) {
   ASSERT_TRUE(backend_->Write("dir/file", "x").ok());
   for (std::string_view path : {"nope", "dir/nope", "nope/deeper", "dir"}) {

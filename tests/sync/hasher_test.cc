@@ -58,8 +58,9 @@ class EverChangingBackend final : public StorageBackend {
     ASSIGN_OR_RETURN(auto inner, base_.Open(p));
     return std::unique_ptr<ReadStream>(new Stream(std::move(inner), &tick_));
   }
-  Status Write(std::string_view p, std::string_view d) override {
-    return base_.Write(p, d);
+  Result<StorageEntry> WriteFrom(std::string_view p,
+                                 ByteSource& source) override {
+    return base_.WriteFrom(p, source);
   }
   Status Remove(std::string_view p) override { return base_.Remove(p); }
   Status Move(std::string_view f, std::string_view t) override {

@@ -6,12 +6,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
-#include <chrono>
+#include <memory>
 #include <utility>
 
 #include "common/paths.h"
+#include "common/writer_files.h"
 #include "storage/local/parallel_walker.h"
 #include "storage/local/posix_error.h"
 #include "storage/storage_url.h"
@@ -43,6 +43,8 @@ struct Location {
 };
 
 constexpr off_t kSequentialAdviceBytes = 256 * 1024;
+// The unit of a streaming write: memory per write, not per object.
+constexpr size_t kCopyChunk = 1 << 20;
 
 class LocalReadStream final : public ReadStream {
  public:
@@ -177,18 +179,28 @@ class LocalBackend final : public StorageBackend {
                                              st);
   }
 
-  Status Write(std::string_view path, std::string_view data) override {
+  Result<StorageEntry> WriteFrom(std::string_view path,
+                                 ByteSource& source) override {
     ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/true, O_RDONLY));
-    const std::string temp = TempName();
+    // Named after this process (common/writer_files.h): if it is killed
+    // before the rename, the next writer of this folder knows the file is
+    // a dead writer's and removes it.
+    const std::string temp = NewTemporaryName();
     UniqueFd fd(openat(loc.parent.get(), temp.c_str(),
                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
     if (!fd.valid()) {
       return PosixError("cannot create a temporary file for " + Quote(loc.path),
                         errno);
     }
-    Status status = WriteAll(fd.get(), data, loc.path);
+    Status status = CopyFrom(source, fd.get(), loc.path);
     if (status.ok() && fsync(fd.get()) != 0) {
       status = PosixError("cannot sync " + Quote(loc.path), errno);
+    }
+    // The metadata of what was written, taken before the rename exposes it
+    // (a rename changes neither the inode nor the mtime).
+    struct stat st;
+    if (status.ok() && fstat(fd.get(), &st) != 0) {
+      status = PosixError("cannot stat " + Quote(loc.path), errno);
     }
     if (status.ok() && close(fd.Release()) != 0) {
       status = PosixError("cannot close " + Quote(loc.path), errno);
@@ -203,7 +215,7 @@ class LocalBackend final : public StorageBackend {
     }
     // Make the rename durable; a failure here does not undo the write.
     fsync(loc.parent.get());
-    return Status::Ok();
+    return EntryFromStat(std::move(loc.path), st);
   }
 
   Status Remove(std::string_view path) override {
@@ -283,7 +295,7 @@ class LocalBackend final : public StorageBackend {
     UniqueFd in(openat(src.parent.get(), src.name.c_str(),
                        O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!in.valid()) return PosixError(what, errno);
-    const std::string temp = TempName();
+    const std::string temp = NewTemporaryName();
     UniqueFd out(openat(dst.parent.get(), temp.c_str(),
                         O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
     if (!out.valid()) return PosixError(what, errno);
@@ -323,12 +335,14 @@ class LocalBackend final : public StorageBackend {
     return NotAnObject(path);
   }
 
-  static std::string TempName() {
-    static std::atomic<uint64_t> counter{0};
-    const auto now = std::chrono::steady_clock::now().time_since_epoch();
-    return ".tidemark-" + std::to_string(getpid()) + "-" +
-           std::to_string(counter.fetch_add(1)) + "-" +
-           std::to_string(now.count() % 1'000'000'007) + ".tmp";
+  // Copies `source` to its end into `fd`, a chunk at a time.
+  static Status CopyFrom(ByteSource& source, int fd, std::string_view path) {
+    std::unique_ptr<char[]> buf(new char[kCopyChunk]);
+    for (;;) {
+      ASSIGN_OR_RETURN(size_t n, source.Read(buf.get(), kCopyChunk));
+      if (n == 0) return Status::Ok();
+      RETURN_IF_ERROR(WriteAll(fd, std::string_view(buf.get(), n), path));
+    }
   }
 
   static Status WriteAll(int fd, std::string_view data, std::string_view path) {
