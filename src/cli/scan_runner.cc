@@ -100,6 +100,7 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
          {"offline", report->offline},
          {"removals_deferred", report->removals_deferred},
          {"error_message", op.error_message},
+         {"leftovers", report->leftovers},
          {"warnings", report->warnings}};
   if (!flags.json) {
     if (op.status == OperationStatus::kFailed) {
@@ -129,6 +130,16 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
       if (!op.error_message.empty()) {
         std::cout << "  note: " << op.error_message << "\n";
       }
+    }
+    if (!report->leftovers.empty() && op.status != OperationStatus::kFailed) {
+      std::cerr << "tidemark: warning: " << repo.name << ": "
+                << FormatCount(static_cast<int64_t>(report->leftovers.size()))
+                << " leftovers of interrupted writes, never catalogued (e.g. '"
+                << DisplayPath(report->leftovers.front())
+                << "'); 'tidemark check " << repo.name
+                << "' lists them, 'tidemark repair " << repo.name
+                << " --remove-leftovers' settles those of writers that are "
+                   "gone\n";
     }
   }
   return ExitCodeFor(op.status);

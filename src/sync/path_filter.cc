@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/paths.h"
+#include "common/writer_files.h"
 #include "sync/glob.h"
 
 namespace tidemark {
@@ -46,6 +47,7 @@ bool PathFilterRules::Accept(std::string_view path, bool is_directory) const {
   const std::string_view name = BaseName(path);
   if (config_.ignore_hidden && !name.empty() && name[0] == '.') return false;
   if (!is_directory) {
+    if (IsWriterFile(name)) return false;
     if (config_.ignore_temporary &&
         (EndsWith(name, "~") || EndsWith(name, ".tmp"))) {
       return false;
@@ -74,6 +76,15 @@ bool PathFilterRules::Accept(std::string_view path, bool is_directory) const {
 PathFilter PathFilterRules::AsListFilter() const {
   return [this](std::string_view path, bool is_directory) {
     return Accept(path, is_directory);
+  };
+}
+
+PathFilter PathFilterRules::ListFilterWithWriterFiles(
+    const PathFilterRules* rules) {
+  if (rules == nullptr) return nullptr;
+  return [rules](std::string_view path, bool is_directory) {
+    return rules->Accept(path, is_directory) ||
+           (!is_directory && IsWriterFile(BaseName(path)));
   };
 }
 

@@ -2,7 +2,10 @@
 //
 // By default, as in seed 001, hidden entries (a component starting with '.'),
 // temporary files ("~" suffix, ".tmp"), system files (.DS_Store, Thumbs.db)
-// and backups (.bak, .swp) are ignored. Include and exclude globs (sync/glob.h)
+// and backups (.bak, .swp) are ignored; tidemark's own writer files
+// (common/writer_files.h: partial uploads, old copies kept during a replace)
+// are never catalogued, whatever the configuration says. Include and exclude
+// globs (sync/glob.h)
 // come from the configuration: an excluded directory is not descended; when
 // includes are given, a file must match one of them. Immutable after Create,
 // so Accept is thread-safe.
@@ -42,6 +45,12 @@ class PathFilterRules {
 
   // An adapter for ListOptions::filter; `this` must outlive it.
   PathFilter AsListFilter() const;
+
+  // The same, but writer files (common/writer_files.h) in the folders the
+  // rules keep are listed too, so that a scan or a check can report the
+  // leftovers among them (sync/writer_file_listing.h). Null `rules`: every
+  // path.
+  static PathFilter ListFilterWithWriterFiles(const PathFilterRules* rules);
 
   const FilterConfig& config() const { return config_; }
 

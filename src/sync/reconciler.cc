@@ -12,6 +12,7 @@
 #include "sync/planner.h"
 #include "sync/removals.h"
 #include "sync/write_pipeline.h"
+#include "sync/writer_file_listing.h"
 
 namespace tidemark {
 namespace {
@@ -97,9 +98,9 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   ListOptions list_options;
   list_options.threads = options.walker_threads;
   list_options.scope = options.scope;
-  if (options.filter != nullptr) {
-    list_options.filter = options.filter->AsListFilter();
-  }
+  // Writer files are listed to be reported, never catalogued.
+  list_options.filter =
+      PathFilterRules::ListFilterWithWriterFiles(options.filter);
   auto listing = backend_.List(list_options);
   if (scoped && listing.status().IsNotFound()) {
     // The root is there but the scope is gone: it lists empty.
@@ -129,7 +130,8 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   pipeline_options.cancel = options.cancel;
   WritePipeline pipeline(backend_, gateway_, repo.id, op, pipeline_options);
 
-  ListingCursor observations(**listing);
+  WriterFileListing listed(std::move(listing).value());
+  ListingCursor observations(listed);
   CompareOptions compare;
   compare.compare_inodes = backend_.Capabilities().has_inodes;
   // A scope with no records yet may still receive moves from outside it.
@@ -218,6 +220,12 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   Status written = pipeline.Finish();
   if (Status s = bulk.End(); !s.ok() && written.ok()) written = s;
   report.rows_written = pipeline.rows_written();
+  report.leftovers = listed.Leftovers();
+  if (!report.leftovers.empty()) {
+    spdlog::warn("{} leftovers of interrupted writes in '{}', e.g. '{}'",
+                 report.leftovers.size(), repo.name,
+                 DisplayPath(report.leftovers.front()));
+  }
   report.warnings = subtree_errors;
   report.warnings.insert(report.warnings.end(), pipeline.warnings().begin(),
                          pipeline.warnings().end());

@@ -60,11 +60,15 @@ struct ReconcileOptions {
 };
 
 struct ReconcileReport {
-  SyncOperation operation;            // the final row as written
-  int64_t rows_written = 0;           // catalog rows written by this scan
-  bool offline = false;               // the root could not be reached
-  int64_t removals_deferred = 0;      // gone records kept for safety
-  std::string removal_pause_reason;   // non-empty when removals were paused
+  SyncOperation operation;           // the final row as written
+  int64_t rows_written = 0;          // catalog rows written by this scan
+  bool offline = false;              // the root could not be reached
+  int64_t removals_deferred = 0;     // gone records kept for safety
+  std::string removal_pause_reason;  // non-empty when removals were paused
+  // Writer files whose writer is not running (leftovers of interrupted
+  // writes, writes/leftovers.h), in path order: reported, never catalogued
+  // and never removed by a scan (`repair --remove-leftovers` settles them).
+  std::vector<std::string> leftovers;
   std::vector<std::string> warnings;  // the first warnings, for display
 };
 

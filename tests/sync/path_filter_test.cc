@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/writer_files.h"
+
 namespace tidemark {
 namespace {
 
@@ -33,6 +35,35 @@ TEST(PathFilterTest, DefaultsCanBeTurnedOff) {
   EXPECT_TRUE(rules.Accept("a/.hidden", false));
   EXPECT_TRUE(rules.Accept("a/upload.tmp", false));
   EXPECT_TRUE(rules.Accept("Thumbs.db", false));
+}
+
+// tidemark's own writer files are never catalogued, whatever the defaults
+// say; the list filter for scans and checks lets them through (in the
+// folders the rules keep) so that leftovers among them are reported.
+TEST(PathFilterTest, WriterFilesAreNeverAcceptedButCanBeListed) {
+  FilterConfig config;
+  config.ignore_hidden = config.ignore_temporary = false;
+  config.include = {"**/*.jpg"};
+  PathFilterRules rules = Rules(config);
+  const std::string temp = "a/" + TemporaryName(ThisProcess(), 1);
+  const std::string old = "a/" + OldCopyName("x.jpg", ThisProcess(), 2);
+  EXPECT_FALSE(rules.Accept(temp, false));
+  EXPECT_FALSE(rules.Accept(old, false));
+  EXPECT_FALSE(rules.Accept("a/.tidemark-12-0-34.tmp", false));
+  EXPECT_TRUE(rules.Accept("a/.x.jpg", false));
+
+  PathFilter listed = PathFilterRules::ListFilterWithWriterFiles(&rules);
+  EXPECT_TRUE(listed(temp, false));
+  EXPECT_TRUE(listed(old, false));
+  EXPECT_FALSE(listed("a/notes.txt", false)) << "the include globs still hold";
+  FilterConfig defaults;
+  PathFilterRules hidden = Rules(defaults);
+  PathFilter listed_default =
+      PathFilterRules::ListFilterWithWriterFiles(&hidden);
+  EXPECT_FALSE(listed_default(".cache", true)) << "pruned folders stay pruned";
+  EXPECT_TRUE(listed_default(temp, false));
+  EXPECT_FALSE(
+      static_cast<bool>(PathFilterRules::ListFilterWithWriterFiles(nullptr)));
 }
 
 TEST(PathFilterTest, ExcludePrunesDirectoriesAndFiles) {
