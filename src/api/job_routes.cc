@@ -51,6 +51,8 @@ std::variant<RepairPolicy, HttpError> PolicyOf(const nlohmann::json& body) {
   API_ASSIGN(orphaned, JsonString(body, "orphaned"));
   API_ASSIGN(missing, JsonString(body, "missing"));
   API_ASSIGN(update_modified, JsonBool(body, "update_modified"));
+  API_ASSIGN(remove_leftovers, JsonBool(body, "remove_leftovers"));
+  API_ASSIGN(any_writer, JsonBool(body, "any_writer"));
   RepairPolicy policy;
   if (orphaned == "adopt") {
     policy.orphaned = OrphanPolicy::kAdopt;
@@ -65,12 +67,20 @@ std::variant<RepairPolicy, HttpError> PolicyOf(const nlohmann::json& body) {
     return server::BadRequest("'missing' must be keep or drop");
   }
   policy.update_modified = update_modified;
-  if (orphaned.empty() && missing.empty() && !update_modified) {
+  policy.remove_leftovers = remove_leftovers;
+  policy.any_writer = any_writer;
+  if (any_writer && !remove_leftovers) {
+    return server::BadRequest(
+        "'any_writer' widens 'remove_leftovers': set both, or neither");
+  }
+  if (orphaned.empty() && missing.empty() && !update_modified &&
+      !remove_leftovers) {
     return server::BadRequest(
         "a repair needs to be told what to do: 'orphaned' (adopt: catalog "
         "the files found only on storage; remove: delete them from "
         "storage), 'missing' (drop: remove records whose files are gone), "
-        "and/or 'update_modified': true; add 'dry_run': true to see the "
+        "'update_modified': true, and/or 'remove_leftovers': true (settle "
+        "what interrupted writes left); add 'dry_run': true to see the "
         "plan first");
   }
   return policy;

@@ -2,6 +2,7 @@
 // move of a folder, through the same ConsistentWriter as `put`, `rm` and
 // `mv` (writes/consistent_writer.h), under the repository's lease.
 #include "api/serve_state.h"
+#include "check/drift_format.h"
 #include "cli/output.h"
 #include "cli/write_session.h"
 #include "server/request_path.h"
@@ -47,6 +48,7 @@ ApiResult Upload(ServeState& state, const ApiRequest& request) {
                     {"dry_run", dry_run},
                     {"replaced", result->replaced},
                     {"record", cli::RecordJson(result->record)},
+                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
                     {"operation", cli::OperationJson(result->operation)},
                     {"warnings", Paths(result->warnings)}},
                    dry_run ? 200 : (result->replaced ? 200 : 201));
@@ -88,6 +90,7 @@ ApiResult Delete(ServeState& state, const ApiRequest& request) {
                     {"objects_removed", result->objects_removed},
                     {"kept", Paths(result->kept)},
                     {"left_alone", Paths(result->left_alone)},
+                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
                     {"operation", cli::OperationJson(result->operation)}});
 }
 
@@ -119,6 +122,7 @@ ApiResult Move(ServeState& state, const ApiRequest& request) {
                     {"duplicates_dropped", result->duplicates_dropped},
                     {"missing", Paths(result->missing)},
                     {"left_alone", Paths(result->left_alone)},
+                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
                     {"operation", cli::OperationJson(result->operation)}});
 }
 

@@ -11,6 +11,7 @@
 #include "common/paths.h"
 #include "sync/cursors.h"
 #include "sync/planner.h"
+#include "sync/writer_file_listing.h"
 
 namespace tidemark {
 namespace {
@@ -203,9 +204,8 @@ Result<DriftReport> CheckDrift(StorageBackend& backend, CatalogStore& store,
   ListOptions list_options;
   list_options.scope = options.scope;
   list_options.threads = options.walker_threads;
-  if (options.filter != nullptr) {
-    list_options.filter = options.filter->AsListFilter();
-  }
+  list_options.filter =
+      PathFilterRules::ListFilterWithWriterFiles(options.filter);
   auto listing = ListScope(backend, list_options, options.filter);
   if (!listing.ok()) {
     return listing.status().WithContext("could not list '" +
@@ -213,7 +213,8 @@ Result<DriftReport> CheckDrift(StorageBackend& backend, CatalogStore& store,
   }
 
   PagedRecordCursor records(store, repo.id, options.scope);
-  ListingCursor observations(**listing);
+  WriterFileListing listed(std::move(listing).value());
+  ListingCursor observations(listed);
   CompareOptions compare;
   compare.compare_inodes = backend.Capabilities().has_inodes;
   EntityGrouper grouper(options.layout, report);
@@ -332,6 +333,9 @@ Result<DriftReport> CheckDrift(StorageBackend& backend, CatalogStore& store,
                                        "reported)");
   }
   report.subtree_errors = merged->subtree_errors;
+  ASSIGN_OR_RETURN(report.leftovers, ClassifyLeftovers(backend, store, repo,
+                                                       listed.writer_files()));
+  t.leftovers = static_cast<int64_t>(report.leftovers.size());
   t.files = t.synced + t.orphaned + t.missing + t.modified + unobserved;
   for (const EntityDrift& e : report.entities) {
     if (!e.kind.empty()) ++t.entities;

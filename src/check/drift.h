@@ -11,6 +11,10 @@
 //   error     below a directory that could not be listed   (kUnobserved),
 //             and the directory itself: never "missing"
 // Paths the repository's filters reject are neither orphaned nor missing.
+// Writer files (common/writer_files.h) in the folders the filters keep are
+// not merged: those of writers that no longer run, or cannot be identified,
+// are reported as leftovers of interrupted writes, each with what settling
+// it would do (writes/leftovers.h), and count as drift.
 //
 // With a layout, every path is grouped by its top-level entity (the first of
 // Layout::Match); a path that fails to parse joins the group of kind "" and
@@ -36,6 +40,7 @@
 #include "layout/layout.h"
 #include "storage/storage_backend.h"
 #include "sync/path_filter.h"
+#include "writes/leftovers.h"
 
 namespace tidemark {
 
@@ -93,8 +98,9 @@ struct DriftTotals {
   int64_t orphaned = 0;
   int64_t missing = 0;
   int64_t modified = 0;
-  int64_t errors = 0;    // error items (directories and unobserved records)
-  int64_t unparsed = 0;  // paths the layout could not parse
+  int64_t errors = 0;     // error items (directories and unobserved records)
+  int64_t unparsed = 0;   // paths the layout could not parse
+  int64_t leftovers = 0;  // writer files of interrupted writes
   // Both sides on their own (for the mass-removal rule).
   int64_t storage_files = 0;
   int64_t catalog_files = 0;
@@ -110,13 +116,15 @@ struct DriftReport {
   std::vector<EntityDrift> entities;
   // Paths that failed to parse and why (at most kMaxUnparsedKept).
   std::vector<DriftError> unparsed;
+  // Leftovers of interrupted writes, in path order.
+  std::vector<Leftover> leftovers;
 
   static constexpr size_t kMaxUnparsedKept = 1000;
 
   // No drift and no error.
   bool clean() const {
     return totals.orphaned == 0 && totals.missing == 0 &&
-           totals.modified == 0 && totals.errors == 0;
+           totals.modified == 0 && totals.errors == 0 && totals.leftovers == 0;
   }
 };
 

@@ -33,6 +33,12 @@ nlohmann::json ErrorList(const std::vector<DriftError>& errors) {
   return out;
 }
 
+nlohmann::json LeftoverList(const std::vector<Leftover>& leftovers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Leftover& l : leftovers) out.push_back(LeftoverJson(l));
+  return out;
+}
+
 nlohmann::json ItemPaths(const std::vector<DriftItem>& items) {
   nlohmann::json out = nlohmann::json::array();
   for (const DriftItem& item : items) out.push_back(JsonPath(item.path));
@@ -61,6 +67,42 @@ std::string DriftLine(const DriftItem& item) {
   return "? " + DisplayPath(item.path);
 }
 
+std::string LeftoverLine(const Leftover& l) {
+  std::string action(LeftoverActionName(l.action));
+  if (l.action == LeftoverAction::kRestore) {
+    action += " to " + DisplayPath(l.original);
+  }
+  return "~ " + DisplayPath(l.path) + ": " + action + " (" + l.reason +
+         "; written by " + l.writer + ")";
+}
+
+nlohmann::json LeftoverJson(const Leftover& l) {
+  nlohmann::json out = {{"path", JsonPath(l.path)},
+                        {"kind", std::string(WriterFileKindName(l.kind))},
+                        {"writer_gone", l.writer_gone},
+                        {"writer", l.writer},
+                        {"size", l.size},
+                        {"action", std::string(LeftoverActionName(l.action))},
+                        {"reason", l.reason}};
+  if (l.kind == WriterFileKind::kOldCopy) {
+    out["original"] = JsonPath(l.original);
+  }
+  return out;
+}
+
+nlohmann::json LeftoverOutcomeJson(const LeftoverOutcome& outcome) {
+  nlohmann::json restored = nlohmann::json::array();
+  for (const Leftover& l : outcome.restored) {
+    restored.push_back(
+        {{"path", JsonPath(l.path)}, {"original", JsonPath(l.original)}});
+  }
+  nlohmann::json kept = nlohmann::json::array();
+  for (const Leftover& l : outcome.kept) kept.push_back(LeftoverJson(l));
+  return {{"removed", PathList(outcome.removed)},
+          {"restored", std::move(restored)},
+          {"kept", std::move(kept)}};
+}
+
 std::string EntitySummary(const EntityDrift& e) {
   std::string head = e.kind.empty() ? std::string("paths no layout rule parses")
                                     : e.kind + " " + e.key;
@@ -86,14 +128,21 @@ std::string TotalsSummary(const DriftTotals& t, bool with_layout) {
     line += " in " + Count(t.entities) + " entities";
     if (t.unparsed > 0) line += ", " + Count(t.unparsed) + " unparsed paths";
   }
+  if (t.leftovers > 0) {
+    line += "; " + Count(t.leftovers) +
+            (t.leftovers == 1 ? " leftover" : " leftovers") +
+            " of interrupted writes ('repair --remove-leftovers' settles "
+            "those of writers that are gone)";
+  }
   return line;
 }
 
 nlohmann::json DriftTotalsJson(const DriftTotals& t) {
-  return {{"entities", t.entities}, {"files", t.files},
-          {"synced", t.synced},     {"orphaned", t.orphaned},
-          {"missing", t.missing},   {"modified", t.modified},
-          {"errors", t.errors},     {"unparsed", t.unparsed}};
+  return {{"entities", t.entities},  {"files", t.files},
+          {"synced", t.synced},      {"orphaned", t.orphaned},
+          {"missing", t.missing},    {"modified", t.modified},
+          {"errors", t.errors},      {"unparsed", t.unparsed},
+          {"leftovers", t.leftovers}};
 }
 
 nlohmann::json DriftReportJson(const DriftReport& report, bool list_synced) {
@@ -146,6 +195,7 @@ nlohmann::json DriftReportJson(const DriftReport& report, bool list_synced) {
                         {"differences", std::move(differences)},
                         {"errors", std::move(errors)},
                         {"unparsed", ErrorList(report.unparsed)},
+                        {"leftovers", LeftoverList(report.leftovers)},
                         {"results", std::move(results)}};
   if (list_synced) out["synced"] = std::move(synced);
   return out;
@@ -160,6 +210,7 @@ nlohmann::json RepairPlanJson(const RepairPlan& plan) {
           {"remove_objects", ItemPaths(plan.remove_objects)},
           {"drop_records", ItemPaths(plan.drop_records)},
           {"refresh", ItemPaths(plan.refresh)},
+          {"leftovers", LeftoverList(plan.leftovers)},
           {"deferred", ItemPaths(plan.deferred)},
           {"deferred_reason", plan.deferred_reason}};
 }
@@ -177,6 +228,7 @@ nlohmann::json RepairOutcomeJson(const RepairOutcome& outcome) {
           {"records_dropped", outcome.records_dropped},
           {"errors", outcome.errors},
           {"skipped", std::move(skipped)},
+          {"leftovers", LeftoverOutcomeJson(outcome.leftovers)},
           {"warnings", outcome.warnings}};
 }
 

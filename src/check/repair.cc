@@ -184,6 +184,41 @@ Status DropRecords(StorageBackend& backend, Gateway& gateway,
   return Status::Ok();
 }
 
+// Settles the planned leftovers, each classified again now: it may have
+// gone, or a refresh may have recorded the replace it was left by.
+Status SettlePlannedLeftovers(StorageBackend& backend, CatalogStore& store,
+                              const Repository& repo, const RepairPlan& plan,
+                              RepairOutcome& outcome) {
+  std::vector<StorageEntry> still_there;
+  for (const Leftover& l : plan.leftovers) {
+    auto now = backend.Stat(l.path);
+    if (now.ok()) {
+      still_there.push_back(std::move(now).value());
+    } else if (!now.status().IsNotFound()) {
+      Leftover kept = l;
+      kept.reason = "could not look at it again: " + now.status().message();
+      outcome.leftovers.kept.push_back(std::move(kept));
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<Leftover> fresh,
+                   ClassifyLeftovers(backend, store, repo, still_there));
+  LeftoverOutcome settled =
+      SettleLeftovers(backend, fresh, plan.any_writer, /*dry_run=*/false);
+  for (const std::string& path : settled.removed) {
+    spdlog::info("repair of '{}': removed the leftover '{}'", repo.name,
+                 DisplayPath(path));
+  }
+  for (const Leftover& l : settled.restored) {
+    spdlog::info("repair of '{}': moved the old copy '{}' back to '{}'",
+                 repo.name, DisplayPath(l.path), DisplayPath(l.original));
+  }
+  outcome.leftovers.removed = std::move(settled.removed);
+  outcome.leftovers.restored = std::move(settled.restored);
+  outcome.leftovers.kept.insert(outcome.leftovers.kept.end(),
+                                settled.kept.begin(), settled.kept.end());
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view RepairActionName(RepairAction action) {
@@ -230,6 +265,10 @@ RepairPlan PlanRepair(const DriftReport& report, const RepairPolicy& policy) {
       case DriftKind::kError:
         break;
     }
+  }
+  if (policy.remove_leftovers) {
+    plan.leftovers = report.leftovers;
+    plan.any_writer = policy.any_writer;
   }
   if (!plan.deferred.empty()) {
     plan.deferred_reason =
@@ -287,6 +326,7 @@ Result<RepairOutcome> ApplyRepair(StorageBackend& backend, CatalogStore& store,
   }
   RETURN_IF_ERROR(
       AdoptAndRefresh(backend, store, gateway, repo, plan, options, outcome));
+  RETURN_IF_ERROR(SettlePlannedLeftovers(backend, store, repo, plan, outcome));
   if (plan.removals() == 0) return outcome;
 
   ASSIGN_OR_RETURN(SyncOperation op,

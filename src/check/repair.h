@@ -13,7 +13,10 @@
 // kept), and each object removal is preceded by a fresh stat and a catalog
 // lookup, so anything that changed or gained a record since the check is
 // skipped and reported, never deleted. Removals are one `repair` operation
-// in the history; PathSync writes its own `repair` row.
+// in the history; PathSync writes its own `repair` row. Leftovers of
+// interrupted writes are looked at again (after the refreshes, which may
+// record a replace that was interrupted) and settled by their table in
+// writes/leftovers.h; they are not catalogued, so no row counts them.
 //
 // Safety: objects are deleted only when the plan says so, which only the
 // explicit remove policy does (rule 4); removals above the threshold, or
@@ -48,6 +51,11 @@ struct RepairPolicy {
   OrphanPolicy orphaned = OrphanPolicy::kLeave;
   MissingPolicy missing = MissingPolicy::kKeep;
   bool update_modified = false;
+  // Settle the leftovers of interrupted writes (writes/leftovers.h) whose
+  // writer is gone; with any_writer also those whose writer cannot be
+  // identified (only when no other host or container writes there).
+  bool remove_leftovers = false;
+  bool any_writer = false;
 };
 
 enum class RepairAction { kAdopt, kRemoveObject, kDropRecord, kRefresh };
@@ -60,6 +68,8 @@ struct RepairPlan {
   std::vector<DriftItem> remove_objects;  // orphaned -> deleted from storage
   std::vector<DriftItem> drop_records;    // missing -> records removed
   std::vector<DriftItem> refresh;         // modified -> records rewritten
+  std::vector<Leftover> leftovers;        // to settle (remove_leftovers)
+  bool any_writer = false;                // settle unknown writers' too
   // Missing records the policy would drop, held back because the check
   // could not list every directory (rule 2), and why.
   std::vector<DriftItem> deferred;
@@ -71,7 +81,7 @@ struct RepairPlan {
 
   bool empty() const {
     return adopt.empty() && remove_objects.empty() && drop_records.empty() &&
-           refresh.empty();
+           refresh.empty() && leftovers.empty();
   }
   int64_t removals() const {
     return static_cast<int64_t>(remove_objects.size() + drop_records.size());
@@ -110,11 +120,14 @@ struct RepairOutcome {
   int64_t records_dropped = 0;  // records removed
   int64_t errors = 0;           // paths PathSync could not look at or hash
   std::vector<RepairSkip> skipped;
+  LeftoverOutcome leftovers;  // what became of the planned leftovers
   std::vector<std::string> warnings;
   std::vector<SyncOperation> operations;  // the history rows written
 
   // Everything planned was done.
-  bool converged() const { return skipped.empty() && errors == 0; }
+  bool converged() const {
+    return skipped.empty() && errors == 0 && leftovers.kept.empty();
+  }
 };
 
 // Carries out `plan` on `repo`. An error return means nothing more could be

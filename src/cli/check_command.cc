@@ -3,8 +3,9 @@
 // combined style. Read-only: it takes no lease and writes nothing, so it
 // runs while a daemon watches the repository.
 //
-// Exit codes (like rclone check): 0 clean, 1 drift or error items found,
-// 2 usage, 4 the check itself failed (root unreachable, catalog error).
+// Exit codes (like rclone check): 0 clean, 1 drift, error items or
+// leftovers of interrupted writes found, 2 usage, 4 the check itself failed
+// (root unreachable, catalog error).
 #include <iostream>
 #include <memory>
 
@@ -52,6 +53,10 @@ ExitCode RunCheckCommand(CliContext& ctx, const CheckFlags& flags) {
       lines += DriftLine(item);
       lines += '\n';
     }
+    for (const Leftover& l : report.leftovers) {
+      lines += LeftoverLine(l);
+      lines += '\n';
+    }
     std::cout << lines << std::flush;
     if (!ctx.options().quiet) {
       for (const EntityDrift& e : report.entities) {
@@ -78,8 +83,9 @@ void RegisterCheckCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
       "check",
       "Report how storage and the catalog differ (read-only). Lines: "
       "'+ path' only on storage (orphaned), '- path' only in the catalog "
-      "(missing), '* path' differs (modified), '! path: error', and with "
-      "--combined '= path' (synced). Exit 0 clean, 1 drift found, 4 failed");
+      "(missing), '* path' differs (modified), '! path: error', '~ path: "
+      "action' a leftover of an interrupted write, and with --combined "
+      "'= path' (synced). Exit 0 clean, 1 drift found, 4 failed");
   check->add_option("name", flags->name, "Repository name")->required();
   AddScopeOptions(check, &flags->scope, &flags->entity);
   check->add_flag("--json", flags->json, "Print one JSON document");

@@ -1,8 +1,8 @@
 // `tidemark repair NAME [--scope P | --entity ID] (--adopt-orphaned |
 // --remove-orphaned) (--drop-missing | --keep-missing) [--update-modified]
-// [--dry-run] [--force] [--json]`: a check, the plan the chosen policy makes
-// of it, and (unless --dry-run) that plan carried out under the
-// repository's lease, followed by a check of the result.
+// [--remove-leftovers [--any-writer]] [--dry-run] [--force] [--json]`: a check,
+// the plan the chosen policy makes of it, and (unless --dry-run) that plan
+// carried out under the repository's lease, followed by a check of the result.
 //
 // Exit codes: 0 the repair converged (or the dry run was shown), 2 usage,
 // 3 partially done (items skipped or failed), 4 failed (refused above the
@@ -34,6 +34,8 @@ struct RepairFlags {
   bool drop_missing = false;
   bool keep_missing = false;
   bool update_modified = false;
+  bool remove_leftovers = false;
+  bool any_writer = false;
   bool dry_run = false;
   bool force = false;
   bool json = false;
@@ -45,7 +47,27 @@ RepairPolicy PolicyOf(const RepairFlags& f) {
   if (f.remove_orphaned) p.orphaned = OrphanPolicy::kRemove;
   if (f.drop_missing) p.missing = MissingPolicy::kDrop;
   p.update_modified = f.update_modified;
+  p.remove_leftovers = f.remove_leftovers;
+  p.any_writer = f.any_writer;
   return p;
+}
+
+// "remove leftover P", "restore leftover P to O", "keep leftover P: why".
+std::string LeftoverPlanLine(const Leftover& l, bool any_writer) {
+  const std::string path = DisplayPath(l.path);
+  if (!l.writer_gone && !any_writer) {
+    return "keep leftover " + path + ": its writer (" + l.writer +
+           ") may still run; --any-writer settles it";
+  }
+  switch (l.action) {
+    case LeftoverAction::kRemove:
+      return "remove leftover " + path;
+    case LeftoverAction::kRestore:
+      return "restore leftover " + path + " to " + DisplayPath(l.original);
+    case LeftoverAction::kKeep:
+      break;
+  }
+  return "keep leftover " + path + ": " + l.reason;
 }
 
 void PrintPlan(const RepairPlan& plan) {
@@ -57,6 +79,9 @@ void PrintPlan(const RepairPlan& plan) {
   add(RepairAction::kRemoveObject, plan.remove_objects);
   add(RepairAction::kDropRecord, plan.drop_records);
   add(RepairAction::kRefresh, plan.refresh);
+  for (const Leftover& l : plan.leftovers) {
+    lines += LeftoverPlanLine(l, plan.any_writer) + "\n";
+  }
   std::cout << lines;
   if (!plan.deferred.empty()) {
     std::cerr << "tidemark: note: " << plan.deferred_reason << "\n";
@@ -65,15 +90,16 @@ void PrintPlan(const RepairPlan& plan) {
 
 ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
   if (!flags.adopt_orphaned && !flags.remove_orphaned && !flags.drop_missing &&
-      !flags.keep_missing && !flags.update_modified) {
+      !flags.keep_missing && !flags.update_modified &&
+      !flags.remove_leftovers) {
     return ctx.ReportError(
         Status::InvalidArgument(
             "repair needs to be told what to do: --adopt-orphaned (catalog "
             "files found only on storage) or --remove-orphaned (delete them "
             "from storage), --drop-missing (remove records whose files are "
-            "gone) or --keep-missing, and/or --update-modified (rewrite "
-            "records whose files changed); add --dry-run to see the plan "
-            "first"),
+            "gone) or --keep-missing, --update-modified (rewrite records "
+            "whose files changed), and/or --remove-leftovers (settle what "
+            "interrupted writes left); add --dry-run to see the plan first"),
         flags.json);
   }
   RepairRequest request;
@@ -112,7 +138,8 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
                         ? std::string("nothing to repair")
                         : FormatCount(static_cast<int64_t>(
                               plan.adopt.size() + plan.remove_objects.size() +
-                              plan.drop_records.size() + plan.refresh.size())) +
+                              plan.drop_records.size() + plan.refresh.size() +
+                              plan.leftovers.size())) +
                               " actions planned")
                 << ")\n";
     }
@@ -140,6 +167,19 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
               << FormatCount(outcome.records_dropped) << " records, skipped "
               << FormatCount(static_cast<int64_t>(outcome.skipped.size()))
               << "\n";
+    const LeftoverOutcome& left = outcome.leftovers;
+    for (const Leftover& l : left.kept) {
+      std::cerr << "tidemark: kept the leftover " << DisplayPath(l.path) << ": "
+                << l.reason << "\n";
+    }
+    if (!left.empty()) {
+      std::cerr << "tidemark: leftovers of interrupted writes: removed "
+                << FormatCount(static_cast<int64_t>(left.removed.size()))
+                << ", restored "
+                << FormatCount(static_cast<int64_t>(left.restored.size()))
+                << ", kept "
+                << FormatCount(static_cast<int64_t>(left.kept.size())) << "\n";
+    }
   }
   if (result->after.has_value()) {
     if (chatty) {
@@ -182,6 +222,16 @@ void RegisterRepairCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   keep->excludes(drop);
   repair->add_flag("--update-modified", flags->update_modified,
                    "Rewrite the records of modified files from storage");
+  CLI::Option* leftovers = repair->add_flag(
+      "--remove-leftovers", flags->remove_leftovers,
+      "Settle what interrupted writes left (partial uploads, old copies) "
+      "once their writer is gone: remove, or put an old copy back");
+  repair
+      ->add_flag("--any-writer", flags->any_writer,
+                 "With --remove-leftovers: also those whose writer cannot be "
+                 "identified (a previous boot, another host or container, an "
+                 "older tidemark); only when nothing else writes there")
+      ->needs(leftovers);
   repair->add_flag("--dry-run", flags->dry_run,
                    "Show the plan and change nothing (no lease needed)");
   repair->add_flag("--force", flags->force,

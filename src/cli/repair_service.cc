@@ -16,7 +16,9 @@ nlohmann::json PolicyJson(const RepairPolicy& p) {
                        : p.orphaned == OrphanPolicy::kRemove ? "remove"
                                                              : "leave"},
           {"missing", p.missing == MissingPolicy::kDrop ? "drop" : "keep"},
-          {"update_modified", p.update_modified}};
+          {"update_modified", p.update_modified},
+          {"remove_leftovers", p.remove_leftovers},
+          {"any_writer", p.any_writer}};
 }
 
 // A failure after planning: the document is the CLI's error document.

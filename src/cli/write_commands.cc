@@ -9,10 +9,10 @@
 #include <cerrno>
 #include <cstring>
 #include <iostream>
-#include <iterator>
 #include <memory>
 #include <optional>
 
+#include "check/drift_format.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/write_session.h"
@@ -43,19 +43,71 @@ Result<std::string> ParseObjectPath(const std::string& given,
   return path;
 }
 
-// The bytes of local file `file` ("-": standard input).
-Result<std::string> ReadInput(const std::string& file) {
-  if (file == "-") {
-    std::string data((std::istreambuf_iterator<char>(std::cin)),
-                     std::istreambuf_iterator<char>());
-    if (std::cin.bad()) {
-      return Status::Unavailable("cannot read standard input");
-    }
-    return data;
+// The content of local file FILE, or of standard input for "-", read as
+// it is uploaded. FILE must be a regular file, which must not change while
+// it is read (a changed one fails the upload, nothing written); standard
+// input is read to its end, whatever it is (a pipe, a file, a terminal).
+class InputSource final : public ByteSource {
+ public:
+  // Standard input.
+  InputSource() : fd_(STDIN_FILENO), name_("standard input") {}
+  // A regular file, open as `fd` (owned), whose fstat at open is `opened`.
+  InputSource(int fd, std::string name, const struct stat& opened)
+      : fd_(fd), name_("FILE '" + name + "'"), opened_(opened) {}
+  ~InputSource() override {
+    if (opened_.has_value()) close(fd_);
   }
+  InputSource(const InputSource&) = delete;
+  InputSource& operator=(const InputSource&) = delete;
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    ssize_t got;
+    do {
+      got = read(fd_, buf, n);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      return Status::Unavailable("cannot read " + name_ + ": " +
+                                 std::strerror(errno) +
+                                 "; nothing was written");
+    }
+    total_ += got;
+    if (got == 0 && opened_.has_value()) RETURN_IF_ERROR(CheckUnchanged());
+    return static_cast<size_t>(got);
+  }
+  int64_t SizeHint() const override {
+    return opened_.has_value() ? static_cast<int64_t>(opened_->st_size) : -1;
+  }
+
+ private:
+  // At the end of a regular file: it must be the file opened, whole.
+  Status CheckUnchanged() const {
+    struct stat now;
+    if (fstat(fd_, &now) != 0 || now.st_size != opened_->st_size ||
+        now.st_mtim.tv_sec != opened_->st_mtim.tv_sec ||
+        now.st_mtim.tv_nsec != opened_->st_mtim.tv_nsec ||
+        total_ != opened_->st_size) {
+      return Status::Aborted(name_ + " changed while it was read (" +
+                             std::to_string(total_) + " of " +
+                             std::to_string(opened_->st_size) +
+                             " bytes); nothing was written, run put again");
+    }
+    return Status::Ok();
+  }
+
+  const int fd_;
+  const std::string name_;
+  const std::optional<struct stat> opened_;
+  int64_t total_ = 0;
+};
+
+// Opens the input of `put`: standard input for "-", else the regular file
+// `file`. Opening a FIFO would wait for a writer, so the file is opened
+// without waiting and anything but a regular file is refused.
+Result<std::unique_ptr<InputSource>> OpenInput(const std::string& file) {
+  if (file == "-") return std::make_unique<InputSource>();
   const std::string fix =
       "; give a readable local file to upload, or '-' for standard input";
-  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     const int err = errno;
     const std::string what =
@@ -67,26 +119,15 @@ Result<std::string> ReadInput(const std::string& file) {
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
-    return Status::InvalidArgument("FILE '" + file + "' is not a regular file" +
-                                   fix);
+    return Status::InvalidArgument(
+        "FILE '" + file +
+        "' is not a regular file (a folder, a FIFO or a device); give a "
+        "regular file, or send a stream through standard input: "
+        "'... | tidemark put NAME PATH -'");
   }
-  std::string data;
-  data.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = read(fd, buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return Status::InvalidArgument("cannot read FILE '" + file +
-                                     "': " + std::strerror(err) + fix);
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  close(fd);
-  return data;
+  // Regular files ignore O_NONBLOCK; cleared all the same.
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return std::make_unique<InputSource>(fd, file, st);
 }
 
 // "1 file", "2 files".
@@ -106,18 +147,37 @@ void PrintWarnings(const std::vector<std::string>& warnings) {
   }
 }
 
+// What a write did with the leftovers of interrupted writes where it wrote
+// (those it kept are among its warnings).
+std::string LeftoverLines(const LeftoverOutcome& leftovers, bool dry_run) {
+  std::string out;
+  for (const std::string& p : leftovers.removed) {
+    out += std::string(dry_run ? "\n  would remove" : "\n  removed") +
+           " a leftover of an interrupted write: " + DisplayPath(p);
+  }
+  for (const Leftover& l : leftovers.restored) {
+    out += std::string(dry_run ? "\n  would put" : "\n  put") +
+           " the old copy " + DisplayPath(l.path) + " back at " +
+           DisplayPath(l.original);
+  }
+  return out;
+}
+
 ExitCode Finish(CliContext& ctx, const SyncOperation& op, nlohmann::json out,
-                const std::string& line,
+                const std::string& line, const LeftoverOutcome& leftovers,
                 const std::vector<std::string>& warnings,
                 const WriteFlags& flags) {
   if (flags.json) {
     out["status"] = std::string(OperationStatusName(op.status));
     out["dry_run"] = flags.dry_run;
     if (!flags.dry_run) out["operation"] = OperationJson(op);
+    out["leftovers"] = LeftoverOutcomeJson(leftovers);
     out["warnings"] = warnings;
     std::cout << DumpJson(out) << "\n";
   } else {
-    if (!ctx.options().quiet) std::cout << line << "\n";
+    if (!ctx.options().quiet) {
+      std::cout << line << LeftoverLines(leftovers, flags.dry_run) << "\n";
+    }
     PrintWarnings(warnings);
   }
   return ExitCodeFor(op.status);
@@ -128,11 +188,11 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
   auto path = ParseObjectPath(flags.path, "put " + flags.name);
   if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
-  auto data = ReadInput(flags.file);
-  if (!data.ok()) return ctx.ReportError(data.status(), flags.json);
+  auto input = OpenInput(flags.file);
+  if (!input.ok()) return ctx.ReportError(input.status(), flags.json);
   auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
-  auto result = (*session)->writer->Upload(*path, *data);
+  auto result = (*session)->writer->Upload(*path, **input);
   if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
   const FileRecord& r = result->record;
   const char* verb =
@@ -154,8 +214,8 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
                         {"command", "put"},
                         {"replaced", result->replaced},
                         {"record", RecordJson(r)}};
-  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
-                flags);
+  return Finish(ctx, result->operation, std::move(out), line, result->leftovers,
+                result->warnings, flags);
 }
 
 ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
@@ -217,8 +277,8 @@ ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
                         {"objects_removed", result->objects_removed},
                         {"kept", PathList(result->kept)},
                         {"left_alone", PathList(result->left_alone)}};
-  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
-                flags);
+  return Finish(ctx, result->operation, std::move(out), line, result->leftovers,
+                result->warnings, flags);
 }
 
 ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
@@ -269,8 +329,8 @@ ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
                         {"directory_move", result->directory_move},
                         {"missing", PathList(result->missing)},
                         {"left_alone", PathList(result->left_alone)}};
-  return Finish(ctx, result->operation, std::move(out), line, result->warnings,
-                flags);
+  return Finish(ctx, result->operation, std::move(out), line, result->leftovers,
+                result->warnings, flags);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "common/paths.h"
 #include "common/time_format.h"
+#include "common/writer_files.h"
 
 namespace tidemark {
 namespace {
@@ -114,10 +115,10 @@ Result<Entity> LockEntity(StorageBackend& backend, CatalogStore& store,
                            {"locked_at", IsoTime(request.now_ns)}};
   if (!request.note.empty()) marker["note"] = request.note;
   // Written beside it, then moved into place without replacing anything:
-  // of two people locking at once, exactly one wins.
-  const std::string temp =
-      JoinPath(entity.path, "." + rule->marker + ".tidemark-" +
-                                std::to_string(request.now_ns) + ".tmp");
+  // of two people locking at once, exactly one wins. Named as a writer file
+  // (common/writer_files.h), so a staged marker left by a killed process
+  // is reported and settled like any other leftover.
+  const std::string temp = JoinPath(entity.path, NewTemporaryName());
   RETURN_IF_ERROR(backend.Write(temp, marker.dump(2) + "\n"));
   Status placed = backend.Move(temp, path);
   if (!placed.ok()) {

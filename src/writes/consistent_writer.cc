@@ -2,13 +2,12 @@
 // operations live in prefix_delete.cc and prefix_move.cc.
 #include "writes/consistent_writer.h"
 
-#include <unistd.h>
-
-#include <atomic>
+#include <memory>
 #include <set>
 #include <utility>
 
 #include "common/paths.h"
+#include "common/writer_files.h"
 #include "sync/hasher.h"
 #include "writes/write_helpers.h"
 
@@ -19,6 +18,48 @@ using writes_internal::Quote;
 using writes_internal::RestoredState;
 
 constexpr size_t kPage = 8192;
+
+// A source's bytes pass through to the writer, fed to a digest on the way
+// and counted.
+class HashingSource final : public ByteSource {
+ public:
+  HashingSource(ByteSource& inner, HashAlgorithm algo) : inner_(inner) {
+    if (algo != HashAlgorithm::kNone) {
+      digest_ = std::make_unique<ContentDigest>(algo);
+    }
+  }
+  Result<size_t> Read(char* buf, size_t n) override {
+    ASSIGN_OR_RETURN(size_t got, inner_.Read(buf, n));
+    if (digest_ != nullptr) digest_->Update(std::string_view(buf, got));
+    bytes_ += static_cast<int64_t>(got);
+    return got;
+  }
+  int64_t SizeHint() const override { return inner_.SizeHint(); }
+
+  int64_t bytes() const { return bytes_; }
+  // The digest of what passed; "" when nothing is hashed.
+  Result<std::string> Finish() {
+    if (digest_ == nullptr) return std::string();
+    return digest_->Finish();
+  }
+
+ private:
+  ByteSource& inner_;
+  std::unique_ptr<ContentDigest> digest_;
+  int64_t bytes_ = 0;
+};
+
+// How many bytes `source` holds: its hint, else counted by reading it.
+Result<int64_t> SizeOf(ByteSource& source) {
+  if (source.SizeHint() >= 0) return source.SizeHint();
+  int64_t total = 0;
+  std::unique_ptr<char[]> buf(new char[kPage]);
+  for (;;) {
+    ASSIGN_OR_RETURN(size_t n, source.Read(buf.get(), kPage));
+    if (n == 0) return total;
+    total += static_cast<int64_t>(n);
+  }
+}
 
 }  // namespace
 
@@ -33,6 +74,12 @@ ConsistentWriter::ConsistentWriter(StorageBackend& backend, CatalogStore& store,
 
 Result<std::string> ConsistentWriter::CheckPath(std::string_view path) const {
   ASSIGN_OR_RETURN(std::string p, NormalizeObjectPath(path));
+  if (IsWriterFile(BaseName(p))) {
+    return Status::InvalidArgument(
+        "path " + Quote(p) +
+        " has the form of tidemark's own temporary files and old copies, "
+        "which are never catalogued; pick another name");
+  }
   if (options_.filter != nullptr &&
       !options_.filter->AcceptWithParents(p, /*is_directory=*/false)) {
     return Status::InvalidArgument(
@@ -106,29 +153,21 @@ Status ConsistentWriter::ApplyCounted(ChangeSet& set, SyncOperation& op,
   return Status::Ok();
 }
 
-Result<FileRecord> ConsistentWriter::Observe(const std::string& path,
-                                             FileRecord base) {
+FileRecord ConsistentWriter::RecordOf(FileRecord base,
+                                      const StorageEntry& written,
+                                      std::string digest) const {
   FileRecord r = std::move(base);
-  StorageEntry entry;
-  if (options_.hash != HashAlgorithm::kNone) {
-    ASSIGN_OR_RETURN(HashedObject hashed,
-                     HashObject(backend_, path, options_.hash));
-    entry = std::move(hashed.entry);
-    r.content_hash = std::move(hashed.digest);
-    r.hash_algorithm = options_.hash;
-  } else {
-    ASSIGN_OR_RETURN(entry, backend_.Stat(path));
-    r.content_hash.clear();
-    r.hash_algorithm = HashAlgorithm::kNone;
-  }
   const int64_t now = gateway_.clock().NowNanos();
   r.repository_id = repo_.id;
-  r.path = path;
-  r.kind = entry.kind;
-  r.size = entry.size;
-  r.mtime_ns = entry.mtime_ns;
-  r.device = entry.device;
-  r.inode = entry.inode;
+  r.path = written.path;
+  r.kind = written.kind;
+  r.size = written.size;
+  r.mtime_ns = written.mtime_ns;
+  r.device = written.device;
+  r.inode = written.inode;
+  r.content_hash = std::move(digest);
+  r.hash_algorithm =
+      r.content_hash.empty() ? HashAlgorithm::kNone : options_.hash;
   r.state = RecordState::kPresent;
   r.last_scanned_ns = now;
   r.scan_generation = repo_.scan_generation;
@@ -137,17 +176,28 @@ Result<FileRecord> ConsistentWriter::Observe(const std::string& path,
   return r;
 }
 
-std::string ConsistentWriter::AsideName(const std::string& path) {
-  static std::atomic<uint64_t> counter{0};
-  const size_t slash = path.rfind('/');
-  const std::string dir =
-      slash == std::string::npos ? "" : path.substr(0, slash);
-  return JoinPath(dir, "." + std::string(BaseName(path)) + ".tidemark-old-" +
-                           std::to_string(getpid()) + "-" +
-                           std::to_string(counter.fetch_add(1)));
+LeftoverOutcome ConsistentWriter::SettleLeftoversIn(
+    std::string_view folder, bool recursive,
+    std::vector<std::string>* warnings) {
+  auto found = FindLeftovers(backend_, store_, repo_, folder, recursive,
+                             options_.filter, warnings);
+  if (!found.ok()) {
+    warnings->push_back(
+        "could not look for leftovers of interrupted writes "
+        "in " +
+        Quote(folder) + ": " + found.status().message());
+    return {};
+  }
+  LeftoverOutcome out =
+      SettleLeftovers(backend_, *found, /*any_writer=*/false, options_.dry_run);
+  for (const Leftover& l : out.kept) {
+    warnings->push_back("left as it is: " + Quote(l.path) + " (" + l.writer +
+                        "): " + l.reason);
+  }
+  return out;
 }
 
-std::vector<std::string> ConsistentWriter::Leftovers(
+std::vector<std::string> ConsistentWriter::Unrecorded(
     const std::string& scope, const std::vector<std::string>& except,
     std::vector<std::string>* warnings) {
   std::vector<std::string> out;
@@ -172,7 +222,8 @@ std::vector<std::string> ConsistentWriter::Leftovers(
       break;
     }
     if (!*more) break;
-    if (item.type == ListItem::Type::kEntry && !skip.count(item.entry.path)) {
+    if (item.type == ListItem::Type::kEntry && !skip.count(item.entry.path) &&
+        !IsWriterFile(BaseName(item.entry.path))) {
       out.push_back(item.entry.path);
     }
   }
@@ -180,15 +231,21 @@ std::vector<std::string> ConsistentWriter::Leftovers(
 }
 
 Result<UploadResult> ConsistentWriter::Upload(std::string_view path,
-                                              std::string_view data) {
+                                              ByteSource& source) {
   ASSIGN_OR_RETURN(std::string p, CheckPath(path));
   ASSIGN_OR_RETURN(std::optional<FileRecord> existing,
                    store_.FindRecord(repo_.id, p));
-  return Write(p, data, std::move(existing));
+  return Write(p, source, std::move(existing));
+}
+
+Result<UploadResult> ConsistentWriter::Upload(std::string_view path,
+                                              std::string_view data) {
+  StringSource source(data);
+  return Upload(path, source);
 }
 
 Result<UploadResult> ConsistentWriter::Replace(std::string_view path,
-                                               std::string_view data) {
+                                               ByteSource& source) {
   ASSIGN_OR_RETURN(std::string p, CheckPath(path));
   ASSIGN_OR_RETURN(std::optional<FileRecord> existing,
                    store_.FindRecord(repo_.id, p));
@@ -196,11 +253,17 @@ Result<UploadResult> ConsistentWriter::Replace(std::string_view path,
     return Status::NotFound("no record at " + Quote(p) + " in repository '" +
                             repo_.name + "' to replace; upload it instead");
   }
-  return Write(p, data, std::move(existing));
+  return Write(p, source, std::move(existing));
+}
+
+Result<UploadResult> ConsistentWriter::Replace(std::string_view path,
+                                               std::string_view data) {
+  StringSource source(data);
+  return Replace(path, source);
 }
 
 Result<UploadResult> ConsistentWriter::Write(
-    const std::string& path, std::string_view data,
+    const std::string& path, ByteSource& source,
     std::optional<FileRecord> existing) {
   UploadResult result;
   result.replaced = existing.has_value();
@@ -208,12 +271,15 @@ Result<UploadResult> ConsistentWriter::Write(
     result.replaced = result.replaced || backend_.Stat(path).ok();
     result.record = existing.value_or(FileRecord{});
     result.record.path = path;
-    result.record.size = static_cast<int64_t>(data.size());
+    ASSIGN_OR_RETURN(result.record.size, SizeOf(source));
+    result.leftovers =
+        SettleLeftoversIn(DirName(path), false, &result.warnings);
     result.operation = Planned(OperationStatus::kCompleted);
     return result;
   }
   ASSIGN_OR_RETURN(result.operation, Begin());
   SyncOperation& op = result.operation;
+  result.leftovers = SettleLeftoversIn(DirName(path), false, &result.warnings);
 
   // Whatever is at `path` now (catalogued or not) is copied aside (a hard
   // link where the backend has them), so that it can be put back if
@@ -222,7 +288,7 @@ Result<UploadResult> ConsistentWriter::Write(
   std::string aside;
   auto current = backend_.Stat(path);
   if (current.ok()) {
-    aside = AsideName(path);
+    aside = JoinPath(DirName(path), NewOldCopyName(BaseName(path)));
     Status copied = backend_.Copy(path, aside);
     if (!copied.ok()) {
       return Fail(op,
@@ -265,19 +331,28 @@ Result<UploadResult> ConsistentWriter::Write(
                                      "; undoing it failed too: " + trouble));
   };
 
-  Status written = backend_.Write(path, data);
-  if (!written.ok()) return undo(written);
-  auto observed = Observe(path, existing.value_or(FileRecord{}));
-  if (!observed.ok()) return undo(observed.status());
+  HashingSource hashing(source, options_.hash);
+  auto written = backend_.WriteFrom(path, hashing);
+  if (!written.ok()) return undo(written.status());
+  if (written->size != hashing.bytes()) {
+    return undo(
+        Status::Aborted(Quote(path) + " changed while it was written (" +
+                        std::to_string(hashing.bytes()) + " bytes sent, " +
+                        std::to_string(written->size) + " stored)"));
+  }
+  auto digest = hashing.Finish();
+  if (!digest.ok()) return undo(digest.status());
+  FileRecord observed = RecordOf(existing.value_or(FileRecord{}), *written,
+                                 std::move(digest).value());
 
   ChangeSet set;
   const OperationCounters before = op.counters;
   if (existing.has_value()) {
-    set.updated.push_back(std::move(observed).value());
+    set.updated.push_back(std::move(observed));
     set.moved_from.emplace_back();
     ++op.counters.updated;
   } else {
-    set.added.push_back(std::move(observed).value());
+    set.added.push_back(std::move(observed));
     ++op.counters.added;
   }
   Status applied = ApplyCounted(set, op, before);
@@ -287,10 +362,12 @@ Result<UploadResult> ConsistentWriter::Write(
   if (!aside.empty()) {
     Status gone = backend_.Remove(aside);
     if (!gone.ok() && !gone.IsNotFound()) {
-      result.warnings.push_back("the replaced object was kept at " +
-                                Quote(aside) + " (" + gone.message() +
-                                "); it is never catalogued, remove it by "
-                                "hand");
+      result.warnings.push_back(
+          "the replaced object was kept at " + Quote(aside) + " (" +
+          gone.message() +
+          "); it is never catalogued, and the next write in its folder "
+          "(or repair --remove-leftovers) removes it once this process has "
+          "ended");
     }
   }
   Finish(op, OperationStatus::kCompleted, "", &result.warnings);
@@ -309,11 +386,13 @@ Result<DeleteResult> ConsistentWriter::Delete(std::string_view path) {
   if (options_.dry_run) {
     result.records_removed = 1;
     result.objects_removed = backend_.Stat(p).ok() ? 1 : 0;
+    result.leftovers = SettleLeftoversIn(DirName(p), false, &result.warnings);
     result.operation = Planned(OperationStatus::kCompleted);
     return result;
   }
   ASSIGN_OR_RETURN(result.operation, Begin());
   SyncOperation& op = result.operation;
+  result.leftovers = SettleLeftoversIn(DirName(p), false, &result.warnings);
   const int64_t now = gateway_.clock().NowNanos();
 
   // 1. The record says "deleting" before the object goes.

@@ -8,26 +8,30 @@
 //
 // What each operation promises when something fails part-way:
 //
-//   Upload(path, data)  storage first, then the record. The object is
-//       written, stat-ed and hashed (WriteOptions::hash), and its record
-//       inserted. If the catalog write fails, the object is removed again
+//   Upload(path, source)  storage first, then the record. The source is
+//       streamed into storage in chunks (StorageBackend::WriteFrom) and
+//       hashed on the way (WriteOptions::hash), so memory does not grow
+//       with the object; the record takes the written object's metadata
+//       and that hash. A source that fails or changes part-way writes
+//       nothing. If the catalog write fails, the object is removed again
 //       and the catalog's error returned: neither side changed. A path that
 //       already has a record is a Replace; an object without a record is
 //       replaced the same way (so it is restored if the catalog fails).
-//   Replace(path, data)  the old object is copied aside to a hidden
-//       sibling (".<name>.tidemark-old-<pid>-<n>"; a hard link on a local
-//       disk, so no bytes are copied), the new one written over `path`
-//       (atomically where the backend has atomic_write), the record
-//       updated in place (same id; new size, mtime, inode, hash), and the
-//       aside copy removed. `path` holds the old or the new object at every
-//       moment. If writing, hashing or the catalog fails, the new object is
-//       removed and the old one moved back: storage and catalog are as
-//       before. A crash in between leaves either the old object with its
-//       record, or the new object with the old record (the next scan sees
-//       it modified and updates the record), plus at worst the hidden aside
-//       copy: never catalogued (hidden names are filtered by default),
-//       reported by `check` as orphaned when the filters show hidden names,
-//       and safe to remove by hand.
+//   Replace(path, source)  the old object is copied aside to a hidden
+//       old copy (common/writer_files.h, named after this process; a hard
+//       link on a local disk, so no bytes are copied), the new one written
+//       over `path` (atomically where the backend has atomic_write), the
+//       record updated in place (same id; new size, mtime, inode, hash),
+//       and the old copy removed. `path` holds the old or the new object at
+//       every moment. If writing, hashing or the catalog fails, the new
+//       object is removed and the old one moved back: storage and catalog
+//       are as before. A writer killed in between leaves the old object
+//       with its record, or the new object with the old record (the next
+//       scan sees it modified and updates the record), plus writer files:
+//       a partial temporary and/or the old copy. Those are leftovers
+//       (writes/leftovers.h, which says what each crash point leaves):
+//       every write settles the ones of dead writers in its folder first,
+//       `check` reports them, `repair --remove-leftovers` settles them.
 //   Delete(path)  1) the record is marked RecordState::kDeleting, 2) the
 //       object is removed (already gone counts as removed), 3) the record
 //       is removed (guarded by id and path). If 2 fails, the record goes
@@ -69,8 +73,14 @@
 // whose status is kPartial (some objects could not be removed, some
 // records had no object) are returned as values, with warnings.
 //
+// Every operation first settles the leftovers of dead writers where it
+// writes (writes/leftovers.h): in the folder of its path, or at and below
+// a prefix; the result says what it removed, restored and kept (a dry run:
+// what it would). Writer files are never taken for objects without a
+// record.
+//
 // Prefix operations hold the records of the prefix in memory (a folder, a
-// product variant); Upload holds `data`.
+// product variant); Upload streams its source.
 //
 // Borrows the backend, store and gateway, which must outlive it. Not
 // thread-safe: one operation at a time. The caller holds the repository's
@@ -91,6 +101,7 @@
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
 #include "sync/path_filter.h"
+#include "writes/leftovers.h"
 
 namespace tidemark {
 
@@ -109,9 +120,10 @@ struct WriteOptions {
 };
 
 struct UploadResult {
-  FileRecord record;      // as written (id assigned or kept); dry run: the
-                          // existing record, or only path and size
-  bool replaced = false;  // an existing object or record was replaced
+  FileRecord record;          // as written (id assigned or kept); dry run: the
+                              // existing record, or only path and size
+  bool replaced = false;      // an existing object or record was replaced
+  LeftoverOutcome leftovers;  // of dead writers in the path's folder
   SyncOperation operation;
   std::vector<std::string> warnings;
 };
@@ -124,7 +136,8 @@ struct DeleteResult {
   std::vector<std::string> kept;
   // Objects under the prefix that have no record (not removed).
   std::vector<std::string> left_alone;
-  SyncOperation operation;  // kPartial when `kept` is not empty
+  LeftoverOutcome leftovers;  // of dead writers where it deleted
+  SyncOperation operation;    // kPartial when `kept` is not empty
   std::vector<std::string> warnings;
 };
 
@@ -139,7 +152,8 @@ struct MoveResult {
   std::vector<std::string> missing;
   // Objects left under `from` that have no record (not moved).
   std::vector<std::string> left_alone;
-  SyncOperation operation;  // kPartial when `missing` is not empty
+  LeftoverOutcome leftovers;  // of dead writers at `from`
+  SyncOperation operation;    // kPartial when `missing` is not empty
   std::vector<std::string> warnings;
 };
 
@@ -152,9 +166,13 @@ class ConsistentWriter {
                    WriteOptions options = {});
 
   // Paths are repository-relative (common/paths.h); InvalidArgument for an
-  // empty, absolute or ".." path, or one the filters exclude.
+  // empty, absolute or ".." path, the name of a writer file, or one the
+  // filters exclude. A failing `source` fails the upload with its error,
+  // nothing changed.
+  Result<UploadResult> Upload(std::string_view path, ByteSource& source);
   Result<UploadResult> Upload(std::string_view path, std::string_view data);
   // NotFound when `path` has no record (use Upload).
+  Result<UploadResult> Replace(std::string_view path, ByteSource& source);
   Result<UploadResult> Replace(std::string_view path, std::string_view data);
   // NotFound when `path` has no record.
   Result<DeleteResult> Delete(std::string_view path);
@@ -188,12 +206,16 @@ class ConsistentWriter {
   // its progress row; on failure the counters are put back.
   Status ApplyCounted(ChangeSet& set, SyncOperation& op,
                       const OperationCounters& before);
-  // Stat (and hash, when options_.hash is set) of the object at `path`.
-  Result<FileRecord> Observe(const std::string& path, FileRecord base);
-  // A hidden sibling name for the old object at `path`.
-  static std::string AsideName(const std::string& path);
+  // `base` as the record of the object `written` whose content hashed to
+  // `digest` (empty: not hashed).
+  FileRecord RecordOf(FileRecord base, const StorageEntry& written,
+                      std::string digest) const;
+  // Settles the leftovers of dead writers in `folder` (and below it when
+  // `recursive`); a dry run only finds them. Problems become warnings.
+  LeftoverOutcome SettleLeftoversIn(std::string_view folder, bool recursive,
+                                    std::vector<std::string>* warnings);
 
-  Result<UploadResult> Write(const std::string& path, std::string_view data,
+  Result<UploadResult> Write(const std::string& path, ByteSource& source,
                              std::optional<FileRecord> existing);
   // What MovePrefix would do with `items` (dry run).
   MoveResult Plan(const std::vector<MoveItem>& items, const std::string& from,
@@ -205,10 +227,11 @@ class ConsistentWriter {
   // describes `a` as catalogued.
   Result<bool> SameContent(const FileRecord& record, const StorageEntry& a,
                            const StorageEntry& b);
-  // Objects at or below `scope` on storage, not in `except` (sorted).
-  std::vector<std::string> Leftovers(const std::string& scope,
-                                     const std::vector<std::string>& except,
-                                     std::vector<std::string>* warnings);
+  // Objects at or below `scope` on storage, not in `except` and not writer
+  // files (sorted).
+  std::vector<std::string> Unrecorded(const std::string& scope,
+                                      const std::vector<std::string>& except,
+                                      std::vector<std::string>* warnings);
 
   StorageBackend& backend_;
   CatalogStore& store_;

@@ -30,12 +30,17 @@ Result<DeleteResult> ConsistentWriter::DeletePrefix(std::string_view prefix) {
       if (backend_.Stat(r.path).ok()) ++result.objects_removed;
     }
     result.records_removed = static_cast<int64_t>(records.size());
-    if (folder) result.left_alone = Leftovers(scope, paths, &result.warnings);
+    result.leftovers = SettleLeftoversIn(folder ? scope : DirName(scope),
+                                         folder, &result.warnings);
+    if (folder) result.left_alone = Unrecorded(scope, paths, &result.warnings);
     result.operation = Planned(OperationStatus::kCompleted);
     return result;
   }
   ASSIGN_OR_RETURN(result.operation, Begin());
   SyncOperation& op = result.operation;
+  // Before the records go: an old copy is told apart by its record.
+  result.leftovers = SettleLeftoversIn(folder ? scope : DirName(scope), folder,
+                                       &result.warnings);
   const int64_t now = gateway_.clock().NowNanos();
 
   // 1. One transaction: every record says "deleting".
@@ -90,7 +95,7 @@ Result<DeleteResult> ConsistentWriter::DeletePrefix(std::string_view prefix) {
   result.records_removed = static_cast<int64_t>(finish.removed.size());
 
   if (folder) {
-    result.left_alone = Leftovers(scope, result.kept, &result.warnings);
+    result.left_alone = Unrecorded(scope, result.kept, &result.warnings);
   }
   if (result.kept.empty()) {
     Finish(op, OperationStatus::kCompleted, "", &result.warnings);

@@ -95,6 +95,11 @@ Result<MoveResult> ConsistentWriter::MovePrefix(std::string_view from_path,
     }
     if (!blocker.status().IsNotFound()) return blocker.status();
   }
+  // Leftovers first: an old copy put back changes where the objects are.
+  std::vector<std::string> settle_warnings;
+  LeftoverOutcome leftovers =
+      SettleLeftoversIn(folder ? std::string_view(from) : DirName(from), folder,
+                        &settle_warnings);
   ASSIGN_OR_RETURN(std::vector<FileRecord> at_target, ReadAll(to));
   std::map<std::string, int64_t> target_ids;
   for (const FileRecord& r : at_target) target_ids[r.path] = r.id;
@@ -145,9 +150,17 @@ Result<MoveResult> ConsistentWriter::MovePrefix(std::string_view from_path,
     item.record = std::move(record);
     items.push_back(std::move(item));
   }
-  if (options_.dry_run) return Plan(items, from, folder);
-  ASSIGN_OR_RETURN(SyncOperation op, Begin());
-  return ApplyMoves(items, from, to, folder, op);
+  MoveResult result;
+  if (options_.dry_run) {
+    result = Plan(items, from, folder);
+  } else {
+    ASSIGN_OR_RETURN(SyncOperation op, Begin());
+    ASSIGN_OR_RETURN(result, ApplyMoves(items, from, to, folder, op));
+  }
+  result.leftovers = std::move(leftovers);
+  result.warnings.insert(result.warnings.begin(), settle_warnings.begin(),
+                         settle_warnings.end());
+  return result;
 }
 
 MoveResult ConsistentWriter::Plan(const std::vector<MoveItem>& items,
@@ -174,7 +187,7 @@ MoveResult ConsistentWriter::Plan(const std::vector<MoveItem>& items,
   result.directory_move =
       from_is_folder && all_fresh && backend_.Capabilities().server_side_move;
   if (from_is_folder && !result.directory_move) {
-    result.left_alone = Leftovers(from, paths, &result.warnings);
+    result.left_alone = Unrecorded(from, paths, &result.warnings);
   }
   result.operation =
       Planned(result.missing.empty() ? OperationStatus::kCompleted
@@ -317,7 +330,7 @@ Result<MoveResult> ConsistentWriter::ApplyMoves(std::vector<MoveItem>& items,
                                "finish"));
   }
   if (from_is_folder && !result.directory_move) {
-    result.left_alone = Leftovers(from, {}, &result.warnings);
+    result.left_alone = Unrecorded(from, {}, &result.warnings);
   }
   op.counters.errors += static_cast<int64_t>(result.missing.size());
   result.operation = op;
