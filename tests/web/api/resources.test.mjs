@@ -7,7 +7,7 @@
 //   photos  truth=catalog: nothing syncs it behind the test's back
 //   shop    the products layout, truth=catalog (entities)
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readlinkSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -259,6 +259,42 @@ function resourcesSuite(kind) {
       assert.equal(gone.records_removed, 1);
       assert.equal(existsSync(path.join(photos(), "up/new one.jpg")), false);
       assertError(await api.get("/api/v1/repositories/photos/files/up/new%20one.jpg"), 404, "not_found");
+    });
+
+    test("leftovers of a dead writer: a check reports them, a write in their folder and a repair settle them", async () => {
+      // The names a writer of this host that is gone would have left: this
+      // process's pid, started at another time (docs/ARCHITECTURE.md).
+      const boot = (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).replace(/[^0-9a-f]/g, "").slice(0, 12);
+      const ns = readlinkSync("/proc/self/ns/pid").match(/\[(\d+)\]/)[1];
+      const stat = (await readFile("/proc/self/stat", "utf8")).split(")").pop().trim().split(" ");
+      const writer = `${boot}.${ns}.${process.pid}.${Number(stat[19]) + 1}`;
+      const partial = `left/.tidemark-${writer}-1.tmp`;
+      const elsewhere = `elsewhere/.tidemark-${writer}-2.tmp`;
+      await writeTree(photos(), { [partial]: "half an upl", [elsewhere]: "half" });
+
+      const check = await runCheck("photos");
+      assert.equal(check.result.clean, false);
+      assert.equal(check.result.totals.leftovers, 2);
+      assert.deepEqual(
+        check.result.leftovers.map((l) => [l.path, l.kind, l.action, l.writer_gone]),
+        [
+          [elsewhere, "temporary", "remove", true],
+          [partial, "temporary", "remove", true],
+        ],
+      );
+      assert.ok(!check.result.orphaned.includes(partial), "never an orphaned file");
+
+      const up = ok(await api.put("/api/v1/repositories/photos/objects/left/next.jpg", "next\n"), 201);
+      assert.deepEqual(up.leftovers.removed, [partial], "the upload settles its folder");
+      assert.equal(existsSync(path.join(photos(), partial)), false);
+      assert.equal(existsSync(path.join(photos(), elsewhere)), true, "and only its folder");
+
+      const repair = await runJob(server.base, "/api/v1/repositories/photos/repairs", { remove_leftovers: true });
+      assert.equal(repair.status, "succeeded", JSON.stringify(repair));
+      assert.deepEqual(repair.result.leftovers.removed, [elsewhere]);
+      assert.equal(existsSync(path.join(photos(), elsewhere)), false);
+      assert.equal((await runCheck("photos")).result.totals.leftovers, 0);
+      ok(await api.del("/api/v1/repositories/photos/objects/left/next.jpg"));
     });
 
     test("names with +, %, ?, # and a literal %41 go to disk and back as they are", async () => {
