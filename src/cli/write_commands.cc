@@ -86,10 +86,12 @@ class InputSource final : public ByteSource {
         now.st_mtim.tv_sec != opened_->st_mtim.tv_sec ||
         now.st_mtim.tv_nsec != opened_->st_mtim.tv_nsec ||
         total_ != opened_->st_size) {
-      return Status::Aborted(name_ + " changed while it was read (" +
-                             std::to_string(total_) + " of " +
-                             std::to_string(opened_->st_size) +
-                             " bytes); nothing was written, run put again");
+      return Status::Aborted(
+          name_ + " gave " + std::to_string(total_) +
+          " bytes where its size said " + std::to_string(opened_->st_size) +
+          " (it changed while it was read, or its size is not its content); "
+          "nothing was written: run put again, or send it through standard "
+          "input ('-')");
     }
     return Status::Ok();
   }

@@ -183,8 +183,7 @@ LeftoverOutcome ConsistentWriter::SettleLeftoversIn(
                              options_.filter, warnings);
   if (!found.ok()) {
     warnings->push_back(
-        "could not look for leftovers of interrupted writes "
-        "in " +
+        "could not look for leftovers of interrupted writes in " +
         Quote(folder) + ": " + found.status().message());
     return {};
   }

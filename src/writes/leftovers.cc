@@ -160,14 +160,13 @@ Result<std::vector<Leftover>> FindLeftovers(
     }
     return IsWriterFile(BaseName(path));
   };
+  const std::string what =
+      "could not look for leftovers of interrupted writes in " + Quote(folder);
   std::vector<StorageEntry> found;
   auto listing = backend.List(list);
   if (!listing.ok()) {
     if (!listing.status().IsNotFound()) {
-      warnings->push_back(
-          "could not look for leftovers of interrupted writes "
-          "in " +
-          Quote(folder) + ": " + listing.status().message());
+      warnings->push_back(what + ": " + listing.status().message());
     }
     return std::vector<Leftover>{};
   }
@@ -175,10 +174,7 @@ Result<std::vector<Leftover>> FindLeftovers(
   for (;;) {
     auto more = (*listing)->Next(&item);
     if (!more.ok()) {
-      warnings->push_back(
-          "could not look for leftovers of interrupted writes "
-          "in all of " +
-          Quote(folder) + ": " + more.status().message());
+      warnings->push_back(what + " (all of it): " + more.status().message());
       break;
     }
     if (!*more) break;

@@ -13,22 +13,10 @@
 #include "check_fixture.h"
 #include "common/paths.h"
 #include "common/writer_files.h"
+#include "testing/writer_identities.h"
 
 namespace tidemark {
 namespace {
-
-ProcessIdentity Dead() {
-  ProcessIdentity dead = ThisProcess();
-  ++dead.start_ticks;  // this pid, started at another time: gone
-  return dead;
-}
-
-ProcessIdentity Unknown() {
-  ProcessIdentity other = Dead();
-  other.boot_id =
-      other.boot_id == "abcdefabcdef" ? "fedcbafedcba" : "abcdefabcdef";
-  return other;
-}
 
 class DriftLeftoversTest : public CheckFixture {
  protected:
@@ -39,14 +27,14 @@ class DriftLeftoversTest : public CheckFixture {
   void Seed() {
     Put("a/one.jpg", "one");
     Scan();
-    partial_ = JoinPath("a", TemporaryName(Dead(), 1));
+    partial_ = JoinPath("a", TemporaryName(DeadWriter(), 1));
     Put(partial_, "half");
-    old_copy_ = JoinPath("a", OldCopyName("one.jpg", Dead(), 2));
+    old_copy_ = JoinPath("a", OldCopyName("one.jpg", DeadWriter(), 2));
     ASSERT_TRUE(backend_->Copy("a/one.jpg", old_copy_).ok());
     Put("a/one.jpg", "one, but new");
     live_ = JoinPath("a", TemporaryName(ThisProcess(), 3));
     Put(live_, "in progress");
-    unknown_ = JoinPath("b", TemporaryName(Unknown(), 4));
+    unknown_ = JoinPath("b", TemporaryName(UnknownWriter(), 4));
     Put(unknown_, "someone's");
   }
 

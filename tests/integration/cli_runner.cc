@@ -95,6 +95,15 @@ void Workspace::Write(const std::string& rel,
   ASSERT_TRUE(f.good()) << path;
 }
 
+std::string Workspace::WriteLocal(const std::string& name,
+                                  const std::string& content) const {
+  const std::string path = dir_ + "/" + name;
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << content;
+  EXPECT_TRUE(f.good()) << path;
+  return path;
+}
+
 int Workspace::Spawn(const std::vector<std::string>& args,
                      const std::vector<std::string>& env,
                      bool drop_dac_capabilities, const std::string& out_path,

@@ -77,6 +77,10 @@ class Workspace {
 
   // Creates a file (and its parent directories) under the root.
   void Write(const std::string& rel, const std::string& content) const;
+  // Creates the file `name` outside the root, in the workspace's folder (a
+  // FILE to upload), and returns its path.
+  std::string WriteLocal(const std::string& name,
+                         const std::string& content) const;
 
   // Runs `tidemark --db <db> args...` with `env` added (args starting with
   // "--db" choose their own database). When

@@ -57,15 +57,6 @@ class WritesCliTest : public CatalogKindTest {
     RunResult r = ws_.Run({"scan", "shop", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  // A local file to upload, outside the storage root.
-  std::string LocalFile(const std::string& name, const std::string& content) {
-    const std::string path = ws_.dir() + "/" + name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    EXPECT_NE(f, nullptr);
-    std::fwrite(content.data(), 1, content.size(), f);
-    std::fclose(f);
-    return path;
-  }
   nlohmann::json Files() {
     RunResult r = ws_.Run({"files", "shop", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -100,7 +91,7 @@ class WritesCliTest : public CatalogKindTest {
 };
 
 TEST_P(WritesCliTest, PutUploadsANewFileAndRecordsIt) {
-  const std::string file = LocalFile("hero.jpg", "fresh pixels");
+  const std::string file = ws_.WriteLocal("hero.jpg", "fresh pixels");
   RunResult r = ws_.Run({"put", "shop", kVariant[0], file, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = r.Json();
@@ -129,7 +120,7 @@ TEST_P(WritesCliTest, PutUploadsANewFileAndRecordsIt) {
 TEST_P(WritesCliTest, PutOntoAnExistingFileReplacesItAndKeepsTheRecordId) {
   SeedProducts();
   const nlohmann::json before = Records()[kVariant[0]];
-  const std::string file = LocalFile("new.jpg", "a brand new hero image");
+  const std::string file = ws_.WriteLocal("new.jpg", "a brand new hero image");
   RunResult r = ws_.Run({"put", "shop", kVariant[0], file, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = r.Json();
@@ -209,6 +200,22 @@ TEST_P(WritesCliTest, PutRefusesAFifoInsteadOfWaitingForItsWriter) {
   EXPECT_FALSE(std::filesystem::exists(ws_.Path("a.jpg")));
   EXPECT_EQ(AllFiles(ws_.root()), std::vector<std::string>{});
   EXPECT_EQ(CatalogPaths(), std::vector<std::string>{});
+}
+
+// A FILE whose bytes are not what its size said (it changed while it was
+// read; here a kernel file that says 0 and gives more) is not uploaded:
+// nothing is written unless it arrived whole.
+TEST_P(WritesCliTest, PutWritesNothingWhenFileIsNotWhatItsSizeSaid) {
+  SeedProducts();
+  const std::vector<std::string> before = AllFiles(ws_.root());
+  for (const std::string& path : {std::string("new.txt"), kVariant[0]}) {
+    RunResult r = ws_.Run({"put", "shop", path, "/proc/version"});
+    EXPECT_EQ(r.exit_code, 4) << r.err;
+    EXPECT_NE(r.err.find("nothing was written"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(AllFiles(ws_.root()), before) << "no partial file, no leftover";
+  EXPECT_EQ(ReadFileBytes(ws_.Path(kVariant[0])), "img:" + kVariant[0]);
+  EXPECT_EQ(CatalogPaths().size(), 6u);
 }
 
 TEST_P(WritesCliTest, RmDeletesAFileAndItsRecord) {
@@ -341,9 +348,9 @@ TEST_P(WritesCliTest, AFailedCatalogWriteIsRolledBackOnStorage) {
   SeedProducts();
   const std::string old_path = "products/p1/500ml/hero-card/fail-me-old.jpg";
   const std::string new_path = "products/p1/500ml/hero-card/fail-me-new.jpg";
-  ASSERT_EQ(
-      ws_.Run({"put", "shop", old_path, LocalFile("old.jpg", "old")}).exit_code,
-      0);
+  ASSERT_EQ(ws_.Run({"put", "shop", old_path, ws_.WriteLocal("old.jpg", "old")})
+                .exit_code,
+            0);
   const nlohmann::json before = Records()[old_path];
   const std::vector<std::string> files_before = AllFiles(ws_.root());
   Status broken =
@@ -363,14 +370,15 @@ TEST_P(WritesCliTest, AFailedCatalogWriteIsRolledBackOnStorage) {
   ASSERT_TRUE(broken.ok()) << broken.ToString();
 
   // Upload: the object is removed again.
-  RunResult put = ws_.Run({"put", "shop", new_path, LocalFile("n.jpg", "new")});
+  RunResult put =
+      ws_.Run({"put", "shop", new_path, ws_.WriteLocal("n.jpg", "new")});
   EXPECT_EQ(put.exit_code, 4) << put.err;
   EXPECT_NE(put.err.find("injected catalog failure"), std::string::npos)
       << put.err;
   EXPECT_FALSE(std::filesystem::exists(ws_.Path(new_path)));
   // Replace: the old object is back, with its record as it was.
   RunResult over =
-      ws_.Run({"put", "shop", old_path, LocalFile("n2.jpg", "newer")});
+      ws_.Run({"put", "shop", old_path, ws_.WriteLocal("n2.jpg", "newer")});
   EXPECT_EQ(over.exit_code, 4) << over.err;
   EXPECT_EQ(ReadFileBytes(ws_.Path(old_path)), "old");
   // Delete: marking the record fails first, so nothing is deleted.
@@ -390,7 +398,7 @@ TEST_P(WritesCliTest, AFailedCatalogWriteIsRolledBackOnStorage) {
 
 TEST_P(WritesCliTest, BadInputsAreRefusedWithTheInputAndTheFix) {
   SeedProducts();
-  const std::string file = LocalFile("ok.jpg", "ok");
+  const std::string file = ws_.WriteLocal("ok.jpg", "ok");
   std::string err = Fails({"put", "nosuch", "a.jpg", file}, 2);
   EXPECT_NE(err.find("no repository named 'nosuch'"), std::string::npos) << err;
   err = Fails({"put", "shop", "../escape.jpg", file}, 2);

@@ -96,15 +96,6 @@ class WritesCrashTest : public CatalogKindTest {
     std::cout << "crash seed " << seed_ << " (TIDEMARK_CRASH_SEED)\n";
   }
 
-  std::string LocalFile(const std::string& name, const std::string& content) {
-    const std::string path = ws_.dir() + "/" + name;
-    FILE* f = std::fopen(path.c_str(), "wb");
-    EXPECT_NE(f, nullptr);
-    std::fwrite(content.data(), 1, content.size(), f);
-    std::fclose(f);
-    return path;
-  }
-
   // The content at `rel`, or nullopt when there is no file.
   std::optional<std::string> Content(const std::string& rel) {
     if (!fs::is_regular_file(ws_.Path(rel))) return std::nullopt;
@@ -182,6 +173,28 @@ class WritesCrashTest : public CatalogKindTest {
     return finished;
   }
 
+  // Whether the catalog still has records below `folder`.
+  bool RecordsBelow(const std::string& folder) {
+    for (const auto& [path, id] : RecordIds()) {
+      if (path.starts_with(folder + "/")) return true;
+    }
+    return false;
+  }
+
+  // After a killed `rm -r` or `mv`, which keep no writer files: nothing is
+  // hidden below the root, and `check` agrees.
+  void ExpectNothingHidden() {
+    EXPECT_EQ(HiddenFiles(), std::vector<std::string>{});
+    ExpectHiddenFilesReported("after the kill");
+  }
+
+  // Where a kill landed, for the log: " done" when the command had ended,
+  // else " <done>/<of>".
+  static std::string Landing(bool finished, int done, size_t of) {
+    return finished ? std::string(" done")
+                    : " " + std::to_string(done) + "/" + std::to_string(of);
+  }
+
   // How many trials to run: fewer on PostgreSQL, where each command costs
   // more and what is left on storage is the same.
   int Trials(int on_sqlite) const {
@@ -228,8 +241,9 @@ TEST_P(WritesCrashTest, AKilledPutLeavesTheOldOrNewFileAndNothingUnreported) {
         over ? "d/over.bin" : "d/new" + std::to_string(trial) + ".bin";
     SCOPED_TRACE("trial " + std::to_string(trial) + ", " + path);
     if (over) {
-      RunResult put = ws_.Run(
-          {"put", "shop", path, LocalFile("old.bin", old_content), "--json"});
+      RunResult put =
+          ws_.Run({"put", "shop", path, ws_.WriteLocal("old.bin", old_content),
+                   "--json"});
       ASSERT_EQ(put.exit_code, 0) << put.err;
     }
     const std::string fresh = Pattern(trial, kChunks * kChunk);
@@ -286,8 +300,8 @@ TEST_P(WritesCrashTest, AKilledPutLeavesTheOldOrNewFileAndNothingUnreported) {
     // The next write in that folder removes its temporary files and every
     // old copy it can prove redundant; the rest it reports.
     WaitForLease();
-    RunResult next = ws_.Run(
-        {"put", "shop", "d/next.jpg", LocalFile("n.jpg", "next"), "--json"});
+    RunResult next = ws_.Run({"put", "shop", "d/next.jpg",
+                              ws_.WriteLocal("n.jpg", "next"), "--json"});
     ASSERT_EQ(next.exit_code, 0) << next.err;
     const nlohmann::json settled = next.Json();
     std::set<std::string> kept;
@@ -348,19 +362,12 @@ TEST_P(WritesCrashTest, AKilledRecursiveRmLosesNoFileAndConverges) {
       EXPECT_TRUE(!now.has_value() || *now == content) << rel;
       gone += !now.has_value();
     }
-    landed += " " + (finished ? std::string("done")
-                              : std::to_string(gone) + "/" +
-                                    std::to_string(files.size()));
-    EXPECT_EQ(HiddenFiles(), std::vector<std::string>{});
-    ExpectHiddenFilesReported("after the kill");
+    landed += Landing(finished, gone, files.size());
+    ExpectNothingHidden();
 
     // The same command again finishes it.
     WaitForLease();
-    bool records_left = false;
-    for (const auto& [path, id] : RecordIds()) {
-      records_left = records_left || path.starts_with(dir + "/");
-    }
-    if (records_left) {
+    if (RecordsBelow(dir)) {
       RunResult again = ws_.Run({"rm", "shop", dir, "-r"});
       EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     }
@@ -414,19 +421,12 @@ TEST_P(WritesCrashTest, AKilledMvLosesNoFileKeepsIdsAndConverges) {
       EXPECT_EQ(old_now.value_or(new_now.value_or("")), content) << rel;
       moved += new_now.has_value();
     }
-    landed += " " + (finished ? std::string("done")
-                              : std::to_string(moved) + "/" +
-                                    std::to_string(files.size()));
-    EXPECT_EQ(HiddenFiles(), std::vector<std::string>{});
-    ExpectHiddenFilesReported("after the kill");
+    landed += Landing(finished, moved, files.size());
+    ExpectNothingHidden();
 
     // The same command again finishes it, without duplicates.
     WaitForLease();
-    bool records_left = false;
-    for (const auto& [path, id] : RecordIds()) {
-      records_left = records_left || path.starts_with(from + "/");
-    }
-    if (records_left) {
+    if (RecordsBelow(from)) {
       RunResult again = ws_.Run({"mv", "shop", from, to});
       EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
     }

@@ -9,29 +9,14 @@
 #include "common/paths.h"
 #include "common/writer_files.h"
 #include "sync/hasher.h"
+#include "testing/writer_identities.h"
 #include "writer_fixture.h"
 
 namespace tidemark {
 namespace {
 
-constexpr char kHero[] = "products/p1/hero.jpg";
-constexpr char kFolder[] = "products/p1";
-
-// A writer of this boot and namespace that is no longer running (this
-// process's pid, started at another time: a reused pid).
-ProcessIdentity DeadWriter() {
-  ProcessIdentity dead = ThisProcess();
-  ++dead.start_ticks;
-  return dead;
-}
-
-// A writer on another host (or boot): it cannot be looked up.
-ProcessIdentity UnknownWriter() {
-  ProcessIdentity other = DeadWriter();
-  other.boot_id =
-      other.boot_id == "abcdefabcdef" ? "fedcbafedcba" : "abcdefabcdef";
-  return other;
-}
+constexpr char kPhoto[] = "products/p1/hero.jpg";
+constexpr char kPhotoFolder[] = "products/p1";
 
 std::string TempIn(const std::string& folder, const ProcessIdentity& writer) {
   return JoinPath(folder, TemporaryName(writer, 1));
@@ -45,22 +30,22 @@ class LeftoversTest : public WriterTest {
  protected:
   // The next write in the folder: an upload of another file there.
   UploadResult NextWrite(const std::string& name = "next.jpg") {
-    auto result = Writer().Upload(JoinPath(kFolder, name), "next");
+    auto result = Writer().Upload(JoinPath(kPhotoFolder, name), "next");
     EXPECT_TRUE(result.ok()) << result.status().ToString();
     return result.ok() ? *result : UploadResult{};
   }
-  // The old copy a killed replace of kHero left, made the way the writer
+  // The old copy a killed replace of kPhoto left, made the way the writer
   // makes it.
   std::string CopyAside(const ProcessIdentity& writer) {
-    const std::string aside = OldCopyOf(kHero, writer);
-    EXPECT_TRUE(backend_->Copy(kHero, aside).ok());
+    const std::string aside = OldCopyOf(kPhoto, writer);
+    EXPECT_TRUE(backend_->Copy(kPhoto, aside).ok());
     return aside;
   }
 };
 
 TEST_P(LeftoversTest, TheNextWriteRemovesADeadWritersPartialUpload) {
-  ASSERT_TRUE(Writer().Upload(kHero, "pixels").ok());
-  const std::string partial = TempIn(kFolder, DeadWriter());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "pixels").ok());
+  const std::string partial = TempIn(kPhotoFolder, DeadWriter());
   const std::string elsewhere = TempIn("other", DeadWriter());
   Put(partial, "half an upl");
   Put(elsewhere, "half");
@@ -69,15 +54,15 @@ TEST_P(LeftoversTest, TheNextWriteRemovesADeadWritersPartialUpload) {
   EXPECT_EQ(next.leftovers.removed, std::vector<std::string>{partial});
   EXPECT_FALSE(Exists(partial));
   EXPECT_TRUE(Exists(elsewhere)) << "only the folder written is settled";
-  EXPECT_EQ(Content(kHero), "pixels");
+  EXPECT_EQ(Content(kPhoto), "pixels");
   EXPECT_EQ(RecordPaths(), (std::vector<std::string>{"products/p1/hero.jpg",
                                                      "products/p1/next.jpg"}));
 }
 
 TEST_P(LeftoversTest, WorkInProgressAndUnknownWritersAreNeverTouched) {
-  const std::string live = TempIn(kFolder, ThisProcess());
-  const std::string unknown = TempIn(kFolder, UnknownWriter());
-  const std::string older = JoinPath(kFolder, ".tidemark-4242-0-99.tmp");
+  const std::string live = TempIn(kPhotoFolder, ThisProcess());
+  const std::string unknown = TempIn(kPhotoFolder, UnknownWriter());
+  const std::string older = JoinPath(kPhotoFolder, ".tidemark-4242-0-99.tmp");
   Put(live, "being written");
   Put(unknown, "someone else's");
   Put(older, "an older tidemark's");
@@ -99,7 +84,7 @@ TEST_P(LeftoversTest, WorkInProgressAndUnknownWritersAreNeverTouched) {
   EXPECT_EQ(next.warnings.size(), 2u) << "each kept one is reported";
 
   // On request, unknown writers' leftovers go too; a live one never.
-  auto found = FindLeftovers(*backend_, *store_, repo_, kFolder, false, nullptr,
+  auto found = FindLeftovers(*backend_, *store_, repo_, kPhotoFolder, false, nullptr,
                              &next.warnings);
   ASSERT_TRUE(found.ok());
   LeftoverOutcome forced = SettleLeftovers(*backend_, *found, true, false);
@@ -111,25 +96,25 @@ TEST_P(LeftoversTest, WorkInProgressAndUnknownWritersAreNeverTouched) {
 // Killed between the copy and the new content landing: the old copy is a
 // second link to the file at the path.
 TEST_P(LeftoversTest, AnOldCopyOfTheCurrentFileIsRemoved) {
-  ASSERT_TRUE(Writer().Upload(kHero, "old pixels").ok());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "old pixels").ok());
   const std::string aside = CopyAside(DeadWriter());
-  Put(TempIn(kFolder, DeadWriter()), "new pix");
+  Put(TempIn(kPhotoFolder, DeadWriter()), "new pix");
 
   UploadResult next = NextWrite();
   EXPECT_EQ(next.leftovers.removed.size(), 2u);
   EXPECT_FALSE(Exists(aside));
-  EXPECT_EQ(Content(kHero), "old pixels");
+  EXPECT_EQ(Content(kPhoto), "old pixels");
   EXPECT_EQ(Objects(), (std::vector<std::string>{"products/p1/hero.jpg",
                                                  "products/p1/next.jpg"}));
 }
 
 // Killed after the new content was recorded, before the old copy went.
 TEST_P(LeftoversTest, AnOldCopyOfARecordedReplaceIsRemoved) {
-  ASSERT_TRUE(Writer().Upload(kHero, "old pixels").ok());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "old pixels").ok());
   const std::string aside = CopyAside(DeadWriter());
-  ASSERT_TRUE(backend_->Write(kHero, "new pixels!").ok());
+  ASSERT_TRUE(backend_->Write(kPhoto, "new pixels!").ok());
   Scan();  // the record follows the new content
-  ASSERT_EQ(Records()[kHero].size, 11);
+  ASSERT_EQ(Records()[kPhoto].size, 11);
 
   auto removed = Writer().Delete("products/p1/hero.jpg");  // any write there
   ASSERT_TRUE(removed.ok()) << removed.status().ToString();
@@ -140,18 +125,18 @@ TEST_P(LeftoversTest, AnOldCopyOfARecordedReplaceIsRemoved) {
 // Killed while a failed replace was being undone: the path is empty and
 // its record describes the old copy, which goes back.
 TEST_P(LeftoversTest, AnOldCopyWhosePathIsEmptyGoesBack) {
-  ASSERT_TRUE(Writer().Upload(kHero, "old pixels").ok());
-  const FileRecord before = Records()[kHero];
+  ASSERT_TRUE(Writer().Upload(kPhoto, "old pixels").ok());
+  const FileRecord before = Records()[kPhoto];
   const std::string aside = CopyAside(DeadWriter());
-  ASSERT_TRUE(backend_->Remove(kHero).ok());
+  ASSERT_TRUE(backend_->Remove(kPhoto).ok());
 
   UploadResult next = NextWrite();
   ASSERT_EQ(next.leftovers.restored.size(), 1u);
   EXPECT_EQ(next.leftovers.restored[0].path, aside);
-  EXPECT_EQ(next.leftovers.restored[0].original, kHero);
+  EXPECT_EQ(next.leftovers.restored[0].original, kPhoto);
   EXPECT_FALSE(Exists(aside));
-  EXPECT_EQ(Content(kHero), "old pixels");
-  const FileRecord after = Records()[kHero];
+  EXPECT_EQ(Content(kPhoto), "old pixels");
+  const FileRecord after = Records()[kPhoto];
   EXPECT_EQ(after.id, before.id);
   EXPECT_EQ(after.inode, before.inode) << "the very object is back";
   Scan();
@@ -161,21 +146,21 @@ TEST_P(LeftoversTest, AnOldCopyWhosePathIsEmptyGoesBack) {
 // Killed after the new content landed, before its record: the record
 // still describes the old copy, so neither side may be dropped silently.
 TEST_P(LeftoversTest, AnInterruptedReplaceIsKeptUntilItsContentIsRecorded) {
-  ASSERT_TRUE(Writer().Upload(kHero, "old pixels").ok());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "old pixels").ok());
   const std::string aside = CopyAside(DeadWriter());
-  ASSERT_TRUE(backend_->Write(kHero, "new pixels!").ok());
+  ASSERT_TRUE(backend_->Write(kPhoto, "new pixels!").ok());
 
   UploadResult next = NextWrite();
   ASSERT_EQ(next.leftovers.kept.size(), 1u);
   const Leftover& kept = next.leftovers.kept[0];
   EXPECT_EQ(kept.path, aside);
-  EXPECT_EQ(kept.original, kHero);
+  EXPECT_EQ(kept.original, kPhoto);
   EXPECT_TRUE(kept.writer_gone);
   EXPECT_EQ(kept.action, LeftoverAction::kKeep);
   EXPECT_NE(kept.reason.find("interrupted replace"), std::string::npos)
       << kept.reason;
   EXPECT_EQ(Content(aside), "old pixels");
-  EXPECT_EQ(Content(kHero), "new pixels!");
+  EXPECT_EQ(Content(kPhoto), "new pixels!");
 
   // Once a scan records the new content, the old copy is the content a
   // recorded replace replaced.
@@ -186,9 +171,9 @@ TEST_P(LeftoversTest, AnInterruptedReplaceIsKeptUntilItsContentIsRecorded) {
 }
 
 TEST_P(LeftoversTest, AnOldCopyNoRecordDescribesIsKept) {
-  Put(kHero, "never catalogued");
+  Put(kPhoto, "never catalogued");
   const std::string aside = CopyAside(DeadWriter());
-  ASSERT_TRUE(backend_->Write(kHero, "replaced").ok());
+  ASSERT_TRUE(backend_->Write(kPhoto, "replaced").ok());
   UploadResult next = NextWrite();
   ASSERT_EQ(next.leftovers.kept.size(), 1u);
   EXPECT_NE(next.leftovers.kept[0].reason.find("no record"), std::string::npos);
@@ -196,11 +181,11 @@ TEST_P(LeftoversTest, AnOldCopyNoRecordDescribesIsKept) {
 }
 
 TEST_P(LeftoversTest, DryRunsSayWhatTheyWouldDoAndDoNothing) {
-  ASSERT_TRUE(Writer().Upload(kHero, "pixels").ok());
-  const std::string partial = TempIn(kFolder, DeadWriter());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "pixels").ok());
+  const std::string partial = TempIn(kPhotoFolder, DeadWriter());
   Put(partial, "half");
   options_.dry_run = true;
-  auto plan = Writer().Upload(JoinPath(kFolder, "next.jpg"), "next");
+  auto plan = Writer().Upload(JoinPath(kPhotoFolder, "next.jpg"), "next");
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(plan->leftovers.removed, std::vector<std::string>{partial});
   auto rm_plan = Writer().DeletePrefix("products");
@@ -210,7 +195,7 @@ TEST_P(LeftoversTest, DryRunsSayWhatTheyWouldDoAndDoNothing) {
 }
 
 TEST_P(LeftoversTest, RmAndMvOfAFolderSettleEverythingBelowItFirst) {
-  ASSERT_TRUE(Writer().Upload(kHero, "old pixels").ok());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "old pixels").ok());
   ASSERT_TRUE(Writer().Upload("products/p1/sub/a.jpg", "a").ok());
   const std::string deep = TempIn("products/p1/sub", DeadWriter());
   Put(deep, "partial");
@@ -234,9 +219,9 @@ TEST_P(LeftoversTest, RmAndMvOfAFolderSettleEverythingBelowItFirst) {
 }
 
 TEST_P(LeftoversTest, AScanReportsLeftoversAndNeverCataloguesThem) {
-  ASSERT_TRUE(Writer().Upload(kHero, "pixels").ok());
-  const std::string dead = TempIn(kFolder, DeadWriter());
-  const std::string live = TempIn(kFolder, ThisProcess());
+  ASSERT_TRUE(Writer().Upload(kPhoto, "pixels").ok());
+  const std::string dead = TempIn(kPhotoFolder, DeadWriter());
+  const std::string live = TempIn(kPhotoFolder, ThisProcess());
   const std::string hidden_dir = TempIn(".cache", DeadWriter());
   Put(dead, "x");
   Put(live, "y");
@@ -250,14 +235,14 @@ TEST_P(LeftoversTest, AScanReportsLeftoversAndNeverCataloguesThem) {
   auto report = reconciler.Run(repo_, everything);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->leftovers, (std::vector<std::string>{hidden_dir, dead}));
-  EXPECT_EQ(RecordPaths(), std::vector<std::string>{kHero});
+  EXPECT_EQ(RecordPaths(), std::vector<std::string>{kPhoto});
   EXPECT_TRUE(Exists(dead)) << "a scan deletes nothing";
 }
 
 TEST_P(LeftoversTest, AWriterFileNameIsRefusedAsAPath) {
   options_.filter = nullptr;
   for (const std::string& name :
-       {TempIn(kFolder, DeadWriter()), OldCopyOf(kHero, ThisProcess())}) {
+       {TempIn(kPhotoFolder, DeadWriter()), OldCopyOf(kPhoto, ThisProcess())}) {
     auto result = Writer().Upload(name, "x");
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << name;
   }
@@ -282,22 +267,22 @@ TEST_P(LeftoversTest, AStreamedUploadIsHashedOnTheWayAndAllOrNothing) {
   std::string content;
   for (int i = 0; i < 200'000; ++i) content.push_back(static_cast<char>(i));
   StringSource source(content);
-  auto put = Writer().Upload(kHero, source);
+  auto put = Writer().Upload(kPhoto, source);
   ASSERT_TRUE(put.ok()) << put.status().ToString();
   EXPECT_EQ(put->record.content_hash,
             HashBytes(content, HashAlgorithm::kSha256));
   EXPECT_EQ(put->record.size, 200'000);
 
   BrokenSource broken;
-  auto over = Writer().Upload(kHero, broken);
+  auto over = Writer().Upload(kPhoto, broken);
   EXPECT_EQ(over.status().code(), StatusCode::kUnavailable);
-  EXPECT_EQ(Content(kHero), content);
+  EXPECT_EQ(Content(kPhoto), content);
   BrokenSource broken_new;
   auto fresh = Writer().Upload("products/p1/new.jpg", broken_new);
   EXPECT_EQ(fresh.status().code(), StatusCode::kUnavailable);
-  EXPECT_EQ(Objects(), std::vector<std::string>{kHero}) << "nothing left";
-  EXPECT_EQ(RecordPaths(), std::vector<std::string>{kHero});
-  EXPECT_EQ(Records()[kHero].content_hash,
+  EXPECT_EQ(Objects(), std::vector<std::string>{kPhoto}) << "nothing left";
+  EXPECT_EQ(RecordPaths(), std::vector<std::string>{kPhoto});
+  EXPECT_EQ(Records()[kPhoto].content_hash,
             HashBytes(content, HashAlgorithm::kSha256));
 }
 
