@@ -10,6 +10,7 @@
 #include <cstring>
 #include <optional>
 #include <set>
+#include <type_traits>
 
 #include "cli/durations.h"
 #include "common/strict_parse.h"
@@ -95,48 +96,36 @@ std::string TypeName(const toml::node& node) {
   }
 }
 
-// A whole number from `min` to `max` (common/strict_parse.h's bounds and
-// messages). A fraction is refused even when whole (5000.0): integer keys
-// take TOML integers only.
-Status ReadInt(std::string_view origin, const toml::table& table,
-               std::string_view section, const char* key, int64_t min,
-               int64_t max, int64_t* out) {
-  const toml::node* node = table.get(key);
-  if (node == nullptr) return Status::Ok();
-  const std::string what = KeyName(section, key);
-  const toml::value<int64_t>* value = node->as_integer();
-  if (value == nullptr) {
-    return Bad(origin, *node,
-               what + " must be a whole number " + RangeText(min, max) +
-                   ", not " + TypeName(*node));
-  }
-  if (Status s = CheckInt64(value->get(), what, min, max); !s.ok()) {
-    return Bad(origin, *node, s.message());
-  }
-  *out = value->get();
-  return Status::Ok();
-}
-
-// A finite number from `min` to `max`; an integer is one too (`1`).
+// A number from `min` to `max`, with common/strict_parse.h's checks and
+// messages (NaN and infinities refused). An int64_t key takes TOML integers
+// only, not even 5000.0; a double key takes integers too (`1`).
+template <typename T>
 Status ReadNumber(std::string_view origin, const toml::table& table,
-                  std::string_view section, const char* key, double min,
-                  double max, double* out) {
+                  std::string_view section, const char* key,
+                  std::type_identity_t<T> min, std::type_identity_t<T> max,
+                  T* out) {
+  static_assert(std::is_same_v<T, int64_t> || std::is_same_v<T, double>);
+  constexpr bool kWhole = std::is_same_v<T, int64_t>;
   const toml::node* node = table.get(key);
   if (node == nullptr) return Status::Ok();
   const std::string what = KeyName(section, key);
-  std::optional<double> value;
-  if (node->is_floating_point()) value = node->as_floating_point()->get();
-  if (node->is_integer()) {
-    value = static_cast<double>(node->as_integer()->get());
+  std::optional<T> value;
+  if (node->is_integer()) value = static_cast<T>(node->as_integer()->get());
+  if (!kWhole && node->is_floating_point()) {
+    value = static_cast<T>(node->as_floating_point()->get());
   }
   if (!value.has_value()) {
-    return Bad(origin, *node,
-               what + " must be a number " + RangeText(min, max) + ", not " +
-                   TypeName(*node));
+    return Bad(
+        origin, *node,
+        what + (kWhole ? " must be a whole number " : " must be a number ") +
+            RangeText(min, max) + ", not " + TypeName(*node));
   }
-  if (Status s = CheckDouble(*value, what, min, max); !s.ok()) {
-    return Bad(origin, *node, s.message());
-  }
+  Status in_range =
+      kWhole ? CheckInt64(static_cast<int64_t>(*value), what,
+                          static_cast<int64_t>(min), static_cast<int64_t>(max))
+             : CheckDouble(static_cast<double>(*value), what,
+                           static_cast<double>(min), static_cast<double>(max));
+  if (!in_range.ok()) return Bad(origin, *node, in_range.message());
   *out = *value;
   return Status::Ok();
 }
@@ -278,23 +267,24 @@ Status ParseTables(std::string_view origin, const toml::table& root,
           Field{"max_open_wait_ms", &config->watch_max_open_wait_ms, 1,
                 kMaxDurationMs}}) {
       RETURN_IF_ERROR(
-          ReadInt(origin, *watch, "watch", f.key, f.min, f.max, f.value));
+          ReadNumber(origin, *watch, "watch", f.key, f.min, f.max, f.value));
     }
   }
   if (const toml::table* lease = root["lease"].as_table()) {
     RETURN_IF_ERROR(
         CheckKeys(origin, *lease, "lease", {"heartbeat_ms", "timeout_ms"}));
-    RETURN_IF_ERROR(ReadInt(origin, *lease, "lease", "heartbeat_ms", 1,
-                            kMaxLeaseTimeoutMs / 2,
-                            &config->lease_heartbeat_ms));
-    RETURN_IF_ERROR(ReadInt(origin, *lease, "lease", "timeout_ms", 2,
-                            kMaxLeaseTimeoutMs, &config->lease_timeout_ms));
+    RETURN_IF_ERROR(ReadNumber(origin, *lease, "lease", "heartbeat_ms", 1,
+                               kMaxLeaseTimeoutMs / 2,
+                               &config->lease_heartbeat_ms));
+    RETURN_IF_ERROR(ReadNumber(origin, *lease, "lease", "timeout_ms", 2,
+                               kMaxLeaseTimeoutMs, &config->lease_timeout_ms));
     if (config->lease_timeout_ms < 2 * config->lease_heartbeat_ms) {
       return Status::InvalidArgument(
-          std::string(origin) +
-          ": [lease] heartbeat_ms must be at least 1 and at most half of "
-          "timeout_ms, and timeout_ms at most a day (the defaults are 30000 "
-          "and 60000)");
+          std::string(origin) + ": [lease] heartbeat_ms (" +
+          std::to_string(config->lease_heartbeat_ms) +
+          ") must be at most half of timeout_ms (" +
+          std::to_string(config->lease_timeout_ms) +
+          "); the defaults are 30000 and 60000");
     }
   }
   if (const toml::table* worker = root["worker"].as_table()) {
@@ -303,8 +293,8 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     std::string id;
     RETURN_IF_ERROR(ReadValue(origin, *worker, "id", &id, "a string"));
     if (!id.empty()) config->worker_id = id;
-    RETURN_IF_ERROR(ReadInt(origin, *worker, "worker", "interval_ms", 1,
-                            kMaxDurationMs, &config->worker_interval_ms));
+    RETURN_IF_ERROR(ReadNumber(origin, *worker, "worker", "interval_ms", 1,
+                               kMaxDurationMs, &config->worker_interval_ms));
   }
   if (const toml::table* catalog = root["catalog"].as_table()) {
     RETURN_IF_ERROR(
@@ -313,8 +303,8 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     RETURN_IF_ERROR(ReadValue(origin, *catalog, "db", &db, "a string"));
     if (!db.empty()) config->db = db;
     int64_t timeout = config->busy_timeout_ms;
-    RETURN_IF_ERROR(ReadInt(origin, *catalog, "catalog", "busy_timeout_ms",
-                            kMinBusyTimeoutMs, kMaxBusyTimeoutMs, &timeout));
+    RETURN_IF_ERROR(ReadNumber(origin, *catalog, "catalog", "busy_timeout_ms",
+                               kMinBusyTimeoutMs, kMaxBusyTimeoutMs, &timeout));
     config->busy_timeout_ms = static_cast<int>(timeout);
   }
   if (const toml::table* scan = root["scan"].as_table()) {
@@ -327,12 +317,12 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     if (!algo.ok()) return algo.status().WithContext(origin);
     config->hash = *algo;
     int64_t batch = static_cast<int64_t>(config->batch_size);
-    RETURN_IF_ERROR(
-        ReadInt(origin, *scan, "scan", "batch_size", 1, kMaxBatchSize, &batch));
+    RETURN_IF_ERROR(ReadNumber(origin, *scan, "scan", "batch_size", 1,
+                               kMaxBatchSize, &batch));
     config->batch_size = static_cast<size_t>(batch);
     int64_t threads = config->threads;
     RETURN_IF_ERROR(
-        ReadInt(origin, *scan, "scan", "threads", 1, kMaxThreads, &threads));
+        ReadNumber(origin, *scan, "scan", "threads", 1, kMaxThreads, &threads));
     config->threads = static_cast<int>(threads);
     RETURN_IF_ERROR(ReadNumber(origin, *scan, "scan", "mass_removal_threshold",
                                0, 1, &config->mass_removal_threshold));
