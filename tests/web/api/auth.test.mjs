@@ -58,7 +58,7 @@ apiDescribe("auth", () => {
     const photoRoot = path.join(tmp, "disk", "Фото");
     await writeCar(photoRoot, { region: "MSK", make: "Audi", model: "A4", vin: VIN, files: { "buyout/1": 1 } });
     await tidemark(db, ["repo", "add", "cars", photoRoot, "--layout", "cars"]);
-    const config = await writeConfig(tmp, tokensToml());
+    const config = await writeConfig(tmp, ["[serve]", `allowed_roots = [${JSON.stringify(tmp)}]`, tokensToml()]);
     server = await startServer({ db, dir: tmp, web, globalArgs: ["--config", config] });
     base = server.base;
   });
