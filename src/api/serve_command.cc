@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <filesystem>
@@ -22,6 +23,8 @@
 
 namespace tidemark::api {
 namespace {
+
+constexpr int64_t kBrowserConnectionsPerHost = 6;
 
 struct ServeFlags {
   std::string listen;
@@ -146,9 +149,11 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   options.threads = static_cast<size_t>(config.threads);
   options.tokens = std::move(tokens).value();
   options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
-  // By default one client may hold at most half the pool.
-  options.connections_per_address = static_cast<size_t>(
-      config.connections_per_address.value_or(config.threads / 2));
+  // By default one client may hold at most half the pool, and at least the
+  // 6 connections a browser opens to one host.
+  options.connections_per_address =
+      static_cast<size_t>(config.connections_per_address.value_or(
+          std::max<int64_t>(config.threads / 2, kBrowserConnectionsPerHost)));
   server::HttpServer http(std::move(options), metrics);
   AddOperationsRoutes(http, state);
   AddRepositoryRoutes(http, state);

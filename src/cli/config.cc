@@ -99,10 +99,12 @@ Status ParseServe(std::string_view origin, const toml::table& t,
           std::to_string(f.min) + " to " + std::to_string(f.max));
     }
   }
-  if (t.get("connections_per_address") != nullptr) {
-    int64_t per_address = 0;
-    RETURN_IF_ERROR(ReadValue(origin, t, "connections_per_address",
-                              &per_address, "an integer"));
+  if (const toml::node* node = t.get("connections_per_address")) {
+    // as_integer, not value<int64_t>: that would read `true` as 1.
+    if (node->as_integer() == nullptr) {
+      return Bad(origin, *node, "connections_per_address must be an integer");
+    }
+    const int64_t per_address = node->as_integer()->get();
     RETURN_IF_ERROR(CheckInt64(
         per_address, std::string(origin) + ": [serve] connections_per_address",
         1, 100'000));

@@ -48,7 +48,7 @@ struct ServeConfig {
   // The most time a request's whole header may take (408 past it).
   int64_t header_timeout_ms = 10'000;
   // The most connections one client address may have open at once (503
-  // past it); unset = half of `threads`.
+  // past it); unset = half of `threads`, at least 6 (a browser's).
   std::optional<int64_t> connections_per_address;
   // Where POST /api/v1/repositories may register a repository: paths or
   // URLs (storage/root_location.h); empty = nowhere (403).

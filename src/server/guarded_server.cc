@@ -45,8 +45,10 @@ class GuardedStream final : public httplib::Stream {
   bool is_readable() const override {
     return begin_ < end_ || PollFor(sock_, POLLIN, read_timeout_ms_) > 0;
   }
+  // As httplib's: a client that closed its side (an event stream's client
+  // gone) takes no more, so a stream ends at its next write.
   bool is_writable() const override {
-    return PollFor(sock_, POLLOUT, write_timeout_ms_) > 0;
+    return PollFor(sock_, POLLOUT, write_timeout_ms_) > 0 && PeerOpen();
   }
 
   ssize_t read(char* ptr, size_t size) override {
@@ -102,6 +104,15 @@ class GuardedStream final : public httplib::Stream {
   size_t written() const { return written_; }
 
  private:
+  // False once the client has closed (or reset) the connection.
+  bool PeerOpen() const {
+    if (PollFor(sock_, POLLIN, 0) <= 0) return true;
+    char byte;
+    const ssize_t n = ::recv(sock_, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n > 0 || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+                               errno == EINTR));
+  }
+
   // Reads what the socket has into the buffer: > 0 bytes, 0 the client
   // closed, -1 a timeout (of this read, or of the header) or an error.
   ssize_t Fill() {

@@ -385,11 +385,12 @@ export function rawRequest(base, parts, { halfClose = false, untilClose = false,
   });
 }
 
-// A client that sends `text` one byte every `intervalMs` (under the
-// server's timeout for each read, so that alone never ends it) until the
-// server answers or closes, or stop() is called. `answer` resolves like
-// rawRequest's; `stopped` tells whether stop() came first.
-export function trickle(base, text, { intervalMs, localAddress }) {
+// A client that sends `prefix` at once, then `text` one byte every
+// `intervalMs` (under the server's timeout for each read, so that alone
+// never ends it) until the server answers or closes, or stop() is called.
+// `answer` resolves like rawRequest's; `stopped` tells whether stop() came
+// first.
+export function trickle(base, text, { intervalMs, localAddress, prefix = "" }) {
   const { hostname, port } = new URL(base);
   const socket = net.connect({ host: hostname, port: Number(port), localAddress });
   let buffer = Buffer.alloc(0);
@@ -404,6 +405,7 @@ export function trickle(base, text, { intervalMs, localAddress }) {
       resolve(parseAnswer(buffer) ?? { status: null, headers: {}, body: "", json: undefined });
     };
     socket.on("connect", () => {
+      if (prefix) socket.write(prefix);
       const next = () => {
         if (sent < text.length) socket.write(text[sent++]);
       };

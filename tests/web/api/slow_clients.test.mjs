@@ -92,9 +92,13 @@ apiDescribe("slow clients", () => {
 
   test("clients that fill every thread are cut off at the header deadline with 408; /healthz answers", async () => {
     // One per address, so the per-address limit does not stop them: the
-    // four hold all four threads.
+    // four hold all four threads. Two trickle from the request line on, two
+    // send it whole and trickle a header field.
+    const line = HEADER.slice(0, HEADER.indexOf("\r\n") + 2);
     const clients = [2, 3, 4, 5].map((n) =>
-      trickle(server.base, HEADER, { intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` }),
+      n % 2 === 0
+        ? trickle(server.base, HEADER, { intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` })
+        : trickle(server.base, HEADER.slice(line.length), { prefix: line, intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` }),
     );
     try {
       const { answer, whileTrickling } = await healthWhileTrickling(clients);
