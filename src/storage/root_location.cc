@@ -11,12 +11,12 @@
 namespace tidemark {
 namespace {
 
-std::string Quote(std::string_view input) {
+std::string QuoteInput(std::string_view input) {
   return "'" + DisplayPath(input.substr(0, 200)) + "'";
 }
 
 Status Bad(std::string_view input, const std::string& why) {
-  return Status::InvalidArgument("location " + Quote(input) + " " + why);
+  return Status::InvalidArgument("location " + QuoteInput(input) + " " + why);
 }
 
 std::string Lower(std::string_view text) {
@@ -38,7 +38,7 @@ Result<std::string> ParseHost(std::string_view input, std::string_view host) {
     const std::string inside(host.substr(1, host.size() - 2));
     in6_addr v6;
     if (host.back() != ']' || ::inet_pton(AF_INET6, inside.c_str(), &v6) != 1) {
-      return Bad(input, "has a malformed IPv6 host " + Quote(host));
+      return Bad(input, "has a malformed IPv6 host " + QuoteInput(host));
     }
     char text[INET6_ADDRSTRLEN];
     ::inet_ntop(AF_INET6, &v6, text, sizeof(text));
@@ -50,7 +50,7 @@ Result<std::string> ParseHost(std::string_view input, std::string_view host) {
       lower.find("..") != std::string::npos ||
       lower.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.") !=
           std::string::npos) {
-    return Bad(input, "has a host " + Quote(host) +
+    return Bad(input, "has a host " + QuoteInput(host) +
                           " that is not a name of letters, digits, '-' and "
                           "'.' (IDN in punycode) or an address");
   }
