@@ -15,6 +15,9 @@
 #include "cli/durations.h"
 #include "common/strict_parse.h"
 
+#include "common/strict_parse.h"
+#include "storage/root_location.h"
+
 namespace tidemark::cli {
 namespace {
 
@@ -136,7 +139,8 @@ Status ParseServe(std::string_view origin, const toml::table& t,
       origin, t, "serve",
       {"listen", "tokens", "webhooks", "webhook_max_attempts",
        "cars_repository", "products_repository", "sync_max_age_ms",
-       "stale_while_revalidate", "max_body_bytes", "threads", "web_root"}));
+       "stale_while_revalidate", "max_body_bytes", "threads", "web_root",
+       "header_timeout_ms", "connections_per_address", "allowed_roots"}));
   for (auto [key, value] :
        {std::pair{"listen", &out->listen},
         std::pair{"cars_repository", &out->cars_repository},
@@ -154,12 +158,31 @@ Status ParseServe(std::string_view origin, const toml::table& t,
        {Field{"webhook_max_attempts", &out->webhook_max_attempts, 1, 100},
         Field{"sync_max_age_ms", &out->sync_max_age_ms, 0, 86'400'000},
         Field{"max_body_bytes", &out->max_body_bytes, 1, 1LL << 40},
-        Field{"threads", &out->threads, 4, 1024}}) {
+        Field{"threads", &out->threads, 4, 1024},
+        Field{"header_timeout_ms", &out->header_timeout_ms, 100, 600'000}}) {
     RETURN_IF_ERROR(ReadValue(origin, t, f.key, f.value, "an integer"));
     if (*f.value < f.min || *f.value > f.max) {
       return Status::InvalidArgument(
           std::string(origin) + ": [serve] " + f.key + " must be from " +
           std::to_string(f.min) + " to " + std::to_string(f.max));
+    }
+  }
+  if (const toml::node* node = t.get("connections_per_address")) {
+    // as_integer, not value<int64_t>: that would read `true` as 1.
+    if (node->as_integer() == nullptr) {
+      return Bad(origin, *node, "connections_per_address must be an integer");
+    }
+    const int64_t per_address = node->as_integer()->get();
+    RETURN_IF_ERROR(CheckInt64(
+        per_address, std::string(origin) + ": [serve] connections_per_address",
+        1, 100'000));
+    out->connections_per_address = per_address;
+  }
+  RETURN_IF_ERROR(ReadStrings(origin, t, "allowed_roots", &out->allowed_roots));
+  for (const std::string& root : out->allowed_roots) {
+    if (auto parsed = ParseLocation(root); !parsed.ok()) {
+      return Bad(origin, *t.get("allowed_roots"),
+                 "[serve] allowed_roots: " + parsed.status().message());
     }
   }
   RETURN_IF_ERROR(ReadValue(origin, t, "stale_while_revalidate",

@@ -45,6 +45,14 @@ struct ServeConfig {
   int64_t max_body_bytes = 64LL << 20;
   int64_t threads = 32;
   std::string web_root;  // "" = the dashboard installed beside the binary
+  // The most time a request's whole header may take (408 past it).
+  int64_t header_timeout_ms = 10'000;
+  // The most connections one client address may have open at once (503
+  // past it); unset = half of `threads`, at least 6 (a browser's).
+  std::optional<int64_t> connections_per_address;
+  // Where POST /api/v1/repositories may register a repository: paths or
+  // URLs (storage/root_location.h); empty = nowhere (403).
+  std::vector<std::string> allowed_roots;
 };
 
 // The ranges of the numbers a user sets, shared by each config key and the
