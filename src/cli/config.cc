@@ -14,8 +14,6 @@
 
 #include "cli/durations.h"
 #include "common/strict_parse.h"
-
-#include "common/strict_parse.h"
 #include "storage/root_location.h"
 
 namespace tidemark::cli {
@@ -160,22 +158,13 @@ Status ParseServe(std::string_view origin, const toml::table& t,
         Field{"max_body_bytes", &out->max_body_bytes, 1, 1LL << 40},
         Field{"threads", &out->threads, 4, 1024},
         Field{"header_timeout_ms", &out->header_timeout_ms, 100, 600'000}}) {
-    RETURN_IF_ERROR(ReadValue(origin, t, f.key, f.value, "an integer"));
-    if (*f.value < f.min || *f.value > f.max) {
-      return Status::InvalidArgument(
-          std::string(origin) + ": [serve] " + f.key + " must be from " +
-          std::to_string(f.min) + " to " + std::to_string(f.max));
-    }
+    RETURN_IF_ERROR(
+        ReadNumber(origin, t, "serve", f.key, f.min, f.max, f.value));
   }
-  if (const toml::node* node = t.get("connections_per_address")) {
-    // as_integer, not value<int64_t>: that would read `true` as 1.
-    if (node->as_integer() == nullptr) {
-      return Bad(origin, *node, "connections_per_address must be an integer");
-    }
-    const int64_t per_address = node->as_integer()->get();
-    RETURN_IF_ERROR(CheckInt64(
-        per_address, std::string(origin) + ": [serve] connections_per_address",
-        1, 100'000));
+  if (t.contains("connections_per_address")) {
+    int64_t per_address = 0;
+    RETURN_IF_ERROR(ReadNumber(origin, t, "serve", "connections_per_address", 1,
+                               100'000, &per_address));
     out->connections_per_address = per_address;
   }
   RETURN_IF_ERROR(ReadStrings(origin, t, "allowed_roots", &out->allowed_roots));
