@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -187,6 +190,77 @@ TEST_F(ParallelWalkerTest, KeepsNonUtf8NamesExactly) {
   EXPECT_EQ((*items)[0].entry.path, "caf\xe9");
   EXPECT_EQ((*items)[0].entry.size, 2);
   EXPECT_EQ((*items)[1].entry.path, "\x80\x81/\xff\xfe.bin");
+}
+
+// The kernel takes paths shorter than PATH_MAX: a deeper tree is opened
+// piece by piece, still beneath the root and still refusing every symlink.
+TEST_F(ParallelWalkerTest, TreeDeeperThanPathMaxIsWalkedAndOpened) {
+  // nftw (RemoveTree) cannot go this deep; rm can.
+  struct RemoveDeep {
+    std::string top;
+    ~RemoveDeep() { EXPECT_EQ(system(("rm -rf '" + top + "'").c_str()), 0); }
+  } remove_deep{At(std::string(200, 'a'))};
+  // 30 levels of 200 bytes: 6,029 bytes, past PATH_MAX by half.
+  std::string deep;
+  std::string at2;   // a prefix in the first piece the kernel is given
+  std::string at24;  // one in the second
+  int fd = open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (int i = 0; i < 30 && fd >= 0; ++i) {
+    const std::string name(200, static_cast<char>('a' + i % 26));
+    ASSERT_EQ(mkdirat(fd, name.c_str(), 0755), 0);
+    const int next = openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+    close(fd);
+    fd = next;
+    deep += (deep.empty() ? "" : "/") + name;
+    if (i == 2) at2 = deep;
+    if (i == 24) at24 = deep;
+    if (i == 2 || i == 24) {
+      ASSERT_EQ(symlinkat(".", fd, "link"), 0);
+    }
+  }
+  ASSERT_GE(fd, 0);
+  const int file = openat(fd, "bottom", O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(file, 0);
+  ASSERT_EQ(write(file, "deep", 4), 4);
+  close(file);
+  close(fd);
+  ASSERT_GT(at24.size(), static_cast<size_t>(PATH_MAX));
+  const std::string rest = deep.substr(at24.size() + 1);
+
+  auto items = Walk(root_, {});
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  const std::vector<Seen> seen = EntriesOf(*items);
+  ASSERT_EQ(seen.size(), 3u);
+  // In byte order: "y.../link" < "y.../z...", and "c.../d..." < "c.../link".
+  EXPECT_TRUE(seen[0].path == at24 + "/link");
+  EXPECT_EQ(seen[0].kind, EntryKind::kSymlink);
+  EXPECT_TRUE(seen[1].path == deep + "/bottom");
+  EXPECT_EQ(seen[1].size, 4);
+  EXPECT_TRUE(seen[2].path == at2 + "/link");
+
+  const int root_fd = open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(root_fd, 0);
+  const int bottom = OpenBeneath(root_fd, deep + "/bottom", O_RDONLY);
+  ASSERT_GE(bottom, 0) << strerror(-bottom);
+  char buf[8] = {};
+  EXPECT_EQ(read(bottom, buf, sizeof(buf)), 4);
+  EXPECT_EQ(std::string(buf), "deep");
+  close(bottom);
+  EXPECT_EQ(
+      OpenDirectoryBeneath(
+          root_fd, at2 + "/link/" + deep.substr(at2.size() + 1), O_RDONLY),
+      -ELOOP);
+  EXPECT_EQ(OpenDirectoryBeneath(root_fd, at24 + "/link/" + rest, O_RDONLY),
+            -ELOOP);
+  close(root_fd);
+
+  auto backend = OpenLocalBackend(root_);
+  ASSERT_TRUE(backend.ok());
+  auto stat = (*backend)->Stat(deep + "/bottom");
+  ASSERT_TRUE(stat.ok()) << stat.status().ToString();
+  EXPECT_EQ(stat->size, 4);
+  ASSERT_TRUE((*backend)->Move(deep + "/bottom", "top").ok());
+  EXPECT_TRUE((*backend)->Stat(deep + "/bottom").status().IsNotFound());
 }
 
 TEST_F(ParallelWalkerTest, RecordsSymlinkLoopsWithoutFollowing) {
