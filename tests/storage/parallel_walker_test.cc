@@ -432,13 +432,16 @@ TEST_F(ParallelWalkerTest, StoppingEarlyJoinsWorkers) {
   close(fd);
 }
 
-std::string Describe(const Result<std::vector<ListItem>>& items) {
+// `device`: the device that subtree errors are expected to name.
+std::string Describe(const Result<std::vector<ListItem>>& items,
+                     uint64_t device) {
   if (!items.ok()) return "walk failed: " + items.status().ToString() + "\n";
   std::string out;
   for (const ListItem& item : *items) {
     if (item.type == ListItem::Type::kSubtreeError) {
       out += "error " + item.path + " " +
-             std::string(StatusCodeName(item.error.code())) + "\n";
+             std::string(StatusCodeName(item.error.code())) +
+             (item.subtree_device == device ? " same device" : "") + "\n";
     } else {
       out += "entry " + item.entry.path + "\n";
     }
@@ -456,24 +459,27 @@ TEST_F(ParallelWalkerTest, UnreadableDirectoryIsOneSubtreeError) {
   ASSERT_EQ(chmod(At("b/noexec").c_str(), 0444), 0);  // names, but no stat
 
   const std::string root = root_;
-  const std::string report = RunWithoutDacOverride([root] {
+  struct stat st;
+  ASSERT_EQ(stat(root.c_str(), &st), 0);
+  const uint64_t device = st.st_dev;
+  const std::string report = RunWithoutDacOverride([root, device] {
     std::string out;
     for (int threads : {1, 2}) {
       WalkOptions options;
       options.threads = threads;
-      out += Describe(Walk(root, options));
+      out += Describe(Walk(root, options), device);
     }
     WalkOptions scoped;
     scoped.scope = "b/locked";
-    out += Describe(Walk(root, scoped));
+    out += Describe(Walk(root, scoped), device);
     auto backend = OpenLocalBackend(root + "/b/locked");
     out += "check " + (*backend)->CheckRoot().ToString().substr(0, 17) + "\n";
     return out;
   });
   const std::string one_walk =
       "entry a/1\n"
-      "error b/locked PERMISSION_DENIED\n"
-      "error b/noexec PERMISSION_DENIED\n"
+      "error b/locked PERMISSION_DENIED same device\n"
+      "error b/noexec PERMISSION_DENIED same device\n"
       "entry b/ok/2\n"
       "entry c\n";
   EXPECT_EQ(report, one_walk + one_walk +

@@ -26,6 +26,7 @@
 #include "common/paths.h"
 #include "storage/local/dirent_reader.h"
 #include "storage/local/posix_error.h"
+#include "storage/local/subtree_device.h"
 
 namespace tidemark {
 namespace {
@@ -245,6 +246,7 @@ class ParallelWalker final : public ListingStream {
           item->entry = StorageEntry();
           item->path = std::move(key);
           item->error = std::move(listing->error);
+          item->subtree_device = SoleDeviceBelow(root_.get(), item->path);
           return true;
         }
         stack_.push_back(Frame{std::move(key), std::move(listing), 0});
@@ -253,6 +255,7 @@ class ParallelWalker final : public ListingStream {
       item->type = ListItem::Type::kEntry;
       item->path.clear();
       item->error = Status();
+      item->subtree_device = 0;
       StorageEntry& out = item->entry;
       out.path.assign(frame.prefix);
       out.path.append(frame.listing->Name(e));
