@@ -275,6 +275,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
                 /*offline=*/merged.status().IsUnavailable());
   }
   op.counters.errors += merged->subtree_errors;
+  report.unlisted_subtrees = merged->subtree_errors;
   // Rule 2: a record gone from a directory that was listed may only be
   // removed when no move into an unlisted subtree can explain it (such a
   // file must keep its record). A record that was claimed by a move after
@@ -289,6 +290,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     if (moved_ids.contains(candidate.key.id)) continue;
     if (unlisted.MayHide(candidate.device)) {
       ++hidden;
+      report.held_back.push_back(std::move(candidate.key.path));
     } else {
       removable.push_back(std::move(candidate.key));
     }

@@ -70,6 +70,12 @@ struct ReconcileReport {
   int64_t removals_deferred = 0;      // gone records kept for safety
   std::string removal_pause_reason;   // non-empty when removals were paused
   std::vector<std::string> warnings;  // the first warnings, for display
+  // Directories that could not be listed (their records were kept).
+  int64_t unlisted_subtrees = 0;
+  // Paths of records gone from listed directories but kept because a move
+  // into a subtree that could not be listed may explain them (a daemon
+  // syncs them again once it has looked there).
+  std::vector<std::string> held_back;
 };
 
 class Reconciler {

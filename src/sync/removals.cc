@@ -33,8 +33,8 @@ std::string UnlistedSubtrees::DeferredReason(int64_t deferred) const {
   }
   return std::to_string(deferred) +
          " removals deferred: the files may have been moved into " + where +
-         ", which could not be looked into; they keep their records until "
-         "it can be";
+         ", which this sync could not look into; their records stay until a "
+         "sync can look there";
 }
 
 std::string RemovalOutcome::DeferredReason() const {

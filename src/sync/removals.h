@@ -39,8 +39,8 @@ class UnlistedSubtrees {
   // `device` is gone: never when there are none, always for device 0
   // (unknown).
   bool MayHide(uint64_t device) const;
-  // Why such records are kept, for the operation row: "N removals deferred:
-  // ... 'dir' (and K more) ...".
+  // Why `deferred` such records are kept, for the operation row ("N
+  // removals deferred: ... moved into 'dir' or one of K more directories").
   std::string DeferredReason(int64_t deferred) const;
 
  private:

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 
 #include "catalog_kinds.h"
 #include "cli_runner.h"
+#include "watch_driver.h"
 
 namespace tidemark::testing {
 namespace {
@@ -219,6 +221,60 @@ TEST_P(UnlistedSubtreeTest, FileMovedIntoAnUnreadableFolderKeepsItsId) {
   EXPECT_EQ(after["content_hash"], before["content_hash"]);
   EXPECT_TRUE(Record("outside/moved.jpg").is_null());
   EXPECT_TRUE(Record("outside/deleted.jpg").is_null());
+}
+
+// The same through the daemon, which cannot watch the folder either: the
+// file moved into it is seen only going away. Its record must wait until a
+// rescan can read the folder, and be found there by its inode; a file that
+// was really deleted is removed then.
+TEST_P(UnlistedSubtreeTest, DaemonKeepsTheRecordOfAFileMovedIntoIt) {
+  ws_.Write("outside/moved.jpg", "hello");
+  ws_.Write("outside/deleted.jpg", "bye");
+  ws_.Write("locked/inside.jpg", "in");
+  AddAndScan();
+  const nlohmann::json before = Record("outside/moved.jpg");
+  ASSERT_FALSE(before.is_null());
+  ASSERT_EQ(chmod(ws_.Path("locked").c_str(), 0), 0);
+  WatchDriver lib(ws_);
+  auto daemon = lib.StartWatching("daemon-1", {}, /*drop_dac=*/true);
+  nlohmann::json status;
+  ASSERT_TRUE(WaitUntil([&] {
+    status = lib.Status();
+    return !status.is_null() && status["watch"]["mode"] == "degraded";
+  })) << status.dump()
+      << daemon->out();
+  EXPECT_TRUE(
+      Contains(status["watch"]["reason"].get<std::string>(), "'locked'"))
+      << status.dump();
+
+  ASSERT_EQ(std::rename(ws_.Path("outside/moved.jpg").c_str(),
+                        ws_.Path("locked/moved.jpg").c_str()),
+            0);
+  ASSERT_EQ(unlink(ws_.Path("outside/deleted.jpg").c_str()), 0);
+  ASSERT_TRUE(WatchDriver::WaitForLog(*daemon, "realtime batch"))
+      << daemon->out();
+  const nlohmann::json kept = Record("outside/moved.jpg");
+  ASSERT_FALSE(kept.is_null()) << "removed while it may be in 'locked'\n"
+                               << daemon->out();
+  EXPECT_EQ(kept["id"], before["id"]);
+  EXPECT_FALSE(Record("outside/deleted.jpg").is_null());
+  EXPECT_EQ(lib.Status()["state"], "online");
+
+  ASSERT_EQ(chmod(ws_.Path("locked").c_str(), 0755), 0);
+  EXPECT_TRUE(WaitUntil([&] {
+    return !Record("locked/moved.jpg").is_null() &&
+           Record("outside/deleted.jpg").is_null();
+  })) << daemon->out();
+  const nlohmann::json after = Record("locked/moved.jpg");
+  ASSERT_FALSE(after.is_null());
+  EXPECT_EQ(after["id"], before["id"]);
+  EXPECT_EQ(after["content_hash"], kHelloSha256);
+  EXPECT_TRUE(Record("outside/moved.jpg").is_null());
+  const nlohmann::json history = lib.History();
+  EXPECT_EQ(WatchDriver::Sum(history, "moved"), 1);
+  EXPECT_EQ(WatchDriver::Sum(history, "removed"), 1);
+  daemon->Signal(SIGTERM);
+  EXPECT_EQ(daemon->Wait(), 0) << daemon->err();
 }
 
 INSTANTIATE_CATALOG_KIND_TEST_SUITE_P(UnlistedSubtreeTest);
