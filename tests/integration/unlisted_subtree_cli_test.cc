@@ -97,6 +97,28 @@ class UnlistedSubtreeTest : public CatalogKindTest {
     return nullptr;
   }
 
+  // outside/moved.jpg, outside/deleted.jpg and locked/inside.jpg, scanned;
+  // then the folder 'locked' is made unreadable. Returns the record of
+  // outside/moved.jpg.
+  nlohmann::json ScanThenLock() {
+    ws_.Write("outside/moved.jpg", "hello");
+    ws_.Write("outside/deleted.jpg", "bye");
+    ws_.Write("locked/inside.jpg", "in");
+    AddAndScan();
+    const nlohmann::json before = Record("outside/moved.jpg");
+    EXPECT_FALSE(before.is_null());
+    EXPECT_EQ(chmod(ws_.Path("locked").c_str(), 0), 0);
+    return before;
+  }
+
+  // Moves outside/moved.jpg into 'locked' and deletes outside/deleted.jpg.
+  void MoveInAndDelete() {
+    ASSERT_EQ(std::rename(ws_.Path("outside/moved.jpg").c_str(),
+                          ws_.Path("locked/moved.jpg").c_str()),
+              0);
+    ASSERT_EQ(unlink(ws_.Path("outside/deleted.jpg").c_str()), 0);
+  }
+
   // The one result of `scan lib --json`, with the exit code expected.
   nlohmann::json Scan(int expected_exit, bool drop_dac = false) {
     RunResult scan = ws_.Run({"scan", "lib", "--json"}, {}, drop_dac);
@@ -173,18 +195,10 @@ TEST_P(UnlistedSubtreeTest, TreeDeeperThanPathMaxIsReadAndRemovalsApply) {
 // until a scan can look inside; and so must every other record gone from a
 // place on the same filesystem, since a rename there is just as cheap.
 TEST_P(UnlistedSubtreeTest, FileMovedIntoAnUnreadableFolderKeepsItsId) {
-  ws_.Write("outside/moved.jpg", "hello");
-  ws_.Write("outside/deleted.jpg", "bye");
-  ws_.Write("locked/inside.jpg", "in");
-  AddAndScan();
-  const nlohmann::json before = Record("outside/moved.jpg");
-  ASSERT_FALSE(before.is_null());
-
-  ASSERT_EQ(chmod(ws_.Path("locked").c_str(), 0), 0);
-  ASSERT_EQ(std::rename(ws_.Path("outside/moved.jpg").c_str(),
-                        ws_.Path("locked/moved.jpg").c_str()),
-            0);
-  ASSERT_EQ(unlink(ws_.Path("outside/deleted.jpg").c_str()), 0);
+  const nlohmann::json before = ScanThenLock();
+  ASSERT_FALSE(HasFatalFailure() || before.is_null());
+  MoveInAndDelete();
+  ASSERT_FALSE(HasFatalFailure());
   ws_.Write("outside/new.jpg", "new");
 
   // Partial, and honest about it, for as long as the folder is unreadable.
@@ -228,13 +242,8 @@ TEST_P(UnlistedSubtreeTest, FileMovedIntoAnUnreadableFolderKeepsItsId) {
 // rescan can read the folder, and be found there by its inode; a file that
 // was really deleted is removed then.
 TEST_P(UnlistedSubtreeTest, DaemonKeepsTheRecordOfAFileMovedIntoIt) {
-  ws_.Write("outside/moved.jpg", "hello");
-  ws_.Write("outside/deleted.jpg", "bye");
-  ws_.Write("locked/inside.jpg", "in");
-  AddAndScan();
-  const nlohmann::json before = Record("outside/moved.jpg");
-  ASSERT_FALSE(before.is_null());
-  ASSERT_EQ(chmod(ws_.Path("locked").c_str(), 0), 0);
+  const nlohmann::json before = ScanThenLock();
+  ASSERT_FALSE(HasFatalFailure() || before.is_null());
   WatchDriver lib(ws_);
   auto daemon = lib.StartWatching("daemon-1", {}, /*drop_dac=*/true);
   nlohmann::json status;
@@ -247,10 +256,8 @@ TEST_P(UnlistedSubtreeTest, DaemonKeepsTheRecordOfAFileMovedIntoIt) {
       Contains(status["watch"]["reason"].get<std::string>(), "'locked'"))
       << status.dump();
 
-  ASSERT_EQ(std::rename(ws_.Path("outside/moved.jpg").c_str(),
-                        ws_.Path("locked/moved.jpg").c_str()),
-            0);
-  ASSERT_EQ(unlink(ws_.Path("outside/deleted.jpg").c_str()), 0);
+  MoveInAndDelete();
+  ASSERT_FALSE(HasFatalFailure());
   ASSERT_TRUE(WatchDriver::WaitForLog(*daemon, "realtime batch"))
       << daemon->out();
   const nlohmann::json kept = Record("outside/moved.jpg");
