@@ -151,10 +151,11 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
 }
 
 std::unique_ptr<BackgroundRun> Workspace::Start(
-    const std::vector<std::string>& args, const std::string& name) const {
+    const std::vector<std::string>& args, const std::string& name,
+    bool drop_dac_capabilities) const {
   const std::string out_path = dir_ + "/." + name + ".stdout";
   const std::string err_path = dir_ + "/." + name + ".stderr";
-  const int pid = Spawn(args, {}, false, out_path, err_path);
+  const int pid = Spawn(args, {}, drop_dac_capabilities, out_path, err_path);
   return std::make_unique<BackgroundRun>(pid, out_path, err_path);
 }
 

@@ -76,9 +76,10 @@ class Workspace {
                 bool drop_dac_capabilities = false) const;
 
   // Starts `tidemark --db <db> args...` and returns at once; its output goes
-  // to files named after `name`.
-  std::unique_ptr<BackgroundRun> Start(const std::vector<std::string>& args,
-                                       const std::string& name) const;
+  // to files named after `name`. `drop_dac_capabilities` as for Run.
+  std::unique_ptr<BackgroundRun> Start(
+      const std::vector<std::string>& args, const std::string& name,
+      bool drop_dac_capabilities = false) const;
 
   // Every path below the root that tidemark catalogs by default, sorted.
   std::vector<std::string> ListFiles() const;
