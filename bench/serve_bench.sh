@@ -164,9 +164,11 @@ warm "$PLAIN_TREE"
 DB="$WORK/serve.db"
 CONFIG="$WORK/tidemark.toml"
 {
-  echo "# written by bench/serve_bench.sh: the defaults, threads excepted"
+  echo "# written by bench/serve_bench.sh: the defaults, threads and the"
+  echo "# per-address limit excepted (every wrk connection comes from 127.0.0.1)"
   echo "[serve]"
   echo "threads = $SERVER_THREADS"
+  echo "connections_per_address = $((CONNECTIONS + 8))"
 } >"$CONFIG"
 tm() { "$TIDEMARK" --db "$DB" --config "$CONFIG" "$@"; }
 echo "==> cataloging both trees (SQLite, sha256)"

@@ -11,6 +11,7 @@
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "cli/app.h"
 #include "storage/local/local_backend.h"
+#include "storage/local/real_path.h"
 #include "storage/storage_url.h"
 #include "watch/inotify_change_source.h"
 
@@ -47,6 +48,13 @@ int main(int argc, char** argv) {
       [](const std::string& url) -> tidemark::Result<std::string> {
     ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
     return parsed.canonical;
+  };
+  wiring.resolve_url =
+      [](const std::string& url) -> tidemark::Result<std::string> {
+    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
+    if (parsed.scheme != "file") return parsed.canonical;
+    ASSIGN_OR_RETURN(std::string real, tidemark::RealPath(parsed.path));
+    return tidemark::FileUrlFromPath(real);
   };
   wiring.open_backend = [](const std::string& url)
       -> tidemark::Result<std::unique_ptr<tidemark::StorageBackend>> {

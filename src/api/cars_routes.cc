@@ -7,7 +7,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 
@@ -17,7 +16,9 @@
 #include "cli/cars_service.h"
 #include "cli/domain.h"
 #include "cli/output.h"
+#include "common/strict_parse.h"
 #include "common/time_format.h"
+#include "server/query_params.h"
 #include "server/request_path.h"
 
 namespace tidemark::api {
@@ -39,7 +40,8 @@ std::variant<std::string, HttpError> Region(const std::string& given) {
 }
 
 // Whether an Accept-Encoding header takes gzip ("gzip", "gzip;q=0.5"; not
-// "gzip;q=0").
+// "gzip;q=0", nor a q that is not a number from 0 to 1: negotiation falls
+// back to the plain body, which every client reads).
 bool AcceptsGzip(const std::string& accept) {
   size_t start = 0;
   while (start < accept.size()) {
@@ -51,7 +53,9 @@ bool AcceptsGzip(const std::string& accept) {
     if (item.substr(0, semi) == "gzip") {
       if (semi == std::string::npos) return true;
       const std::string q = item.substr(semi + 1);
-      return q.rfind("q=", 0) != 0 || std::strtod(q.c_str() + 2, nullptr) > 0;
+      if (q.rfind("q=", 0) != 0) return true;
+      auto weight = ParseDouble(q.substr(2), "q", 0, 1);
+      return weight.ok() && *weight > 0;
     }
     start = end + 1;
   }
@@ -102,7 +106,7 @@ class CarsApi {
       const std::string& region) {
     int64_t max_age_ms = state_.settings.sync_max_age_ms;
     if (request.has_query("max_age")) {
-      API_ASSIGN(seconds, QueryInt(request, "max_age", 0, 86'400));
+      API_ASSIGN(seconds, server::QueryInt(request, "max_age", 0, 0, 86'400));
       max_age_ms = seconds * 1000;
     }
     auto sync = [this, repo, region] { return Sync(repo, region); };
@@ -142,9 +146,10 @@ class CarsApi {
   ApiResult List(const ApiRequest& request) {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
-    API_ASSIGN(region, Region(request.query("region")));
+    API_ASSIGN(given_region, server::QueryText(request, "region"));
+    API_ASSIGN(region, Region(given_region));
+    API_ASSIGN(deleted, server::QueryBool(request, "include_deleted"));
     API_ASSIGN(outcome, SyncForRead(request, repo, region));
-    const bool deleted = request.query("include_deleted") == "true";
     // The sync above has committed (or was young enough), so the body
     // below is computed after it or kept from a read with the same stamp.
     auto compute = [&]() -> Result<std::string> {
@@ -196,6 +201,8 @@ class CarsApi {
   ApiResult Slot(const ApiRequest& request, cli::SlotOp op) {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
+    API_ASSIGN(writable, FindWritableRepo(state_, repo));
+    const std::string& name = writable.name;
     API_ASSIGN(body, JsonBody(request));
     cli::SlotChange change;
     change.car = request.param("id");
@@ -207,12 +214,12 @@ class CarsApi {
     change.note = note;
     if (op == cli::SlotOp::kMarkUsed) {
       // Absent means true: POST .../used marks the slot used.
-      const bool given = body.contains("is_used") && !body["is_used"].is_null();
+      const bool given = body.contains("is_used");
       API_ASSIGN(used, JsonBool(body, "is_used"));
       change.used = !given || used;
     }
     std::lock_guard<std::mutex> lock(write_mu_);
-    auto slot = cli::ChangeSlot(state_.cli, repo, change);
+    auto slot = cli::ChangeSlot(state_.cli, name, change);
     if (!slot.ok()) return Fail(slot.status());
     return JsonReply(*slot);
   }

@@ -6,6 +6,8 @@
 #include "check/drift_format.h"
 #include "cli/check_service.h"
 #include "cli/repair_service.h"
+#include "common/strict_parse.h"
+#include "server/query_params.h"
 
 namespace tidemark::api {
 namespace {
@@ -99,6 +101,7 @@ ApiResult StartRepair(ServeState& state, const ApiRequest& request) {
   if (!dry_run && !server::Allowed(request.role, Role::kAdmin)) {
     return server::RoleRefusal(request.role, Role::kAdmin);
   }
+  if (!dry_run && repo.detached) return DetachedRefusal(repo);
   cli::RepairRequest repair;
   repair.repository = repo.name;
   repair.scope = scope;
@@ -135,30 +138,28 @@ void AddJobRoutes(server::HttpServer& http, ServeState& state) {
              [&state](const ApiRequest& r) { return StartRepair(state, r); });
   http.Route("GET", "/api/v1/jobs", Role::kReader,
              [&state](const ApiRequest& r) -> ApiResult {
-               API_ASSIGN(limit, QueryInt(r, "limit", 50, 200));
+               API_ASSIGN(limit, server::QueryInt(r, "limit", 50, 1, 200));
                nlohmann::json out = nlohmann::json::array();
                for (const Job& job : state.jobs.List(limit)) {
                  out.push_back(JobJson(job));
                }
                return JsonReply({{"jobs", std::move(out)}});
              });
-  http.Route(
-      "GET", "/api/v1/jobs/{id}", Role::kReader,
-      [&state](const ApiRequest& r) -> ApiResult {
-        const std::string& id = r.param("id");
-        if (id.empty() || id.size() > 18 ||
-            id.find_first_not_of("0123456789") != std::string::npos) {
-          return server::BadRequest("job id '" + id + "' must be a number");
-        }
-        auto job = state.jobs.Get(std::stoll(id));
-        if (!job) {
-          return server::NotFoundError(
-              "no job " + id +
-              " (the server keeps the last 200; GET /api/v1/jobs "
-              "lists them)");
-        }
-        return JsonReply(JobJson(*job));
-      });
+  http.Route("GET", "/api/v1/jobs/{id}", Role::kReader,
+             [&state](const ApiRequest& r) -> ApiResult {
+               const std::string& id = r.param("id");
+               auto number = ParseInt64(id, "job id", 1, INT64_MAX);
+               if (!number.ok())
+                 return server::BadRequest(number.status().message());
+               auto job = state.jobs.Get(*number);
+               if (!job) {
+                 return server::NotFoundError(
+                     "no job " + id +
+                     " (the server keeps the last 200; GET /api/v1/jobs "
+                     "lists them)");
+               }
+               return JsonReply(JobJson(*job));
+             });
 }
 
 }  // namespace tidemark::api

@@ -6,6 +6,8 @@
 #include <memory>
 
 #include "api/serve_state.h"
+#include "common/strict_parse.h"
+#include "server/query_params.h"
 
 namespace tidemark::api {
 namespace {
@@ -108,15 +110,20 @@ ApiResult Metrics(ServeState& state) {
 }
 
 // Where a stream starts: after Last-Event-ID (or ?last_event_id), else
-// after the newest event.
-int64_t StartAfter(ServeState& state, const ApiRequest& request) {
+// after the newest event; 400 when the id is not a number.
+std::variant<int64_t, server::HttpError> StartAfter(ServeState& state,
+                                                    const ApiRequest& request) {
   std::string given = request.header("Last-Event-ID");
-  if (given.empty()) given = request.query("last_event_id");
-  if (!given.empty() && given.size() < 19 &&
-      given.find_first_not_of("0123456789") == std::string::npos) {
-    return std::stoll(given);
+  std::string what = "Last-Event-ID";
+  if (given.empty()) {
+    API_ASSIGN(query, server::QueryText(request, "last_event_id"));
+    given = query;
+    what = "query parameter last_event_id";
   }
-  return state.events.last_id();
+  if (given.empty()) return state.events.last_id();
+  auto id = ParseInt64(given, what, 0, INT64_MAX);
+  if (!id.ok()) return server::BadRequest(id.status().message());
+  return *id;
 }
 
 // How many event streams are open. Each one holds a server thread for as
@@ -130,6 +137,12 @@ struct OpenStreams {
 void Events(ServeState& state, const ApiRequest& request,
             httplib::Response& res,
             const std::shared_ptr<OpenStreams>& streams) {
+  auto start = StartAfter(state, request);
+  if (auto* bad = std::get_if<server::HttpError>(&start)) {
+    state.metrics.RecordError(bad->code);
+    server::HttpServer::WriteError(*bad, res);
+    return;
+  }
   if (streams->open.fetch_add(1) >= streams->max) {
     streams->open.fetch_sub(1);
     const server::HttpError busy{
@@ -142,7 +155,7 @@ void Events(ServeState& state, const ApiRequest& request,
     res.set_header("Retry-After", "5");
     return;
   }
-  auto cursor = std::make_shared<int64_t>(StartAfter(state, request));
+  auto cursor = std::make_shared<int64_t>(std::get<int64_t>(start));
   auto first = std::make_shared<bool>(true);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");

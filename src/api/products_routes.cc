@@ -146,7 +146,9 @@ std::variant<RepairPolicy, HttpError> SeedPolicy(const nlohmann::json& body,
 // `tidemark repair --json` report under "repair".
 ApiResult Repair(ServeState& state, const ApiRequest& request,
                  const std::string& scope, const std::string& product) {
-  API_ASSIGN(repo, ProductsRepo(state));
+  API_ASSIGN(name, ProductsRepo(state));
+  API_ASSIGN(writable, FindWritableRepo(state, name));
+  const std::string& repo = writable.name;
   API_ASSIGN(body, JsonBody(request));
   bool force = false;
   API_ASSIGN(policy, SeedPolicy(body, &force));

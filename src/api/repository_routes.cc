@@ -5,7 +5,10 @@
 #include "cli/output.h"
 #include "cli/repository_options.h"
 #include "entities/entity_json.h"
+#include "server/query_params.h"
 #include "server/request_path.h"
+#include "storage/root_location.h"
+#include "storage/storage_url.h"
 
 namespace tidemark::api {
 namespace {
@@ -16,7 +19,54 @@ using server::ApiResult;
 using server::BadRequest;
 using server::HttpError;
 using server::JsonReply;
+using server::QueryInt;
+using server::QueryText;
 using server::Role;
+
+// Where `text` (an allowed_roots entry, or a canonical URL) leads, with
+// links resolved for a local path that can be resolved.
+Result<Location> ResolvedLocation(ServeState& state, const std::string& text) {
+  ASSIGN_OR_RETURN(Location location, ParseLocation(text));
+  if (location.scheme != "file") return location;
+  ASSIGN_OR_RETURN(std::string real, state.cli.wiring().resolve_url(
+                                         FileUrlFromPath(location.path)));
+  return ParseLocation(real);
+}
+
+// The URL to register for `canonical` (a file URL with its links
+// resolved, so that a link changed later cannot move the repository), when
+// it is at or below one of [serve] allowed_roots; 403 otherwise, and
+// always when the list is empty.
+std::variant<std::string, HttpError> AllowedRoot(ServeState& state,
+                                                 const std::string& canonical) {
+  const std::vector<std::string>& allowed = state.settings.allowed_roots;
+  if (allowed.empty()) {
+    return server::Forbidden(
+        "this server registers no repositories over the API: [serve] "
+        "allowed_roots is empty. List the folders (or URLs) at or below "
+        "which repositories may be added, e.g. allowed_roots = "
+        "[\"/srv/media\"], and restart it; or run 'tidemark repo add' on "
+        "its machine");
+  }
+  auto resolved = state.cli.wiring().resolve_url(canonical);
+  if (!resolved.ok()) return Fail(resolved.status());
+  auto root = ParseLocation(*resolved);
+  if (!root.ok()) return Fail(root.status());
+  std::string shown;
+  for (const std::string& entry : allowed) {
+    // An entry that cannot be resolved (it does not exist yet) is compared
+    // as written: nothing below it exists either.
+    auto location = ResolvedLocation(state, entry);
+    if (!location.ok()) location = ParseLocation(entry);
+    if (!location.ok()) continue;
+    if (LocationWithin(*root, *location)) return *resolved;
+    shown += (shown.empty() ? "" : ", ") + LocationText(*location);
+  }
+  return server::Forbidden("'" + LocationText(*root) +
+                           "' is outside [serve] allowed_roots (" + shown +
+                           "); register repositories at or below those, or "
+                           "add the folder to the list");
+}
 
 ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(body, JsonBody(request));
@@ -46,31 +96,40 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
     options.truth = truth;
   }
   if (!public_url.empty()) options.public_url = public_url;
+  API_ASSIGN(allow_offline, JsonBool(body, "allow_offline"));
   auto canonical = state.cli.wiring().canonical_url(url);
   if (!canonical.ok()) return Fail(canonical.status());
-  auto repo = state.daemon.AddRepository(name, *canonical,
+  API_ASSIGN(root, AllowedRoot(state, *canonical));
+  if (auto existing = state.store.FindRepository(name);
+      existing.ok() && existing->has_value()) {
+    return Fail(Status::AlreadyExists("a repository named '" + name +
+                                      "' already exists; pick another name"));
+  }
+  // As `tidemark repo add`: a root that cannot be used is refused unless
+  // the request says it may be offline for now.
+  auto backend = state.cli.wiring().open_backend(root);
+  if (!backend.ok()) return Fail(backend.status());
+  if (Status usable = (*backend)->CheckRoot(); !usable.ok() && !allow_offline) {
+    return BadRequest("cannot use '" + root +
+                      "' as a repository root: " + usable.message() +
+                      "; fix the path, or add \"allow_offline\": true to "
+                      "register it anyway");
+  }
+  auto repo = state.daemon.AddRepository(name, root,
                                          cli::RepositoryOptionsToJson(options));
   if (!repo.ok()) return Fail(repo.status());
   return JsonReply(RepositorySummary(state, *repo, WatchOf(state, name)), 201);
 }
 
-// A page of no items has no last item for `next` to continue from.
-HttpError PageOfNothing(int64_t max) {
-  return BadRequest(
-      "query parameter limit=0 asks for an empty page; give "
-      "a number from 1 to " +
-      std::to_string(max));
-}
-
 ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
-  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 10000));
-  if (limit == 0) return PageOfNothing(10000);
+  // A page of no items would have no last item for `next`: from 1.
+  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 1, 10000));
+  API_ASSIGN(given, QueryText(request, "prefix"));
   API_ASSIGN(prefix, [&]() -> std::variant<std::string, HttpError> {
-    auto p = server::CleanRequestPath(request.query("prefix"), "prefix", true);
+    auto p = server::CleanRequestPath(given, "prefix", true);
     if (!p.ok()) return server::BadPath(p.status().message());
     // A trailing '/' asks for a folder; keep it so "a/" does not match "ab".
-    std::string given = request.query("prefix");
     return *p +
            (!p->empty() && !given.empty() && given.back() == '/' ? "/" : "");
   }());
@@ -81,8 +140,8 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   const size_t slash = prefix.rfind('/');
   range.scope = slash == std::string::npos ? "" : prefix.substr(0, slash);
   if (request.has_query("after")) {
-    auto after =
-        server::CleanRequestPath(request.query("after"), "after", false);
+    API_ASSIGN(given_after, QueryText(request, "after"));
+    auto after = server::CleanRequestPath(given_after, "after", false);
     if (!after.ok()) return server::BadPath(after.status().message());
     range.after = *after;
   }
@@ -155,7 +214,7 @@ ApiResult GetFile(ServeState& state, const ApiRequest& request) {
 
 ApiResult Operations(ServeState& state, const ApiRequest& request,
                      bool one_repository) {
-  API_ASSIGN(limit, QueryInt(request, "limit", 50, 1000));
+  API_ASSIGN(limit, QueryInt(request, "limit", 50, 1, 1000));
   std::vector<Repository> repos;
   if (one_repository) {
     API_ASSIGN(repo, FindRepo(state, request.param("name")));
@@ -188,17 +247,18 @@ ApiResult Operations(ServeState& state, const ApiRequest& request,
 
 ApiResult Entities(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(repo, FindRepo(state, request.param("name")));
-  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 100000));
-  if (limit == 0) return PageOfNothing(100000);
-  API_ASSIGN(after, QueryInt(request, "after", 0, INT64_MAX / 10));
-  auto prefix =
-      server::CleanRequestPath(request.query("prefix"), "prefix", true);
+  API_ASSIGN(limit, QueryInt(request, "limit", 1000, 1, 100000));
+  API_ASSIGN(after, QueryInt(request, "after", 0, 0, INT64_MAX));
+  API_ASSIGN(given_prefix, QueryText(request, "prefix"));
+  API_ASSIGN(kind, QueryText(request, "kind"));
+  API_ASSIGN(include_deleted, server::QueryBool(request, "include_deleted"));
+  auto prefix = server::CleanRequestPath(given_prefix, "prefix", true);
   if (!prefix.ok()) return server::BadPath(prefix.status().message());
   EntityQuery q;
   q.repository_id = repo.id;
-  q.kind = request.query("kind");
+  q.kind = kind;
   q.path_scope = *prefix;
-  q.include_deleted = request.query("include_deleted") == "true";
+  q.include_deleted = include_deleted;
   q.after_id = after;
   q.limit = static_cast<size_t>(limit) + 1;
   auto list = state.store.ListEntities(q);
@@ -244,7 +304,7 @@ void AddRepositoryRoutes(server::HttpServer& http, ServeState& state) {
   http.Route("DELETE", base + "/{name}", Role::kAdmin,
              [&state](const ApiRequest& r) -> ApiResult {
                API_ASSIGN(repo, FindRepo(state, r.param("name")));
-               const bool purge = r.query("purge") == "true";
+               API_ASSIGN(purge, server::QueryBool(r, "purge"));
                if (Status s = state.daemon.RemoveRepository(repo.name, purge);
                    !s.ok()) {
                  return Fail(s);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <condition_variable>
 #include <filesystem>
@@ -15,11 +16,15 @@
 #include "cli/command_options.h"
 #include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
+#include "common/strict_parse.h"
 #include "common/time_format.h"
+#include "server/listen_address.h"
 #include "server/webhooks.h"
 
 namespace tidemark::api {
 namespace {
+
+constexpr int64_t kBrowserConnectionsPerHost = 6;
 
 struct ServeFlags {
   std::string listen;
@@ -72,11 +77,17 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   if (!listen.ok()) return ctx.ReportError(listen.status(), false);
   auto tokens = Tokens(config);
   if (!tokens.ok()) return ctx.ReportError(tokens.status(), false);
-  if (tokens->open() && !server::IsLoopbackHost(listen->first)) {
+  // Judged by where the name leads, and bound to exactly those addresses.
+  auto addresses = server::ResolveListenHost(listen->first);
+  if (!addresses.ok()) return ctx.ReportError(addresses.status(), false);
+  if (tokens->open() && !server::AllLoopback(*addresses)) {
+    std::string where;
+    for (const std::string& a : *addresses)
+      where += (where.empty() ? "" : ", ") + a;
     return ctx.ReportError(
         Status::InvalidArgument(
-            "refusing to listen on " + listen->first +
-            " without tokens: anyone who can reach it could change and "
+            "refusing to listen on " + listen->first + " (" + where +
+            ") without tokens: anyone who can reach it could change and "
             "delete files. Add [serve.tokens] to the config, or listen on "
             "127.0.0.1"),
         false);
@@ -137,6 +148,12 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
   options.threads = static_cast<size_t>(config.threads);
   options.tokens = std::move(tokens).value();
+  options.header_timeout = std::chrono::milliseconds(config.header_timeout_ms);
+  // By default one client may hold at most half the pool, and at least the
+  // 6 connections a browser opens to one host.
+  options.connections_per_address =
+      static_cast<size_t>(config.connections_per_address.value_or(
+          std::max<int64_t>(config.threads / 2, kBrowserConnectionsPerHost)));
   server::HttpServer http(std::move(options), metrics);
   AddOperationsRoutes(http, state);
   AddRepositoryRoutes(http, state);
@@ -166,7 +183,7 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
     PrintRoutes(http);
     return cli::ExitCode::kOk;
   }
-  if (Status s = http.Bind(listen->first, listen->second); !s.ok()) {
+  if (Status s = http.Bind(addresses->front(), listen->second); !s.ok()) {
     return ctx.ReportError(s, false);
   }
 
@@ -230,13 +247,13 @@ Result<std::pair<std::string, int>> ParseListen(const std::string& listen) {
     host = listen.substr(0, colon);
     port = listen.substr(colon + 1);
   }
-  if (host.empty() || port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos) {
-    return bad();
+  if (host.empty() || port.empty() || port.front() == '-') return bad();
+  auto n = ParseInt64(port, "the --listen port", 0, 65535);
+  if (!n.ok()) {
+    return Status::InvalidArgument(n.status().message() + " (in --listen '" +
+                                   listen + "')");
   }
-  const int n = std::stoi(port);
-  if (n > 65535) return bad();
-  return std::pair<std::string, int>(host, n);
+  return std::pair<std::string, int>(host, static_cast<int>(*n));
 }
 
 void RegisterServeCommand(CLI::App& app, cli::CliContext& ctx,

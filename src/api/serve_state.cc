@@ -24,6 +24,22 @@ std::variant<Repository, HttpError> FindRepo(ServeState& state,
   return std::move(repo).value();
 }
 
+HttpError DetachedRefusal(const Repository& repo) {
+  return HttpError{409, "conflict",
+                   "repository '" + repo.name +
+                       "' is detached (removed, its records kept): nothing is "
+                       "written to it; attach it again with 'tidemark repo "
+                       "add " +
+                       repo.name + " URL' first"};
+}
+
+std::variant<Repository, HttpError> FindWritableRepo(ServeState& state,
+                                                     const std::string& name) {
+  API_ASSIGN(repo, FindRepo(state, name));
+  if (repo.detached) return DetachedRefusal(repo);
+  return repo;
+}
+
 std::variant<std::string, HttpError> LayoutRepository(
     ServeState& state, const std::string& layout,
     const std::string& configured) {
@@ -122,28 +138,6 @@ nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
   return j;
 }
 
-std::variant<int64_t, HttpError> QueryInt(const server::ApiRequest& request,
-                                          const std::string& name,
-                                          int64_t fallback, int64_t max) {
-  if (!request.has_query(name)) return fallback;
-  const std::string text = request.query(name);
-  int64_t value = 0;
-  bool ok = !text.empty() && text.size() <= 18;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    value = value * 10 + (c - '0');
-  }
-  if (!ok || value > max) {
-    return server::BadRequest("query parameter " + name + "='" + text +
-                              "' must be a whole number from 0 to " +
-                              std::to_string(max));
-  }
-  return value;
-}
-
 std::variant<nlohmann::json, HttpError> JsonBody(
     const server::ApiRequest& request) {
   if (request.body().empty()) return nlohmann::json::object();
@@ -169,7 +163,7 @@ std::variant<std::string, HttpError> JsonString(const nlohmann::json& body,
 std::variant<bool, HttpError> JsonBool(const nlohmann::json& body,
                                        const char* key) {
   auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return false;
+  if (it == body.end()) return false;
   if (!it->is_boolean()) {
     return server::BadRequest(std::string("'") + key +
                               "' must be true or false");

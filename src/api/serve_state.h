@@ -50,6 +50,12 @@ struct ServeState {
 // The repository called `name`, or the 404 naming the known ones.
 std::variant<Repository, server::HttpError> FindRepo(ServeState& state,
                                                      const std::string& name);
+// The same, for a write (upload, delete, move, repair, slot change): 409
+// when the repository is detached (removed, its records kept), since
+// nothing follows it any more.
+std::variant<Repository, server::HttpError> FindWritableRepo(
+    ServeState& state, const std::string& name);
+server::HttpError DetachedRefusal(const Repository& repo);
 
 // The HttpError of a failed Status.
 server::HttpError Fail(const Status& status);
@@ -62,12 +68,6 @@ nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
 // polling because events failed, removals paused.
 std::string DegradedReason(const Repository& repo,
                            const std::optional<RepositoryStatus>& watch);
-
-// A positive integer query parameter, or its default; 400 when malformed
-// or above `max`.
-std::variant<int64_t, server::HttpError> QueryInt(
-    const server::ApiRequest& request, const std::string& name,
-    int64_t fallback, int64_t max);
 
 // The JSON body of a request ({} when empty), or a 400 naming the problem.
 std::variant<nlohmann::json, server::HttpError> JsonBody(
@@ -88,8 +88,9 @@ std::variant<std::string, server::HttpError> LayoutRepository(
     ServeState& state, const std::string& layout,
     const std::string& configured);
 
-// A string or boolean field of a JSON body: "" / false when absent or
-// null, a 400 naming the field when it has another type.
+// A string field of a JSON body: "" when absent or null; a boolean field:
+// false when absent. Any other type (a boolean given as null, 1 or "true"
+// too) is a 400 naming the field.
 std::variant<std::string, server::HttpError> JsonString(
     const nlohmann::json& body, const char* key);
 std::variant<bool, server::HttpError> JsonBool(const nlohmann::json& body,

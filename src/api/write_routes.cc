@@ -5,6 +5,7 @@
 #include "check/drift_format.h"
 #include "cli/output.h"
 #include "cli/write_session.h"
+#include "server/query_params.h"
 #include "server/request_path.h"
 #include "writes/consistent_writer.h"
 
@@ -15,11 +16,12 @@ using server::ApiRequest;
 using server::ApiResult;
 using server::HttpError;
 using server::JsonReply;
+using server::QueryBool;
 using server::Role;
 
 std::variant<std::unique_ptr<cli::WriteSession>, HttpError> Open(
     ServeState& state, const std::string& name, bool dry_run) {
-  API_ASSIGN(repo, FindRepo(state, name));
+  API_ASSIGN(repo, FindWritableRepo(state, name));
   auto session = cli::OpenWriteSession(state.cli, repo, dry_run);
   if (!session.ok()) return Fail(session.status());
   return std::move(session).value();
@@ -40,7 +42,7 @@ nlohmann::json Paths(const std::vector<std::string>& paths) {
 
 ApiResult Upload(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(path, ObjectPath(request.param("path"), "object path"));
-  const bool dry_run = request.query("dry_run") == "true";
+  API_ASSIGN(dry_run, QueryBool(request, "dry_run"));
   API_ASSIGN(session, Open(state, request.param("name"), dry_run));
   auto result = session->writer->Upload(path, request.body());
   if (!result.ok()) return Fail(result.status());
@@ -56,9 +58,9 @@ ApiResult Upload(ServeState& state, const ApiRequest& request) {
 
 ApiResult Delete(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(path, ObjectPath(request.param("path"), "object path"));
-  const bool dry_run = request.query("dry_run") == "true";
-  const bool recursive = request.query("recursive") == "true";
-  API_ASSIGN(repo, FindRepo(state, request.param("name")));
+  API_ASSIGN(dry_run, QueryBool(request, "dry_run"));
+  API_ASSIGN(recursive, QueryBool(request, "recursive"));
+  API_ASSIGN(repo, FindWritableRepo(state, request.param("name")));
   auto record = state.store.FindRecord(repo.id, path);
   if (!record.ok()) return Fail(record.status());
   const bool folder = !record->has_value();
@@ -130,8 +132,11 @@ ApiResult Move(ServeState& state, const ApiRequest& request) {
 
 void AddWriteRoutes(server::HttpServer& http, ServeState& state) {
   const std::string base = "/api/v1/repositories/{name}";
-  http.Route("PUT", base + "/objects/{path*}", Role::kOperator,
-             [&state](const ApiRequest& r) { return Upload(state, r); });
+  // An upload without Content-Length is 411, never an empty object.
+  http.Route(
+      "PUT", base + "/objects/{path*}", Role::kOperator,
+      [&state](const ApiRequest& r) { return Upload(state, r); },
+      server::Body::kRequired);
   http.Route("DELETE", base + "/objects/{path*}", Role::kOperator,
              [&state](const ApiRequest& r) { return Delete(state, r); });
   http.Route("POST", base + "/move", Role::kOperator,

@@ -20,6 +20,9 @@ int RunCli(int argc, char** argv, const Wiring& wiring,
   // Global options are accepted after the subcommand too.
   app.fallthrough();
   app.set_version_flag("--version", "tidemark 0.1.0");
+  // A flag is given or not: `--dry-run=0` or `--json=no` is a usage error,
+  // never a silent false (DESIGN.md, rule 6). Subcommands inherit this.
+  app.option_defaults()->disable_flag_override();
   GlobalOptions& g = ctx.options();
   app.add_option("--db", g.db,
                  "Catalog: a SQLite file or postgresql://user@host:port/db "

@@ -1,6 +1,26 @@
 #include "cli/command_options.h"
 
+#include <utility>
+
+#include "common/strict_parse.h"
+
 namespace tidemark::cli {
+
+CLI::Option* AddWholeNumberOption(CLI::App* command, const std::string& name,
+                                  int64_t min, int64_t max,
+                                  const std::string& help,
+                                  std::function<void(int64_t)> set) {
+  CLI::Option* option = command->add_option_function<std::string>(
+      name,
+      [name, min, max, set = std::move(set)](const std::string& text) {
+        auto value = ParseInt64(text, name, min, max);
+        if (!value.ok()) throw CLI::ValidationError(value.status().message());
+        set(*value);
+      },
+      help + "; " + RangeText(min, max));
+  option->type_name("INT");
+  return option;
+}
 
 void AddScopeOptions(CLI::App* command, std::string* scope,
                      std::string* entity) {

@@ -1,10 +1,20 @@
 #include "cli/config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <toml++/toml.h>
+#include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <optional>
 #include <set>
-#include <sstream>
+#include <type_traits>
+
+#include "cli/durations.h"
+#include "common/strict_parse.h"
+#include "storage/root_location.h"
 
 namespace tidemark::cli {
 namespace {
@@ -49,15 +59,74 @@ Status ReadStrings(std::string_view origin, const toml::table& table,
   return Status::Ok();
 }
 
+// A value of exactly TOML type T: toml++'s value<T>() would also read
+// `1` as true and `5000.0` as 5000.
 template <typename T>
 Status ReadValue(std::string_view origin, const toml::table& table,
                  const char* key, T* out, const char* expected) {
   const toml::node* node = table.get(key);
   if (node == nullptr) return Status::Ok();
-  auto value = node->value<T>();
+  auto value = node->value_exact<T>();
   if (!value) {
     return Bad(origin, *node, std::string(key) + " must be " + expected);
   }
+  *out = *value;
+  return Status::Ok();
+}
+
+std::string KeyName(std::string_view section, std::string_view key) {
+  return "[" + std::string(section) + "] " + std::string(key);
+}
+
+std::string TypeName(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a fraction";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "a list";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
+  }
+}
+
+// A number from `min` to `max`, with common/strict_parse.h's checks and
+// messages (NaN and infinities refused). An int64_t key takes TOML integers
+// only, not even 5000.0; a double key takes integers too (`1`).
+template <typename T>
+Status ReadNumber(std::string_view origin, const toml::table& table,
+                  std::string_view section, const char* key,
+                  std::type_identity_t<T> min, std::type_identity_t<T> max,
+                  T* out) {
+  static_assert(std::is_same_v<T, int64_t> || std::is_same_v<T, double>);
+  constexpr bool kWhole = std::is_same_v<T, int64_t>;
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return Status::Ok();
+  const std::string what = KeyName(section, key);
+  std::optional<T> value;
+  if (node->is_integer()) value = static_cast<T>(node->as_integer()->get());
+  if (!kWhole && node->is_floating_point()) {
+    value = static_cast<T>(node->as_floating_point()->get());
+  }
+  if (!value.has_value()) {
+    return Bad(
+        origin, *node,
+        what + (kWhole ? " must be a whole number " : " must be a number ") +
+            RangeText(min, max) + ", not " + TypeName(*node));
+  }
+  Status in_range =
+      kWhole ? CheckInt64(static_cast<int64_t>(*value), what,
+                          static_cast<int64_t>(min), static_cast<int64_t>(max))
+             : CheckDouble(static_cast<double>(*value), what,
+                           static_cast<double>(min), static_cast<double>(max));
+  if (!in_range.ok()) return Bad(origin, *node, in_range.message());
   *out = *value;
   return Status::Ok();
 }
@@ -68,7 +137,8 @@ Status ParseServe(std::string_view origin, const toml::table& t,
       origin, t, "serve",
       {"listen", "tokens", "webhooks", "webhook_max_attempts",
        "cars_repository", "products_repository", "sync_max_age_ms",
-       "stale_while_revalidate", "max_body_bytes", "threads", "web_root"}));
+       "stale_while_revalidate", "max_body_bytes", "threads", "web_root",
+       "header_timeout_ms", "connections_per_address", "allowed_roots"}));
   for (auto [key, value] :
        {std::pair{"listen", &out->listen},
         std::pair{"cars_repository", &out->cars_repository},
@@ -86,12 +156,22 @@ Status ParseServe(std::string_view origin, const toml::table& t,
        {Field{"webhook_max_attempts", &out->webhook_max_attempts, 1, 100},
         Field{"sync_max_age_ms", &out->sync_max_age_ms, 0, 86'400'000},
         Field{"max_body_bytes", &out->max_body_bytes, 1, 1LL << 40},
-        Field{"threads", &out->threads, 4, 1024}}) {
-    RETURN_IF_ERROR(ReadValue(origin, t, f.key, f.value, "an integer"));
-    if (*f.value < f.min || *f.value > f.max) {
-      return Status::InvalidArgument(
-          std::string(origin) + ": [serve] " + f.key + " must be from " +
-          std::to_string(f.min) + " to " + std::to_string(f.max));
+        Field{"threads", &out->threads, 4, 1024},
+        Field{"header_timeout_ms", &out->header_timeout_ms, 100, 600'000}}) {
+    RETURN_IF_ERROR(
+        ReadNumber(origin, t, "serve", f.key, f.min, f.max, f.value));
+  }
+  if (t.contains("connections_per_address")) {
+    int64_t per_address = 0;
+    RETURN_IF_ERROR(ReadNumber(origin, t, "serve", "connections_per_address", 1,
+                               100'000, &per_address));
+    out->connections_per_address = per_address;
+  }
+  RETURN_IF_ERROR(ReadStrings(origin, t, "allowed_roots", &out->allowed_roots));
+  for (const std::string& root : out->allowed_roots) {
+    if (auto parsed = ParseLocation(root); !parsed.ok()) {
+      return Bad(origin, *t.get("allowed_roots"),
+                 "[serve] allowed_roots: " + parsed.status().message());
     }
   }
   RETURN_IF_ERROR(ReadValue(origin, t, "stale_while_revalidate",
@@ -185,41 +265,38 @@ Status ParseTables(std::string_view origin, const toml::table& root,
       const char* key;
       int64_t* value;
       int64_t min;
+      int64_t max;
     };
-    constexpr int64_t kYearMs = 366LL * 86'400'000;
     for (const Field& f :
-         {Field{"debounce_ms", &config->watch_debounce_ms, 0},
+         {Field{"debounce_ms", &config->watch_debounce_ms, 0, kMaxDurationMs},
           Field{"reconcile_interval_ms", &config->watch_reconcile_interval_ms,
-                1},
-          Field{"unwatched_rescan_ms", &config->watch_unwatched_rescan_ms, 1},
-          Field{"poll_ms", &config->watch_poll_ms, 1},
-          Field{"directory_burst", &config->watch_directory_burst, 1},
-          Field{"max_open_wait_ms", &config->watch_max_open_wait_ms, 1}}) {
-      RETURN_IF_ERROR(ReadValue(origin, *watch, f.key, f.value, "an integer"));
-      if (*f.value < f.min || *f.value > kYearMs) {
-        return Status::InvalidArgument(
-            std::string(origin) + ": [watch] " + f.key + " must be from " +
-            std::to_string(f.min) + " to " + std::to_string(kYearMs));
-      }
+                1, kMaxDurationMs},
+          Field{"unwatched_rescan_ms", &config->watch_unwatched_rescan_ms, 1,
+                kMaxDurationMs},
+          Field{"poll_ms", &config->watch_poll_ms, 1, kMaxDurationMs},
+          Field{"directory_burst", &config->watch_directory_burst, 1,
+                kMaxDirectoryBurst},
+          Field{"max_open_wait_ms", &config->watch_max_open_wait_ms, 1,
+                kMaxDurationMs}}) {
+      RETURN_IF_ERROR(
+          ReadNumber(origin, *watch, "watch", f.key, f.min, f.max, f.value));
     }
   }
   if (const toml::table* lease = root["lease"].as_table()) {
     RETURN_IF_ERROR(
         CheckKeys(origin, *lease, "lease", {"heartbeat_ms", "timeout_ms"}));
-    RETURN_IF_ERROR(ReadValue(origin, *lease, "heartbeat_ms",
-                              &config->lease_heartbeat_ms,
-                              "an integer (milliseconds)"));
-    RETURN_IF_ERROR(ReadValue(origin, *lease, "timeout_ms",
-                              &config->lease_timeout_ms,
-                              "an integer (milliseconds)"));
-    if (config->lease_heartbeat_ms < 1 ||
-        config->lease_timeout_ms < 2 * config->lease_heartbeat_ms ||
-        config->lease_timeout_ms > 86'400'000) {
+    RETURN_IF_ERROR(ReadNumber(origin, *lease, "lease", "heartbeat_ms", 1,
+                               kMaxLeaseTimeoutMs / 2,
+                               &config->lease_heartbeat_ms));
+    RETURN_IF_ERROR(ReadNumber(origin, *lease, "lease", "timeout_ms", 2,
+                               kMaxLeaseTimeoutMs, &config->lease_timeout_ms));
+    if (config->lease_timeout_ms < 2 * config->lease_heartbeat_ms) {
       return Status::InvalidArgument(
-          std::string(origin) +
-          ": [lease] heartbeat_ms must be at least 1 and at most half of "
-          "timeout_ms, and timeout_ms at most a day (the defaults are 30000 "
-          "and 60000)");
+          std::string(origin) + ": [lease] heartbeat_ms (" +
+          std::to_string(config->lease_heartbeat_ms) +
+          ") must be at most half of timeout_ms (" +
+          std::to_string(config->lease_timeout_ms) +
+          "); the defaults are 30000 and 60000");
     }
   }
   if (const toml::table* worker = root["worker"].as_table()) {
@@ -228,15 +305,8 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     std::string id;
     RETURN_IF_ERROR(ReadValue(origin, *worker, "id", &id, "a string"));
     if (!id.empty()) config->worker_id = id;
-    RETURN_IF_ERROR(ReadValue(origin, *worker, "interval_ms",
-                              &config->worker_interval_ms,
-                              "an integer (milliseconds)"));
-    if (config->worker_interval_ms < 1 ||
-        config->worker_interval_ms > 366LL * 86'400'000) {
-      return Status::InvalidArgument(
-          std::string(origin) +
-          ": [worker] interval_ms must be from 1 ms to a year");
-    }
+    RETURN_IF_ERROR(ReadNumber(origin, *worker, "worker", "interval_ms", 1,
+                               kMaxDurationMs, &config->worker_interval_ms));
   }
   if (const toml::table* catalog = root["catalog"].as_table()) {
     RETURN_IF_ERROR(
@@ -245,8 +315,8 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     RETURN_IF_ERROR(ReadValue(origin, *catalog, "db", &db, "a string"));
     if (!db.empty()) config->db = db;
     int64_t timeout = config->busy_timeout_ms;
-    RETURN_IF_ERROR(ReadValue(origin, *catalog, "busy_timeout_ms", &timeout,
-                              "an integer (milliseconds)"));
+    RETURN_IF_ERROR(ReadNumber(origin, *catalog, "catalog", "busy_timeout_ms",
+                               kMinBusyTimeoutMs, kMaxBusyTimeoutMs, &timeout));
     config->busy_timeout_ms = static_cast<int>(timeout);
   }
   if (const toml::table* scan = root["scan"].as_table()) {
@@ -259,20 +329,15 @@ Status ParseTables(std::string_view origin, const toml::table& root,
     if (!algo.ok()) return algo.status().WithContext(origin);
     config->hash = *algo;
     int64_t batch = static_cast<int64_t>(config->batch_size);
-    RETURN_IF_ERROR(
-        ReadValue(origin, *scan, "batch_size", &batch, "a positive integer"));
-    if (batch < 1) {
-      return Status::InvalidArgument(std::string(origin) +
-                                     ": batch_size must be at least 1");
-    }
+    RETURN_IF_ERROR(ReadNumber(origin, *scan, "scan", "batch_size", 1,
+                               kMaxBatchSize, &batch));
     config->batch_size = static_cast<size_t>(batch);
     int64_t threads = config->threads;
     RETURN_IF_ERROR(
-        ReadValue(origin, *scan, "threads", &threads, "a positive integer"));
-    config->threads = static_cast<int>(std::max<int64_t>(1, threads));
-    RETURN_IF_ERROR(ReadValue(origin, *scan, "mass_removal_threshold",
-                              &config->mass_removal_threshold,
-                              "a number between 0 and 1"));
+        ReadNumber(origin, *scan, "scan", "threads", 1, kMaxThreads, &threads));
+    config->threads = static_cast<int>(threads);
+    RETURN_IF_ERROR(ReadNumber(origin, *scan, "scan", "mass_removal_threshold",
+                               0, 1, &config->mass_removal_threshold));
   }
   if (const toml::table* filters = root["filters"].as_table()) {
     RETURN_IF_ERROR(
@@ -314,16 +379,95 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin) {
   return config;
 }
 
-Result<Config> LoadConfig(const std::string& path, bool required) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!required) return Config{};
-    return Status::InvalidArgument("cannot read config file '" + path +
-                                   "': check the path given to --config");
+namespace {
+
+// A config is a page of settings; anything larger is the wrong file (a log,
+// a database) and is not read whole.
+constexpr int64_t kMaxConfigBytes = 1 << 20;
+
+Status Unreadable(const std::string& path, bool required,
+                  const std::string& why) {
+  return Status::InvalidArgument(
+      "cannot read config file '" + path + "': " + why + "; " +
+      (required ? "give --config a readable TOML file"
+                : "make it a readable TOML file or remove it (only a missing "
+                  "./tidemark.toml means the defaults), or give --config "
+                  "another file"));
+}
+
+// Why `path` (lstat'ed as `link`) could not be opened: errno `err`.
+std::string OpenFailure(const std::string& path, const struct stat& link,
+                        int err) {
+  if (S_ISLNK(link.st_mode) && err == ENOENT) {
+    char target[PATH_MAX] = {};
+    const ssize_t n = readlink(path.c_str(), target, sizeof(target) - 1);
+    return "it is a symlink to '" +
+           std::string(target, static_cast<size_t>(n > 0 ? n : 0)) +
+           "', which does not exist";
   }
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseConfig(text.str(), path);
+  return std::strerror(err);
+}
+
+// The text of the config at `path`; nullopt when it is missing and not
+// `required`. Only a regular file (or a symlink to one) is read: it is
+// opened without blocking, so a FIFO never waits for a writer, and checked
+// with fstat before a byte is read.
+Result<std::optional<std::string>> ReadConfigText(const std::string& path,
+                                                  bool required) {
+  struct stat link;
+  if (lstat(path.c_str(), &link) != 0) {
+    const int err = errno;
+    if (err == ENOENT && !required) return std::optional<std::string>();
+    return Unreadable(path, required, std::strerror(err));
+  }
+  const int fd =
+      open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) {
+    return Unreadable(path, required, OpenFailure(path, link, errno));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    return Unreadable(path, required, std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode))
+    return Unreadable(path, required, "it is a directory");
+  if (!S_ISREG(st.st_mode)) {
+    return Unreadable(path, required,
+                      "it is not a regular file (a FIFO, socket or device)");
+  }
+  const std::string too_large = "it is larger than " +
+                                std::to_string(kMaxConfigBytes) +
+                                " bytes, which no config is";
+  if (st.st_size > kMaxConfigBytes) {
+    return Unreadable(path, required, too_large);
+  }
+  std::string text;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t n = read(fd, buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Unreadable(path, required, std::strerror(errno));
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    // A file may grow while read, or report no size (/proc).
+    if (static_cast<int64_t>(text.size()) > kMaxConfigBytes) {
+      return Unreadable(path, required, too_large);
+    }
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& path, bool required) {
+  ASSIGN_OR_RETURN(std::optional<std::string> text,
+                   ReadConfigText(path, required));
+  if (!text.has_value()) return Config{};
+  return ParseConfig(*text, path);
 }
 
 }  // namespace tidemark::cli

@@ -45,7 +45,29 @@ struct ServeConfig {
   int64_t max_body_bytes = 64LL << 20;
   int64_t threads = 32;
   std::string web_root;  // "" = the dashboard installed beside the binary
+  // The most time a request's whole header may take (408 past it).
+  int64_t header_timeout_ms = 10'000;
+  // The most connections one client address may have open at once (503
+  // past it); unset = half of `threads`, at least 6 (a browser's).
+  std::optional<int64_t> connections_per_address;
+  // Where POST /api/v1/repositories may register a repository: paths or
+  // URLs (storage/root_location.h); empty = nowhere (403).
+  std::vector<std::string> allowed_roots;
 };
+
+// The ranges of the numbers a user sets, shared by each config key and the
+// flag or environment variable that sets the same thing (README.md lists
+// them). Each bound is what the value costs: the write pipeline holds up to
+// five batches of ~400 bytes a record (100,000 records: ~200 MB); a scan
+// starts `threads` walker and `threads` hashing threads; SQLite and
+// PostgreSQL wait up to busy_timeout_ms for a lock (0 would mean "never
+// wait" to one and "wait forever" to the other).
+inline constexpr int64_t kMaxBatchSize = 100'000;
+inline constexpr int64_t kMaxThreads = 256;
+inline constexpr int64_t kMinBusyTimeoutMs = 1;
+inline constexpr int64_t kMaxBusyTimeoutMs = 3'600'000;    // an hour
+inline constexpr int64_t kMaxLeaseTimeoutMs = 86'400'000;  // a day
+inline constexpr int64_t kMaxDirectoryBurst = 1'000'000;
 
 struct Config {
   std::optional<std::string> db;                // [catalog] db
@@ -74,10 +96,16 @@ struct Config {
 
 // Parses TOML text; `origin` names the file in errors. InvalidArgument with
 // the line and the offending key on a syntax error, an unknown key or a bad
-// value.
+// value: a value of another TOML type (`1` for true, `5000.0` for 5000) or
+// outside its range (NaN and infinities included) is refused, never
+// clamped or converted.
 Result<Config> ParseConfig(std::string_view text, std::string_view origin);
 
-// Reads `path`. With `required` false, a missing file yields the defaults.
+// Reads `path`, which must be a regular file (or a symlink to one) of at
+// most 1 MiB. With `required` false, a path that does not exist at all
+// yields the defaults; one that exists but cannot be read (a directory, a
+// FIFO, a dangling symlink, no permission) is InvalidArgument naming the
+// path and the fix, like every other config error. Never blocks on a FIFO.
 Result<Config> LoadConfig(const std::string& path, bool required);
 
 }  // namespace tidemark::cli

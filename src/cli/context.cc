@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/domain.h"
+#include "common/strict_parse.h"
 #include "entities/layout_indexer.h"
 
 namespace tidemark::cli {
@@ -31,12 +32,10 @@ Status CliContext::Prepare() {
     db_path_ = "tidemark.db";
   }
   if (const char* env = std::getenv("TIDEMARK_BUSY_TIMEOUT_MS")) {
-    config_.busy_timeout_ms = std::atoi(env);
-    if (config_.busy_timeout_ms < 1) {
-      return Status::InvalidArgument(
-          "TIDEMARK_BUSY_TIMEOUT_MS='" + std::string(env) +
-          "' must be a positive number of milliseconds, e.g. 5000");
-    }
+    ASSIGN_OR_RETURN(const int64_t ms,
+                     ParseInt64(env, "TIDEMARK_BUSY_TIMEOUT_MS",
+                                kMinBusyTimeoutMs, kMaxBusyTimeoutMs));
+    config_.busy_timeout_ms = static_cast<int>(ms);
   }
   if (!options_.worker_id.empty()) {
     worker_id_ = options_.worker_id;

@@ -32,6 +32,11 @@ struct Wiring {
   // Canonicalizes a user-supplied URL or path (InvalidArgument if malformed).
   std::function<Result<std::string>(const std::string& url_or_path)>
       canonical_url;
+  // A canonical URL with the links in its path resolved, where that means
+  // something (a local path: storage/local/real_path.h); InvalidArgument or
+  // the filesystem's error when it cannot be resolved.
+  std::function<Result<std::string>(const std::string& canonical_url)>
+      resolve_url;
   // The catalog as it may be shown in messages (passwords hidden).
   std::function<std::string(const std::string& db)> describe_db;
   // Opens the backend for a canonical URL.

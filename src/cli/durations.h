@@ -10,8 +10,12 @@
 
 namespace tidemark::cli {
 
-// Milliseconds in `text`, from 1 ms to a year; InvalidArgument naming
-// `flag` otherwise.
+// The longest duration a flag or config key takes: a year (366 days).
+inline constexpr int64_t kMaxDurationMs = 366LL * 86'400'000;
+
+// Milliseconds in `text`: a whole number (common/strict_parse.h) with no
+// unit or ms, s, m or h, from 1 ms to a year; InvalidArgument naming `flag`
+// otherwise.
 Result<int64_t> ParseDurationMs(const std::string& text, const char* flag);
 
 // Sets *out_ms from `text` unless it is empty (the flag was not given).

@@ -2,12 +2,16 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/command_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/paths.h"
 
 namespace tidemark::cli {
 namespace {
+
+// A listing streams page by page, so the limit only needs to be sane.
+constexpr int64_t kMaxFilesLimit = 1'000'000'000;
 
 struct FilesFlags {
   std::string name;
@@ -75,8 +79,8 @@ void RegisterFilesCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   files->add_option("name", flags->name, "Repository name")->required();
   files->add_option("--prefix", flags->prefix,
                     "Only this folder (relative to the root)");
-  files->add_option("--limit", flags->limit, "At most N records (0 = all)")
-      ->check(CLI::NonNegativeNumber);
+  AddWholeNumberOption(files, "--limit", &flags->limit, 0, kMaxFilesLimit,
+                       "At most N records (0 = all)");
   files->add_flag("--json", flags->json, "Print a JSON array");
   runners.emplace_back(files, [&ctx, flags] { return RunFiles(ctx, *flags); });
 }

@@ -2,11 +2,15 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/command_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 
 namespace tidemark::cli {
 namespace {
+
+// The operations are read into memory before they are printed.
+constexpr int64_t kMaxHistoryLimit = 100'000;
 
 ExitCode RunHistory(CliContext& ctx, const std::string& name, int64_t limit,
                     bool json) {
@@ -49,8 +53,8 @@ void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   CLI::App* history =
       app.add_subcommand("history", "Show the sync operations, newest first");
   history->add_option("name", *name, "Repository name")->required();
-  history->add_option("--limit", *limit, "At most N operations (default 20)")
-      ->check(CLI::PositiveNumber);
+  AddWholeNumberOption(history, "--limit", limit.get(), 1, kMaxHistoryLimit,
+                       "At most N operations (default 20)");
   history->add_flag("--json", *json, "Print JSON");
   runners.emplace_back(history, [&ctx, name, limit, json] {
     return RunHistory(ctx, *name, *limit, *json);

@@ -2,6 +2,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/command_options.h"
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
@@ -57,12 +58,11 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   scan->add_option("names", flags->names, "Repository names");
   scan->add_option("--hash", flags->settings.hash,
                    "Hash new and changed files with sha256, xxh3 or none");
-  scan->add_option("--batch-size", flags->settings.batch_size,
-                   "Records per catalog transaction (default 5000)")
-      ->check(CLI::PositiveNumber);
-  scan->add_option("--threads", flags->settings.threads,
-                   "Walker and hashing threads (default 2)")
-      ->check(CLI::PositiveNumber);
+  AddWholeNumberOption(scan, "--batch-size", &flags->settings.batch_size, 1,
+                       kMaxBatchSize,
+                       "Records per catalog transaction (default 5000)");
+  AddWholeNumberOption(scan, "--threads", &flags->settings.threads, 1,
+                       kMaxThreads, "Walker and hashing threads (default 2)");
   scan->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
                  "Confirm removing more than the mass-removal threshold");
   scan->add_flag("--json", flags->settings.json, "Print the results as JSON");

@@ -51,6 +51,13 @@ std::string Counts(const SyncOperation& op) {
   return line;
 }
 
+// Whether a scan listed all it was to list: no listing or catalog failure,
+// no directory that could not be listed.
+bool ReadWhole(const Result<ReconcileReport>& report) {
+  return report.ok() && report->operation.status != OperationStatus::kFailed &&
+         report->unlisted_subtrees == 0;
+}
+
 }  // namespace
 
 RepositoryWatcher::RepositoryWatcher(CatalogStore& store, Gateway& gateway,
@@ -213,11 +220,16 @@ bool RepositoryWatcher::FullScan(OperationType type) {
     status_.busy = false;
   }
   last_full_scan_id_ = report.ok() ? report->operation.id : 0;
+  last_scan_read_whole_ = ReadWhole(report);
   if (!report.ok()) {
     CatalogFailed(std::string(OperationTypeName(type)), report.status());
     return true;
   }
   Finished(report->operation, std::string(OperationTypeName(type)));
+  if (report->operation.status != OperationStatus::kFailed) {
+    // It looked at every record again: these are what it holds back now.
+    held_back_ = {report->held_back.begin(), report->held_back.end()};
+  }
   if (report->offline) {
     RootGone(report->operation.error_message);
     return false;
@@ -249,21 +261,26 @@ bool RepositoryWatcher::Rescan(const std::string& scope) {
     return last_full_scan_id_ != 0;
   }
   // A filtered directory (hidden, excluded) has no records to look for.
+  last_scan_read_whole_ = true;
   if (!Catalogued(scope)) return true;
   const ReconcileOptions ro = ScanOptions(OperationType::kRealtime, scope);
   Reconciler reconciler(*setup_.backend, store_, gateway_);
   auto report = reconciler.Run(repo_, ro);
+  last_scan_read_whole_ = ReadWhole(report);
   if (!report.ok()) {
     CatalogFailed("rescan of '" + DisplayPath(scope) + "'", report.status());
     return false;
   }
   Finished(report->operation, "rescan of '" + DisplayPath(scope) + "'");
+  held_back_.insert(report->held_back.begin(), report->held_back.end());
   if (report->offline) RootGone(report->operation.error_message);
   return report->operation.status != OperationStatus::kFailed;
 }
 
-void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
+void RepositoryWatcher::SyncPaths(std::vector<std::string> paths,
+                                  std::vector<std::string> unlisted) {
   PathSyncOptions po;
+  po.unlisted = std::move(unlisted);
   po.hash = setup_.hash;
   po.batch_size = setup_.batch_size;
   po.hash_threads = setup_.threads;
@@ -285,6 +302,7 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths) {
                   report.status());
     return;
   }
+  held_back_.insert(report->held_back.begin(), report->held_back.end());
   if (report->wrote_operation) {
     recently_removed_ += report->operation.counters.removed;
     Finished(report->operation,
@@ -311,13 +329,24 @@ void RepositoryWatcher::AddUnwatched(const std::string& directory,
 
 void RepositoryWatcher::RescanUnwatched() {
   next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+  bool read_all = true;  // every unwatched directory was read whole
   if (unwatched_.size() > kMaxScopedRescans || unwatched_.contains("")) {
     FullScan(OperationType::kRealtime);
-    return;
+    read_all = last_scan_read_whole_;
+  } else {
+    for (const std::string& directory : unwatched_) {
+      if (ShouldStop()) return;
+      Rescan(directory);
+      read_all &= last_scan_read_whole_;
+    }
   }
-  for (const std::string& directory : unwatched_) {
-    if (ShouldStop()) return;
-    Rescan(directory);
+  // Moves into those directories were just found: what was held back for
+  // them and is still gone can go now. While one of them cannot be read,
+  // everything held back still may be there.
+  if (read_all && !held_back_.empty() && !ShouldStop()) {
+    std::vector<std::string> paths(held_back_.begin(), held_back_.end());
+    held_back_.clear();
+    SyncPaths(std::move(paths), {});
   }
 }
 
@@ -352,7 +381,9 @@ void RepositoryWatcher::Apply(const ReadyWork& work) {
   }
   paths.insert(paths.end(), work.paths.begin(), work.paths.end());
   paths.insert(paths.end(), work.deletions.begin(), work.deletions.end());
-  if (!paths.empty() && !ShouldStop()) SyncPaths(std::move(paths));
+  if (!paths.empty() && !ShouldStop()) {
+    SyncPaths(std::move(paths), {unwatched_.begin(), unwatched_.end()});
+  }
 }
 
 void RepositoryWatcher::ServeRequests() {

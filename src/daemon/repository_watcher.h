@@ -10,9 +10,11 @@
 // batch). It also runs the scheduled and requested reconciliations, and
 // rescans what it cannot watch:
 //  - kOverflow: a rescan of the directory (the root: a full scan);
-//  - kUnwatched (inotify watches ran out): the repository is `degraded`,
-//    with the reason and the sysctl to raise, and those directories are
-//    rescanned every `unwatched_rescan`;
+//  - kUnwatched (inotify watches ran out, or an unreadable directory): the
+//    repository is `degraded`, with the reason (and the sysctl to raise),
+//    and those directories are rescanned every `unwatched_rescan`. A file
+//    gone from elsewhere may have moved into one of them unseen, so its
+//    record is held back until they were rescanned, then synced again;
 //  - kRootGone or a root that cannot be opened: the repository is offline
 //    (no record changes) and the root is looked at every `poll_interval`;
 //    when it is back, watching resumes with a full reconciliation.
@@ -96,7 +98,10 @@ class RepositoryWatcher {
                                const std::string& scope) const;
   // False for a directory the filters leave out (with all below it).
   bool Catalogued(const std::string& directory) const;
-  void SyncPaths(std::vector<std::string> paths);
+  // PathSync of `paths`; a record that a move into one of `unlisted` may
+  // explain is held back (held_back_).
+  void SyncPaths(std::vector<std::string> paths,
+                 std::vector<std::string> unlisted);
   void ServeRequests();
   void RescanUnwatched();
   void AddUnwatched(const std::string& directory, const std::string& reason);
@@ -122,6 +127,13 @@ class RepositoryWatcher {
   EventAggregator aggregator_;
   std::set<std::string> unwatched_;  // minimal: none below another
   std::string unwatched_reason_;
+  // Paths whose records were kept because their files may have moved into
+  // an unwatched or unreadable directory: synced again after the next
+  // rescan of those directories.
+  std::set<std::string> held_back_;
+  // The last FullScan or Rescan listed all it was to list (no listing or
+  // catalog failure, no directory that could not be listed).
+  bool last_scan_read_whole_ = true;
   bool root_missing_ = false;
   int64_t next_reconcile_ns_ = 0;
   int64_t next_unwatched_rescan_ns_ = 0;

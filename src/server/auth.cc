@@ -75,9 +75,4 @@ HttpError RoleRefusal(Role have, Role need) {
                    " role; the token given is " + std::string(RoleName(have)));
 }
 
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         host.substr(0, 4) == "127.";
-}
-
 }  // namespace tidemark::server

@@ -3,7 +3,7 @@
 // (sync, check, write), an admin may also do what can lose data or business
 // state (repair, remove a repository, mark used). With no tokens configured
 // every request is an admin, which the server allows only on a loopback
-// address (see LoopbackOnly).
+// address (listen_address.h).
 //
 // A TokenTable is immutable after construction; thread-safe.
 #ifndef TIDEMARK_SERVER_AUTH_H_
@@ -46,9 +46,6 @@ class TokenTable {
 // The 403 for a request of `have` that needs `need`, or nothing.
 bool Allowed(Role have, Role need);
 HttpError RoleRefusal(Role have, Role need);
-
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(std::string_view host);
 
 }  // namespace tidemark::server
 

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "server/body_framing.h"
+#include "server/guarded_server.h"
+
 namespace tidemark::server {
 namespace {
 
@@ -84,9 +87,12 @@ ApiReply JsonTextReply(std::string body, int status) {
 }
 
 HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
-    : options_(std::move(options)),
-      metrics_(metrics),
-      server_(std::make_unique<httplib::Server>()) {
+    : options_(std::move(options)), metrics_(metrics) {
+  server_ = std::make_unique<GuardedServer>(
+      GuardedServer::Limits{options_.header_timeout,
+                            options_.connections_per_address},
+      [this](httplib::Request& request) { return FrameBody(request); },
+      [this](const HttpError& refused) { metrics_.RecordError(refused.code); });
   const size_t threads = options_.threads;
   server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(threads);
@@ -108,29 +114,30 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
   // An idle keep-alive connection holds a pool thread, and Stop waits for
   // it: keep the wait short.
   server_->set_keep_alive_timeout(2);
-  const size_t max_body = options_.max_body_bytes;
-  // Answers httplib made itself (no route, a body over the limit) get the
-  // JSON error body too; answers that have a body keep it.
+  // Answers httplib made itself (no route, a header that could not be
+  // read) get the JSON error body too; answers that have a body keep it.
   server_->set_error_handler(httplib::Server::HandlerWithResponse(
-      [this, max_body](const httplib::Request& req, httplib::Response& res) {
+      [this](const httplib::Request& req, httplib::Response& res) {
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;
         HttpError e;
-        if (res.status == 413) {
+        if (GuardedServer::HeaderTimedOut()) {
+          e = server_->HeaderTimeout();
+        } else if (res.status == 413) {
           e = PayloadTooLarge("the request body is larger than the limit of " +
-                              std::to_string(max_body) +
+                              std::to_string(options_.max_body_bytes) +
                               " bytes ([serve] max_body_bytes)");
         } else if (res.status == 404) {
           e = NotFoundError("no route for " + req.method + " " + req.path +
                             "; see /api/v1/openapi.json");
         } else if (res.status >= 400 && res.status < 500) {
           // What httplib refuses before any route sees it: a method it
-          // does not serve, a POST without Content-Length, a malformed
-          // request line or header.
+          // does not serve, a malformed request line or header, a body
+          // that ended before its Content-Length.
           e = BadRequest("the request could not be read (" + req.method + " " +
                          req.path +
-                         "): check the method, the headers and that a "
-                         "body comes with Content-Length; see "
+                         "): check the method and the headers, and that the "
+                         "body is as long as its Content-Length; see "
                          "/api/v1/openapi.json");
         } else {
           e = HttpError{500, "internal", "the request could not be served"};
@@ -139,25 +146,6 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
         WriteError(e, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  // httplib 0.11 checks the body limit only against Content-Length: a
-  // body sent in chunks would be read whole, whatever its size. Refuse
-  // those before they are read.
-  server_->set_pre_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        const std::string te = req.get_header_value("Transfer-Encoding");
-        if (te.find("chunked") == std::string::npos) {
-          return httplib::Server::HandlerResponse::Unhandled;
-        }
-        const HttpError e = BadRequest(
-            "a request body must come with Content-Length (chunked "
-            "transfer is not taken, so its size can be checked against "
-            "[serve] max_body_bytes before it is read); e.g. curl "
-            "--data-binary @FILE, or -T FILE");
-        metrics_.RecordError(e.code);
-        WriteError(e, res);
-        res.set_header("Connection", "close");
-        return httplib::Server::HandlerResponse::Handled;
-      });
   server_->set_exception_handler([](const httplib::Request&,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {
@@ -197,6 +185,35 @@ std::optional<HttpError> HttpServer::Admit(ApiRequest& request,
   return std::nullopt;
 }
 
+std::optional<HttpError> HttpServer::FrameBody(
+    httplib::Request& request) const {
+  FramingFields fields;
+  fields.method = request.method;
+  for (auto [name, list] :
+       {std::pair{"Content-Length", &fields.content_length},
+        std::pair{"Transfer-Encoding", &fields.transfer_encoding},
+        std::pair{"Content-Encoding", &fields.content_encoding}}) {
+    auto [begin, end] = request.headers.equal_range(name);
+    for (auto it = begin; it != end; ++it) list->push_back(it->second);
+  }
+  auto framing = CheckFraming(fields, options_.max_body_bytes);
+  if (auto* refused = std::get_if<HttpError>(&framing)) return *refused;
+  const Framing& body = std::get<Framing>(framing);
+  if (!body.length_given) {
+    for (const auto& [method, regex] : body_routes_) {
+      if (method == request.method && std::regex_match(request.path, regex)) {
+        return LengthRequired(request.method, request.path);
+      }
+    }
+  }
+  // One Content-Length in plain digits: httplib reads exactly that many
+  // bytes (none when there was no Content-Length; it would read to the end
+  // of the connection), and refuses a body that ends sooner.
+  request.headers.erase("Content-Length");
+  request.set_header("Content-Length", std::to_string(body.length));
+  return std::nullopt;
+}
+
 void HttpServer::Answer(const std::string& route, ApiResult& result,
                         httplib::Response& res) const {
   if (const auto* error = std::get_if<HttpError>(&result)) {
@@ -226,26 +243,29 @@ void HttpServer::Answer(const std::string& route, ApiResult& result,
 }
 
 void HttpServer::Route(const std::string& method, const std::string& path,
-                       Role need, Handler handler) {
-  RawRoute(method, path, need,
-           [this, path, handler = std::move(handler)](const ApiRequest& request,
-                                                      httplib::Response& res) {
-             ApiResult result = [&]() -> ApiResult {
-               try {
-                 return handler(request);
-               } catch (const std::exception& e) {
-                 return HttpError{500, "internal",
-                                  std::string("internal error: ") + e.what()};
-               }
-             }();
-             Answer(path, result, res);
-           });
+                       Role need, Handler handler, Body body) {
+  RawRoute(
+      method, path, need,
+      [this, path, handler = std::move(handler)](const ApiRequest& request,
+                                                 httplib::Response& res) {
+        ApiResult result = [&]() -> ApiResult {
+          try {
+            return handler(request);
+          } catch (const std::exception& e) {
+            return HttpError{500, "internal",
+                             std::string("internal error: ") + e.what()};
+          }
+        }();
+        Answer(path, result, res);
+      },
+      body);
 }
 
 void HttpServer::RawRoute(const std::string& method, const std::string& path,
-                          Role need, RawHandler handler) {
+                          Role need, RawHandler handler, Body body) {
   routes_.push_back({method, path, need});
   auto [regex, names] = CompileTemplate(path);
+  if (body == Body::kRequired) body_routes_.emplace_back(method, regex);
   httplib::Server::Handler fn = [this, method, path, names = names, need,
                                  handler = std::move(handler)](
                                     const httplib::Request& req,
@@ -258,6 +278,17 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
     if (std::optional<HttpError> refused = Admit(request, need)) {
       metrics_.RecordError(refused->code);
       WriteError(*refused, res);
+    } else if (req.body.size() !=
+               req.get_header_value<uint64_t>("Content-Length")) {
+      // FrameBody gave every request one Content-Length, and httplib
+      // refuses a body that ends before it; checked again here because a
+      // body cut short must never reach a handler that writes it.
+      const HttpError short_body = BadRequest(
+          "the body has " + std::to_string(req.body.size()) +
+          " bytes where Content-Length says " +
+          req.get_header_value("Content-Length") + "; nothing was done");
+      metrics_.RecordError(short_body.code);
+      WriteError(short_body, res);
     } else {
       handler(request, res);
     }

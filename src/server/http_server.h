@@ -11,10 +11,12 @@
 #ifndef TIDEMARK_SERVER_HTTP_SERVER_H_
 #define TIDEMARK_SERVER_HTTP_SERVER_H_
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <string>
 #include <variant>
 #include <vector>
@@ -25,12 +27,13 @@
 #include "server/metrics.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
 
 namespace tidemark::server {
+
+class GuardedServer;
 
 struct ApiRequest {
   const httplib::Request& http;
@@ -70,7 +73,16 @@ struct HttpServerOptions {
   size_t max_body_bytes = 64 << 20;
   size_t threads = 32;
   TokenTable tokens;
+  // The most time a request's whole header may take to arrive (408 past
+  // it), and the most connections one client address may have open (503
+  // past it).
+  std::chrono::milliseconds header_timeout{10'000};
+  size_t connections_per_address = 16;
 };
+
+// Whether a route needs a request body: a request for it without
+// Content-Length is answered 411 instead of being taken as empty.
+enum class Body { kOptional, kRequired };
 
 // One declared route, for the OpenAPI test and the docs.
 struct RouteInfo {
@@ -85,9 +97,9 @@ class HttpServer {
   ~HttpServer();
 
   void Route(const std::string& method, const std::string& path, Role need,
-             Handler handler);
+             Handler handler, Body body = Body::kOptional);
   void RawRoute(const std::string& method, const std::string& path, Role need,
-                RawHandler handler);
+                RawHandler handler, Body body = Body::kOptional);
   // Serves the files under `dir` at "/" (index.html for "/"). InvalidArgument
   // naming the folder when it does not exist.
   Status ServeStatic(const std::string& dir);
@@ -112,13 +124,20 @@ class HttpServer {
   struct Matched;
   // Authenticates and authorizes; fills `request.role` or returns the error.
   std::optional<HttpError> Admit(ApiRequest& request, Role need) const;
+  // Frames the body of `request` from its header (body_framing.h) before
+  // any of it is read: a request without Content-Length gets
+  // "Content-Length: 0", so httplib reads no body, unless its route needs
+  // one (411). The error is the answer.
+  std::optional<HttpError> FrameBody(httplib::Request& request) const;
   void Answer(const std::string& route, ApiResult& result,
               httplib::Response& response) const;
 
   HttpServerOptions options_;
   Metrics& metrics_;
-  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<GuardedServer> server_;
   std::vector<RouteInfo> routes_;
+  // The routes that need a body (Body::kRequired): method and path regex.
+  std::vector<std::pair<std::string, std::regex>> body_routes_;
   int port_ = 0;
   // The listening socket, noted while Bind creates it (httplib calls the
   // socket options hook from inside bind; Bind runs before Run's threads).

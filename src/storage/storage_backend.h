@@ -51,6 +51,11 @@ struct ListItem {
   StorageEntry entry;  // for kEntry
   std::string path;    // for kSubtreeError: the directory that failed
   Status error;        // for kSubtreeError
+  // For kSubtreeError: the device of every object below `path`, when the
+  // backend can tell (a local directory with no other filesystem mounted
+  // below it); 0 when objects of any device may lie there. A move keeps an
+  // object's device, so a record of another device cannot have moved there.
+  uint64_t subtree_device = 0;
 };
 
 // Decides whether a path takes part in a listing. `is_directory` is true for

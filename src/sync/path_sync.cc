@@ -254,9 +254,18 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
         Status::Cancelled("stopped in the middle of the batch"));
   }
 
+  // Rule 2: a file gone from here may have moved where the caller cannot
+  // see; its record waits until the caller has looked there.
+  UnlistedSubtrees unlisted;
+  for (const std::string& dir : options.unlisted) unlisted.Add(dir, 0);
   std::vector<RecordKey> gone;
   for (auto& [id, record] : observed.gone) {
-    if (!claimed.contains(id)) gone.push_back({id, std::move(record.path)});
+    if (claimed.contains(id)) continue;
+    if (unlisted.MayHide(record.device)) {
+      report.held_back.push_back(std::move(record.path));
+    } else {
+      gone.push_back({id, std::move(record.path)});
+    }
   }
   if (!gone.empty()) {
     // Rule 1 again: the root may have gone while we hashed.
@@ -294,6 +303,16 @@ Result<PathSyncReport> PathSync::Run(Repository& repo,
       report.removals_deferred += removed->deferred;
       report.removal_pause_reason = removed->DeferredReason();
     }
+  }
+
+  if (!report.held_back.empty()) {
+    const auto held = static_cast<int64_t>(report.held_back.size());
+    report.removals_deferred += held;
+    const std::string why = unlisted.DeferredReason(held);
+    report.removal_pause_reason =
+        report.removal_pause_reason.empty()
+            ? why
+            : why + "; " + report.removal_pause_reason;
   }
 
   const bool partial = op.counters.errors > 0 || report.removals_deferred > 0;

@@ -12,9 +12,12 @@
 //
 // Safety (DESIGN.md): an unreachable root marks the repository offline and
 // touches nothing; every removal is confirmed by a stat right before it is
-// written; removals of more than the threshold share of the repository are
-// paused until confirmed (rule 3). A path that cannot be stat-ed (other
-// than "not found") is counted as an error and its records are kept.
+// written; a record that a move into a directory the caller cannot see
+// (`unlisted`) may explain is held back, so the file keeps its record if it
+// is found there (rule 2); removals of more than the threshold share of the
+// repository are paused until confirmed (rule 3). A path that cannot be
+// stat-ed (other than "not found") is counted as an error and its records
+// are kept.
 //
 // A batch that finds nothing to change writes nothing, not even an
 // operation row; otherwise the batch is one sync_operations row.
@@ -48,6 +51,11 @@ struct PathSyncOptions {
   // over several batches is still paused once it passes it.
   int64_t recently_removed = 0;
   const PathFilterRules* filter = nullptr;  // null: catalog every path
+  // Directories whose changes the caller does not see (a daemon's unwatched
+  // directories): a file gone from elsewhere may have been moved into one of
+  // them, unseen. Its record is kept (PathSyncReport::held_back) until the
+  // caller has looked into them, then the caller syncs those paths again.
+  std::vector<std::string> unlisted;
   // When set and true, Run stops early: what was handed to the writer is
   // committed, nothing is removed, and Run returns Cancelled.
   const std::atomic<bool>* cancel = nullptr;
@@ -58,9 +66,12 @@ struct PathSyncReport {
   SyncOperation operation;       // the final row, when wrote_operation
   int64_t rows_written = 0;
   bool offline = false;
-  int64_t removals_deferred = 0;
+  int64_t removals_deferred = 0;  // including held_back
   std::string removal_pause_reason;
   std::vector<std::string> warnings;
+  // Paths of records kept because their files may have moved into an
+  // unlisted directory; to be synced again once those were looked into.
+  std::vector<std::string> held_back;
 };
 
 class PathSync {

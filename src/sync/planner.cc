@@ -39,6 +39,7 @@ Result<MergeSummary> MergePlan(
         failed_dir = item->path;
         in_failed_dir = true;
         ++summary.subtree_errors;
+        summary.failed.push_back({item->path, item->subtree_device});
         if (on_subtree_error) on_subtree_error(item->path, item->error);
       }
       // The error stands where "dir/" would sort. Records before that

@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "catalog/records.h"
 #include "common/result.h"
@@ -65,8 +66,15 @@ class ObservationCursor {
   virtual void Pop() = 0;
 };
 
+// A directory the listing could not read (ListItem::kSubtreeError).
+struct FailedSubtree {
+  std::string path;
+  uint64_t device = 0;  // ListItem::subtree_device: 0 = any device
+};
+
 struct MergeSummary {
-  int64_t subtree_errors = 0;  // directories that could not be listed
+  int64_t subtree_errors = 0;         // directories that could not be listed
+  std::vector<FailedSubtree> failed;  // each of them, in listing order
 };
 
 // Merges the two cursors and calls `sink` for every path in order. Subtree

@@ -23,6 +23,33 @@ class EmptyListing final : public ListingStream {
   Result<bool> Next(ListItem*) override { return false; }
 };
 
+// The listing of a scope that exists but cannot be listed (permissions):
+// one failed subtree, which keeps the scope's records as they are.
+class UnlistableScope final : public ListingStream {
+ public:
+  UnlistableScope(std::string scope, Status error) {
+    item_.type = ListItem::Type::kSubtreeError;
+    item_.path = std::move(scope);
+    item_.error = std::move(error);
+  }
+  Result<bool> Next(ListItem* item) override {
+    if (done_) return false;
+    done_ = true;
+    *item = item_;
+    return true;
+  }
+
+ private:
+  ListItem item_;
+  bool done_ = false;
+};
+
+// A removal candidate, with the device a move would have kept.
+struct GoneRecord {
+  RecordKey key;
+  uint64_t device = 0;
+};
+
 // Brackets a first import with the store's bulk-load hints, ending it on
 // every path out of the scan.
 class BulkLoad {
@@ -105,6 +132,12 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   if (scoped && listing.status().IsNotFound()) {
     // The root is there but the scope is gone: it lists empty.
     listing = std::unique_ptr<ListingStream>(new EmptyListing());
+  } else if (scoped && !listing.ok() && !listing.status().IsUnavailable() &&
+             listing.status().code() != StatusCode::kInvalidArgument) {
+    // The root is there but the scope cannot be read: its records are
+    // kept, and the repository is not offline.
+    listing = std::unique_ptr<ListingStream>(
+        new UnlistableScope(options.scope, listing.status()));
   }
   if (!listing.ok()) return fail(listing.status(), /*offline=*/true);
 
@@ -140,7 +173,7 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
 
   int64_t scanned = 0;
   int64_t unobserved = 0;
-  std::vector<RecordKey> gone;
+  std::vector<GoneRecord> gone;
   std::unordered_set<int64_t> moved_ids;
   std::vector<std::string> subtree_errors;
   ScanProgress progress;
@@ -190,7 +223,10 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
         RETURN_IF_ERROR(add(*item.entry, true));
         break;
       case PlanAction::kGone:
-        if (!claimed) gone.push_back({item.record->id, item.record->path});
+        if (!claimed) {
+          gone.push_back(
+              {{item.record->id, item.record->path}, item.record->device});
+        }
         break;
       case PlanAction::kUnobserved:
         ++unobserved;
@@ -247,14 +283,32 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
                 /*offline=*/merged.status().IsUnavailable());
   }
   op.counters.errors += merged->subtree_errors;
-  // A record that was claimed by a move after its old path was passed is
-  // not gone.
-  std::erase_if(gone,
-                [&](const RecordKey& k) { return moved_ids.contains(k.id); });
-
-  // Rules 2 and 3: remove only after a complete walk, and pause a mass
-  // disappearance until it is confirmed.
-  const auto gone_count = static_cast<int64_t>(gone.size());
+  report.unlisted_subtrees = merged->subtree_errors;
+  // Rule 2: a record gone from a directory that was listed may only be
+  // removed when no move into an unlisted subtree can explain it (such a
+  // file must keep its record). A record that was claimed by a move after
+  // its old path was passed is not gone.
+  UnlistedSubtrees unlisted;
+  for (const FailedSubtree& failed : merged->failed) {
+    unlisted.Add(failed.path, failed.device);
+  }
+  std::vector<RecordKey> removable;
+  int64_t hidden = 0;
+  for (GoneRecord& candidate : gone) {
+    if (moved_ids.contains(candidate.key.id)) continue;
+    if (unlisted.MayHide(candidate.device)) {
+      ++hidden;
+      report.held_back.push_back(std::move(candidate.key.path));
+    } else {
+      removable.push_back(std::move(candidate.key));
+    }
+  }
+  gone.clear();
+  report.removals_deferred = hidden;
+  const std::string hidden_reason =
+      hidden > 0 ? unlisted.DeferredReason(hidden) : "";
+  // Rule 3: pause a mass disappearance until it is confirmed.
+  const auto gone_count = static_cast<int64_t>(removable.size());
   // Every record of the scope passed through the merge exactly once. The
   // threshold is a share of the repository (rule 3), so a scoped scan asks
   // for the repository's count, and only when something is gone.
@@ -264,17 +318,11 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
     if (!totals.ok()) return catalog_failed(totals.status());
     catalog_records = totals->files;
   }
-  if (merged->subtree_errors > 0 && gone_count > 0) {
-    report.removals_deferred = gone_count;
-    report.removal_pause_reason =
-        std::to_string(gone_count) +
-        " removals deferred: the walk was partial, so nothing is removed "
-        "until a complete scan confirms it";
-  } else if (gone_count > 0 && !options.allow_mass_removal &&
-             (scanned == 0 || static_cast<double>(gone_count) >
-                                  options.mass_removal_threshold *
-                                      static_cast<double>(catalog_records))) {
-    report.removals_deferred = gone_count;
+  if (gone_count > 0 && !options.allow_mass_removal &&
+      (scanned == 0 || static_cast<double>(gone_count) >
+                           options.mass_removal_threshold *
+                               static_cast<double>(catalog_records))) {
+    report.removals_deferred += gone_count;
     report.removal_pause_reason =
         "mass removal paused: " + std::to_string(gone_count) + " of " +
         std::to_string(catalog_records) + " records would be removed" +
@@ -285,11 +333,17 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
         "confirm";
   } else {
     auto removed =
-        RemoveConfirmed(backend_, gateway_, repo.id, std::move(gone), op);
+        RemoveConfirmed(backend_, gateway_, repo.id, std::move(removable), op);
     if (!removed.ok()) return catalog_failed(removed.status());
     report.rows_written += removed->rows_written;
     report.removals_deferred += removed->deferred;
     report.removal_pause_reason = removed->DeferredReason();
+  }
+  if (!hidden_reason.empty()) {
+    report.removal_pause_reason =
+        report.removal_pause_reason.empty()
+            ? hidden_reason
+            : hidden_reason + "; " + report.removal_pause_reason;
   }
 
   // Only a scan that saw everything and applied everything it saw vouches

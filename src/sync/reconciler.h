@@ -7,10 +7,12 @@
 // sync_operations row.
 //
 // Safety (DESIGN.md): an unreachable root marks the repository offline and
-// touches no record; removals are applied only after a complete walk (no
-// listing error, no unreadable subtree); a mass disappearance (by default more
-// than half of the repository, or an empty listing where the catalog has
-// files) is paused until the caller confirms with allow_mass_removal.
+// touches no record; removals are applied only after a walk that did not
+// fail, and a directory that could not be listed keeps its records and those
+// of every file that could have been moved into it (UnlistedSubtrees in
+// removals.h); a mass disappearance (by default more than half of the
+// repository, or an empty listing where the catalog has files) is paused
+// until the caller confirms with allow_mass_removal.
 //
 // The Reconciler borrows its collaborators. Run may be called from any thread,
 // one run at a time per repository.
@@ -49,7 +51,9 @@ struct ReconcileOptions {
   // it and what is below it (a watcher's targeted rescan): records outside
   // are neither read nor touched, and the scan does not count as complete
   // for the repository. A scope that no longer exists lists empty, so its
-  // records are removed only as a confirmed mass removal (rule 3).
+  // records are removed only as a confirmed mass removal (rule 3); one that
+  // cannot be read is an unlisted subtree (the scan is partial, and the
+  // repository stays online).
   std::string scope;
   // When set and true, the scan stops at the next entry: batches already
   // handed to the writer are committed, nothing is removed, and the
@@ -70,6 +74,12 @@ struct ReconcileReport {
   // and never removed by a scan (`repair --remove-leftovers` settles them).
   std::vector<std::string> leftovers;
   std::vector<std::string> warnings;  // the first warnings, for display
+  // Directories that could not be listed (their records were kept).
+  int64_t unlisted_subtrees = 0;
+  // Paths of records gone from listed directories but kept because a move
+  // into a subtree that could not be listed may explain them (a daemon
+  // syncs them again once it has looked there).
+  std::vector<std::string> held_back;
 };
 
 class Reconciler {

@@ -3,12 +3,39 @@
 #include <algorithm>
 #include <utility>
 
+#include "common/paths.h"
+
 namespace tidemark {
 namespace {
 
 constexpr size_t kRemovalBatch = 5000;
 
 }  // namespace
+
+void UnlistedSubtrees::Add(const std::string& path, uint64_t device) {
+  if (count_++ == 0) first_ = path;
+  if (device == 0) {
+    any_device_ = true;
+  } else {
+    devices_.insert(device);
+  }
+}
+
+bool UnlistedSubtrees::MayHide(uint64_t device) const {
+  return count_ > 0 &&
+         (any_device_ || device == 0 || devices_.contains(device));
+}
+
+std::string UnlistedSubtrees::DeferredReason(int64_t deferred) const {
+  std::string where = "'" + DisplayPath(first_) + "'";
+  if (count_ > 1) {
+    where += " or one of " + std::to_string(count_ - 1) + " more directories";
+  }
+  return std::to_string(deferred) +
+         " removals deferred: the files may have been moved into " + where +
+         ", which this sync could not look into; their records stay until a "
+         "sync can look there";
+}
 
 std::string RemovalOutcome::DeferredReason() const {
   if (deferred == 0) return "";

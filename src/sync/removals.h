@@ -1,12 +1,15 @@
 // Applying removals: the last step of every sync (scan or watcher batch).
-// Each candidate is confirmed with a fresh stat right before it is written
-// (DESIGN.md rule 2: the observation may be minutes old), and written in
-// batches through the Gateway with the operation's counters. Stateless;
-// borrows its arguments for the call.
+// Candidates that a move into a directory nobody could look into may explain
+// are kept (UnlistedSubtrees); the others are each confirmed with a fresh
+// stat right before they are written (DESIGN.md rule 2: the observation may
+// be minutes old), and written in batches through the Gateway with the
+// operation's counters. Stateless, or a value type; borrows its arguments for
+// the call.
 #ifndef TIDEMARK_SYNC_REMOVALS_H_
 #define TIDEMARK_SYNC_REMOVALS_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,36 @@
 #include "sync/gateway.h"
 
 namespace tidemark {
+
+// The directories a sync could not look into (a listing's failed subtrees,
+// a daemon's unwatched directories), and the rule for records gone from
+// elsewhere (DESIGN.md rule 2). Such a record may have been moved into one
+// of them, and a file that moved keeps its record (id, hash, business
+// fields) only if the record is still there when a later listing finds the
+// file by device and inode (move_detection.h). A rename keeps the device,
+// so only a directory that may hold objects of the record's device can hide
+// it; a move to another device is a copy and a delete, which no listing
+// could tell from a removal and an addition anyway.
+class UnlistedSubtrees {
+ public:
+  // `device` 0: objects of any device may lie below `path`.
+  void Add(const std::string& path, uint64_t device);
+
+  bool empty() const { return count_ == 0; }
+  // Whether a move into one of the directories may explain that a record of
+  // `device` is gone: never when there are none, always for device 0
+  // (unknown).
+  bool MayHide(uint64_t device) const;
+  // Why `deferred` such records are kept, for the operation row ("N
+  // removals deferred: ... moved into 'dir' or one of K more directories").
+  std::string DeferredReason(int64_t deferred) const;
+
+ private:
+  int64_t count_ = 0;
+  std::string first_;  // the first directory added, for messages
+  bool any_device_ = false;
+  std::set<uint64_t> devices_;
+};
 
 struct RemovalOutcome {
   int64_t rows_written = 0;

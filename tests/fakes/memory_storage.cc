@@ -11,7 +11,7 @@
 namespace tidemark {
 namespace {
 
-constexpr uint64_t kDevice = 1;
+constexpr uint64_t kDevice = 1;  // below the root, except below mounts
 
 struct Node {
   EntryKind kind = EntryKind::kFile;
@@ -32,13 +32,14 @@ int64_t NowNanos() {
       .count();
 }
 
-StorageEntry EntryOf(const std::string& path, const Node& node) {
+StorageEntry EntryOf(const std::string& path, const Node& node,
+                     uint64_t device) {
   StorageEntry e;
   e.path = path;
   e.kind = node.kind;
   e.size = static_cast<int64_t>(node.data.size());
   e.mtime_ns = node.mtime_ns;
-  e.device = kDevice;
+  e.device = device;
   e.inode = node.inode;
   return e;
 }
@@ -84,6 +85,7 @@ struct MemoryStorage::State {
   std::mutex mu;
   ObjectMap objects;
   std::map<std::string, Status> list_errors;
+  std::map<std::string, uint64_t> mounts;  // directory -> its device
   bool root_available = true;
   uint64_t next_inode = 1;
   std::function<void(std::string_view)> before_open;
@@ -91,6 +93,27 @@ struct MemoryStorage::State {
   Status CheckAvailableLocked() const {
     if (root_available) return Status::Ok();
     return Status::Unavailable("memory storage root is unavailable");
+  }
+
+  // The device of what lies at `path`: that of the deepest mount above it.
+  uint64_t DeviceLocked(std::string_view path) const {
+    uint64_t device = kDevice;
+    size_t depth = 0;
+    for (const auto& [dir, mounted] : mounts) {
+      if (path.starts_with(dir + "/") && dir.size() >= depth) {
+        device = mounted;
+        depth = dir.size();
+      }
+    }
+    return device;
+  }
+  // ListItem::subtree_device of `dir`: its device, or 0 when a mount lies
+  // below it.
+  uint64_t SoleDeviceBelowLocked(const std::string& dir) const {
+    for (const auto& [mounted_dir, device] : mounts) {
+      if (mounted_dir.starts_with(dir + "/")) return 0;
+    }
+    return DeviceLocked(dir + "/");
   }
 };
 
@@ -100,8 +123,11 @@ class MemoryReadStream final : public ReadStream {
  public:
   // `mu` guards `node` and keeps the storage's state alive.
   MemoryReadStream(std::shared_ptr<std::mutex> mu, std::shared_ptr<Node> node,
-                   std::string path)
-      : mu_(std::move(mu)), node_(std::move(node)), path_(std::move(path)) {}
+                   std::string path, uint64_t device)
+      : mu_(std::move(mu)),
+        node_(std::move(node)),
+        path_(std::move(path)),
+        device_(device) {}
 
   Result<size_t> Read(char* buf, size_t n) override {
     std::lock_guard<std::mutex> lock(*mu_);
@@ -113,13 +139,14 @@ class MemoryReadStream final : public ReadStream {
 
   Result<StorageEntry> Stat() override {
     std::lock_guard<std::mutex> lock(*mu_);
-    return EntryOf(path_, *node_);
+    return EntryOf(path_, *node_, device_);
   }
 
  private:
   const std::shared_ptr<std::mutex> mu_;
   const std::shared_ptr<Node> node_;
   const std::string path_;
+  const uint64_t device_;
   size_t offset_ = 0;
 };
 
@@ -155,7 +182,7 @@ Result<std::unique_ptr<ListingStream>> MemoryStorage::List(
                    NormalizeRelativePath(options.scope));
   const std::string prefix = scope.empty() ? "" : scope + "/";
   std::vector<std::pair<std::string, StorageEntry>> snapshot;
-  std::map<std::string, Status> errors;
+  std::map<std::string, std::pair<Status, uint64_t>> errors;
   {
     std::lock_guard<std::mutex> lock(state_->mu);
     RETURN_IF_ERROR(state_->CheckAvailableLocked());
@@ -170,9 +197,13 @@ Result<std::unique_ptr<ListingStream>> MemoryStorage::List(
     }
     for (auto it = state_->objects.lower_bound(prefix);
          it != state_->objects.end() && it->first.starts_with(prefix); ++it) {
-      snapshot.emplace_back(it->first, EntryOf(it->first, *it->second));
+      snapshot.emplace_back(
+          it->first,
+          EntryOf(it->first, *it->second, state_->DeviceLocked(it->first)));
     }
-    errors = state_->list_errors;
+    for (const auto& [dir, status] : state_->list_errors) {
+      errors[dir] = {status, state_->SoleDeviceBelowLocked(dir)};
+    }
   }
 
   // Without the lock: the filter is caller code.
@@ -199,7 +230,8 @@ Result<std::unique_ptr<ListingStream>> MemoryStorage::List(
         ListItem item;
         item.type = ListItem::Type::kSubtreeError;
         item.path = dir;
-        item.error = error->second;
+        item.error = error->second.first;
+        item.subtree_device = error->second.second;
         items.push_back(std::move(item));
         skipped_dir = dir;
         break;
@@ -229,7 +261,7 @@ Result<StorageEntry> MemoryStorage::Stat(std::string_view path) {
   if (it == state_->objects.end()) {
     return Status::NotFound("no file at " + Quote(p));
   }
-  return EntryOf(p, *it->second);
+  return EntryOf(p, *it->second, state_->DeviceLocked(p));
 }
 
 Result<std::unique_ptr<ReadStream>> MemoryStorage::Open(std::string_view path) {
@@ -252,8 +284,8 @@ Result<std::unique_ptr<ReadStream>> MemoryStorage::Open(std::string_view path) {
         ": it is a symlink, and symlinks are not followed");
   }
   return std::unique_ptr<ReadStream>(std::make_unique<MemoryReadStream>(
-      std::shared_ptr<std::mutex>(state_, &state_->mu), it->second,
-      std::move(p)));
+      std::shared_ptr<std::mutex>(state_, &state_->mu), it->second, p,
+      state_->DeviceLocked(p)));
 }
 
 Result<StorageEntry> MemoryStorage::WriteFrom(std::string_view path,
@@ -394,6 +426,11 @@ void MemoryStorage::PutSymlink(std::string_view path, std::string_view target,
   std::lock_guard<std::mutex> lock(state_->mu);
   node->inode = state_->next_inode++;
   state_->objects[std::string(path)] = std::move(node);
+}
+
+void MemoryStorage::MountDevice(std::string dir, uint64_t device) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  state_->mounts[std::move(dir)] = device;
 }
 
 void MemoryStorage::InjectListError(std::string dir, Status s) {

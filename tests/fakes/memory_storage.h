@@ -54,8 +54,14 @@ class MemoryStorage final : public StorageBackend {
 
   // Listings that reach directory `dir` emit one kSubtreeError with `s` for it
   // and skip its contents; a List whose scope is `dir` or lies below it fails
-  // with `s`. An ok `s` removes the injection.
+  // with `s`. An ok `s` removes the injection. The error's subtree_device is
+  // the device below `dir`, or 0 when a mount (MountDevice) lies below it.
   void InjectListError(std::string dir, Status s);
+  // Objects below directory `dir` report `device`, as if another filesystem
+  // were mounted there (everything else reports device 1). Move keeps the
+  // inode wherever it goes, as a copy across devices would not; tests that
+  // move across a mount should expect what the new device implies.
+  void MountDevice(std::string dir, uint64_t device);
   // While false, every operation fails with Unavailable.
   void SetRootAvailable(bool available);
   // Called with the normalized path at the start of every Open, without the

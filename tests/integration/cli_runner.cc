@@ -165,7 +165,14 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
 
 std::unique_ptr<BackgroundRun> Workspace::Start(
     const std::vector<std::string>& args, const std::string& name,
-    const std::vector<std::string>& env, bool pipe_input) const {
+    bool drop_dac_capabilities) const {
+  return Start(args, name, {}, false, drop_dac_capabilities);
+}
+
+std::unique_ptr<BackgroundRun> Workspace::Start(
+    const std::vector<std::string>& args, const std::string& name,
+    const std::vector<std::string>& env, bool pipe_input,
+    bool drop_dac_capabilities) const {
   const std::string out_path = dir_ + "/." + name + ".stdout";
   const std::string err_path = dir_ + "/." + name + ".stderr";
   int fds[2] = {-1, -1};
@@ -174,7 +181,8 @@ std::unique_ptr<BackgroundRun> Workspace::Start(
     signal(SIGPIPE, SIG_IGN);
     EXPECT_EQ(pipe2(fds, O_CLOEXEC), 0);
   }
-  const int pid = Spawn(args, env, false, out_path, err_path, fds[0]);
+  const int pid =
+      Spawn(args, env, drop_dac_capabilities, out_path, err_path, fds[0]);
   if (fds[0] >= 0) close(fds[0]);
   return std::make_unique<BackgroundRun>(pid, out_path, err_path, fds[1]);
 }

@@ -91,14 +91,17 @@ class Workspace {
                 const std::vector<std::string>& env = {},
                 bool drop_dac_capabilities = false) const;
 
-  // Starts `tidemark --db <db> args...` with `env` added and returns at
-  // once; its output goes to files named after `name`. Its standard input
-  // is /dev/null, or with `pipe_input` a pipe the caller feeds
-  // (BackgroundRun::Feed).
-  std::unique_ptr<BackgroundRun> Start(const std::vector<std::string>& args,
-                                       const std::string& name,
-                                       const std::vector<std::string>& env = {},
-                                       bool pipe_input = false) const;
+  // Starts `tidemark --db <db> args...` and returns at once; its output goes
+  // to files named after `name`. `drop_dac_capabilities` as for Run.
+  std::unique_ptr<BackgroundRun> Start(
+      const std::vector<std::string>& args, const std::string& name,
+      bool drop_dac_capabilities = false) const;
+  // The same with `env` added, and with `pipe_input` a pipe for standard
+  // input that the caller feeds (BackgroundRun::Feed; else /dev/null).
+  std::unique_ptr<BackgroundRun> Start(
+      const std::vector<std::string>& args, const std::string& name,
+      const std::vector<std::string>& env, bool pipe_input,
+      bool drop_dac_capabilities = false) const;
 
   // Every path below the root that tidemark catalogs by default, sorted.
   std::vector<std::string> ListFiles() const;

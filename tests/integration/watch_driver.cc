@@ -33,7 +33,8 @@ void WatchDriver::AddRepo() {
 }
 
 std::unique_ptr<BackgroundRun> WatchDriver::Start(
-    const std::string& id, const std::vector<std::string>& extra) {
+    const std::string& id, const std::vector<std::string>& extra,
+    bool drop_dac_capabilities) {
   std::vector<std::string> args = {"watch",
                                    "lib",
                                    "--worker-id",
@@ -51,12 +52,13 @@ std::unique_ptr<BackgroundRun> WatchDriver::Start(
                                    "--lease-timeout",
                                    "2s"};
   args.insert(args.end(), extra.begin(), extra.end());
-  return ws_.Start(args, id);
+  return ws_.Start(args, id, drop_dac_capabilities);
 }
 
 std::unique_ptr<BackgroundRun> WatchDriver::StartWatching(
-    const std::string& id, const std::vector<std::string>& extra) {
-  auto daemon = Start(id, extra);
+    const std::string& id, const std::vector<std::string>& extra,
+    bool drop_dac_capabilities) {
+  auto daemon = Start(id, extra, drop_dac_capabilities);
   EXPECT_TRUE(WaitForLog(*daemon, "lib: startup "))
       << "stdout:\n"
       << daemon->out() << "stderr:\n"

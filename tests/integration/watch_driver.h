@@ -27,13 +27,16 @@ class WatchDriver {
 
   // Starts `tidemark watch lib --worker-id <id>` with test timings
   // (debounce 100 ms, unwatched rescan 1 s, poll 500 ms, heartbeat 500 ms,
-  // lease timeout 2 s), plus `extra`. Returns at once.
+  // lease timeout 2 s), plus `extra`. Returns at once. With
+  // `drop_dac_capabilities`, file permissions bind it even as root.
   std::unique_ptr<BackgroundRun> Start(
-      const std::string& id, const std::vector<std::string>& extra = {});
+      const std::string& id, const std::vector<std::string>& extra = {},
+      bool drop_dac_capabilities = false);
   // Start, then waits for the startup sync to end ("lib: startup ..."),
   // which comes after the watch is in place.
   std::unique_ptr<BackgroundRun> StartWatching(
-      const std::string& id, const std::vector<std::string>& extra = {});
+      const std::string& id, const std::vector<std::string>& extra = {},
+      bool drop_dac_capabilities = false);
 
   // Waits until the daemon's log holds `text`; false if it did not within
   // 20 s or the daemon ended first.

@@ -40,13 +40,5 @@ TEST(RolesTest, AreOrdered) {
   EXPECT_EQ(RoleRefusal(Role::kReader, Role::kAdmin).status, 403);
 }
 
-TEST(LoopbackTest, KnowsLocalAddresses) {
-  EXPECT_TRUE(IsLoopbackHost("127.0.0.1"));
-  EXPECT_TRUE(IsLoopbackHost("::1"));
-  EXPECT_TRUE(IsLoopbackHost("localhost"));
-  EXPECT_FALSE(IsLoopbackHost("0.0.0.0"));
-  EXPECT_FALSE(IsLoopbackHost("10.0.0.1"));
-}
-
 }  // namespace
 }  // namespace tidemark::server

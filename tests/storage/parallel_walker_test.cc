@@ -13,6 +13,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <random>
@@ -189,6 +192,77 @@ TEST_F(ParallelWalkerTest, KeepsNonUtf8NamesExactly) {
   EXPECT_EQ((*items)[1].entry.path, "\x80\x81/\xff\xfe.bin");
 }
 
+// The kernel takes paths shorter than PATH_MAX: a deeper tree is opened
+// piece by piece, still beneath the root and still refusing every symlink.
+TEST_F(ParallelWalkerTest, TreeDeeperThanPathMaxIsWalkedAndOpened) {
+  // nftw (RemoveTree) cannot go this deep; rm can.
+  struct RemoveDeep {
+    std::string top;
+    ~RemoveDeep() { EXPECT_EQ(system(("rm -rf '" + top + "'").c_str()), 0); }
+  } remove_deep{At(std::string(200, 'a'))};
+  // 30 levels of 200 bytes: 6,029 bytes, past PATH_MAX by half.
+  std::string deep;
+  std::string at2;   // a prefix in the first piece the kernel is given
+  std::string at24;  // one in the second
+  int fd = open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (int i = 0; i < 30 && fd >= 0; ++i) {
+    const std::string name(200, static_cast<char>('a' + i % 26));
+    ASSERT_EQ(mkdirat(fd, name.c_str(), 0755), 0);
+    const int next = openat(fd, name.c_str(), O_RDONLY | O_DIRECTORY);
+    close(fd);
+    fd = next;
+    deep += (deep.empty() ? "" : "/") + name;
+    if (i == 2) at2 = deep;
+    if (i == 24) at24 = deep;
+    if (i == 2 || i == 24) {
+      ASSERT_EQ(symlinkat(".", fd, "link"), 0);
+    }
+  }
+  ASSERT_GE(fd, 0);
+  const int file = openat(fd, "bottom", O_WRONLY | O_CREAT, 0644);
+  ASSERT_GE(file, 0);
+  ASSERT_EQ(write(file, "deep", 4), 4);
+  close(file);
+  close(fd);
+  ASSERT_GT(at24.size(), static_cast<size_t>(PATH_MAX));
+  const std::string rest = deep.substr(at24.size() + 1);
+
+  auto items = Walk(root_, {});
+  ASSERT_TRUE(items.ok()) << items.status().ToString();
+  const std::vector<Seen> seen = EntriesOf(*items);
+  ASSERT_EQ(seen.size(), 3u);
+  // In byte order: "y.../link" < "y.../z...", and "c.../d..." < "c.../link".
+  EXPECT_TRUE(seen[0].path == at24 + "/link");
+  EXPECT_EQ(seen[0].kind, EntryKind::kSymlink);
+  EXPECT_TRUE(seen[1].path == deep + "/bottom");
+  EXPECT_EQ(seen[1].size, 4);
+  EXPECT_TRUE(seen[2].path == at2 + "/link");
+
+  const int root_fd = open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  ASSERT_GE(root_fd, 0);
+  const int bottom = OpenBeneath(root_fd, deep + "/bottom", O_RDONLY);
+  ASSERT_GE(bottom, 0) << strerror(-bottom);
+  char buf[8] = {};
+  EXPECT_EQ(read(bottom, buf, sizeof(buf)), 4);
+  EXPECT_EQ(std::string(buf), "deep");
+  close(bottom);
+  EXPECT_EQ(
+      OpenDirectoryBeneath(
+          root_fd, at2 + "/link/" + deep.substr(at2.size() + 1), O_RDONLY),
+      -ELOOP);
+  EXPECT_EQ(OpenDirectoryBeneath(root_fd, at24 + "/link/" + rest, O_RDONLY),
+            -ELOOP);
+  close(root_fd);
+
+  auto backend = OpenLocalBackend(root_);
+  ASSERT_TRUE(backend.ok());
+  auto stat = (*backend)->Stat(deep + "/bottom");
+  ASSERT_TRUE(stat.ok()) << stat.status().ToString();
+  EXPECT_EQ(stat->size, 4);
+  ASSERT_TRUE((*backend)->Move(deep + "/bottom", "top").ok());
+  EXPECT_TRUE((*backend)->Stat(deep + "/bottom").status().IsNotFound());
+}
+
 TEST_F(ParallelWalkerTest, RecordsSymlinkLoopsWithoutFollowing) {
   MakeDirs(At("d"));
   WriteFile(At("d/f"), "abc");
@@ -358,13 +432,16 @@ TEST_F(ParallelWalkerTest, StoppingEarlyJoinsWorkers) {
   close(fd);
 }
 
-std::string Describe(const Result<std::vector<ListItem>>& items) {
+// `device`: the device that subtree errors are expected to name.
+std::string Describe(const Result<std::vector<ListItem>>& items,
+                     uint64_t device) {
   if (!items.ok()) return "walk failed: " + items.status().ToString() + "\n";
   std::string out;
   for (const ListItem& item : *items) {
     if (item.type == ListItem::Type::kSubtreeError) {
       out += "error " + item.path + " " +
-             std::string(StatusCodeName(item.error.code())) + "\n";
+             std::string(StatusCodeName(item.error.code())) +
+             (item.subtree_device == device ? " same device" : "") + "\n";
     } else {
       out += "entry " + item.entry.path + "\n";
     }
@@ -382,24 +459,27 @@ TEST_F(ParallelWalkerTest, UnreadableDirectoryIsOneSubtreeError) {
   ASSERT_EQ(chmod(At("b/noexec").c_str(), 0444), 0);  // names, but no stat
 
   const std::string root = root_;
-  const std::string report = RunWithoutDacOverride([root] {
+  struct stat st;
+  ASSERT_EQ(stat(root.c_str(), &st), 0);
+  const uint64_t device = st.st_dev;
+  const std::string report = RunWithoutDacOverride([root, device] {
     std::string out;
     for (int threads : {1, 2}) {
       WalkOptions options;
       options.threads = threads;
-      out += Describe(Walk(root, options));
+      out += Describe(Walk(root, options), device);
     }
     WalkOptions scoped;
     scoped.scope = "b/locked";
-    out += Describe(Walk(root, scoped));
+    out += Describe(Walk(root, scoped), device);
     auto backend = OpenLocalBackend(root + "/b/locked");
     out += "check " + (*backend)->CheckRoot().ToString().substr(0, 17) + "\n";
     return out;
   });
   const std::string one_walk =
       "entry a/1\n"
-      "error b/locked PERMISSION_DENIED\n"
-      "error b/noexec PERMISSION_DENIED\n"
+      "error b/locked PERMISSION_DENIED same device\n"
+      "error b/noexec PERMISSION_DENIED same device\n"
       "entry b/ok/2\n"
       "entry c\n";
   EXPECT_EQ(report, one_walk + one_walk +

@@ -254,6 +254,51 @@ TEST_P(PathSyncTest, DeletedDirectoryRemovesEveryRecordBelowIt) {
   EXPECT_EQ(op.counters.removed, 3);
 }
 
+// A daemon does not see into its unwatched directories: a file moved into
+// one sends only "moved away". Its record is held back until the caller has
+// rescanned that directory (which finds the move by inode), then the paths
+// are synced again, and what is still gone is removed.
+TEST_P(PathSyncTest, RemovalsAreHeldBackWhileAMoveIntoAnUnlistedDirMayExplain) {
+  for (const char* p : {"a.jpg", "b.jpg", "c.jpg", "d.jpg", "unwatched/x"}) {
+    Put(p, p);
+  }
+  Seed();
+  const FileRecord moved = Records()["a.jpg"];
+  ASSERT_TRUE(backend_->Move("a.jpg", "unwatched/a.jpg").ok());
+  Remove("b.jpg");
+  options_.unlisted = {"unwatched"};
+  PathSyncReport held = Sync({"a.jpg", "b.jpg"});
+  EXPECT_EQ(held.held_back, (std::vector<std::string>{"a.jpg", "b.jpg"}));
+  EXPECT_EQ(held.removals_deferred, 2);
+  EXPECT_TRUE(Records().contains("a.jpg"));
+  EXPECT_TRUE(Records().contains("b.jpg"));
+  SyncOperation op = LastOperation();
+  EXPECT_EQ(op.status, OperationStatus::kPartial);
+  EXPECT_EQ(op.counters.removed, 0);
+  EXPECT_NE(op.error_message.find("'unwatched'"), std::string::npos)
+      << op.error_message;
+
+  // The caller's rescan of the directory finds the move...
+  Reconciler reconciler(*backend_, *store_, *gateway_);
+  ReconcileOptions rescan;
+  rescan.scope = "unwatched";
+  auto report = reconciler.Run(repo_, rescan);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->operation.counters.moved, 1);
+  // ...and the held-back paths, synced again, remove what is really gone.
+  options_.unlisted.clear();
+  PathSyncReport released = Sync(held.held_back);
+  EXPECT_TRUE(released.held_back.empty());
+  EXPECT_EQ(released.removals_deferred, 0);
+  auto records = Records();
+  EXPECT_FALSE(records.contains("a.jpg"));
+  EXPECT_FALSE(records.contains("b.jpg"));
+  ASSERT_TRUE(records.contains("unwatched/a.jpg"));
+  EXPECT_EQ(records["unwatched/a.jpg"].id, moved.id);
+  EXPECT_EQ(records["unwatched/a.jpg"].content_hash, moved.content_hash);
+  EXPECT_EQ(LastOperation().counters.removed, 1);
+}
+
 TEST_P(PathSyncTest, FileReplacedByADirectory) {
   for (const char* p : {"p", "k1", "k2", "k3"}) Put(p, "was a file");
   Seed();

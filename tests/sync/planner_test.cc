@@ -58,10 +58,11 @@ ListItem Entry(std::string path, int64_t size = 1, uint64_t inode = 1) {
   return item;
 }
 
-ListItem SubtreeError(std::string dir) {
+ListItem SubtreeError(std::string dir, uint64_t device = 0) {
   ListItem item;
   item.type = ListItem::Type::kSubtreeError;
   item.path = std::move(dir);
+  item.subtree_device = device;
   item.error = Status::PermissionDenied("no access");
   return item;
 }
@@ -111,7 +112,7 @@ TEST(PlannerTest, RecordsBelowAnUnlistableDirectoryAreUnobservedNotGone) {
   MergeSummary summary;
   Plan plan = Merge(
       {Rec("a/b.txt"), Rec("a/b/1"), Rec("a/b/2"), Rec("a/b0"), Rec("a/c")},
-      {SubtreeError("a/b"), Entry("a/b0")}, &summary);
+      {SubtreeError("a/b", 7), Entry("a/b0")}, &summary);
   Plan want = {{PlanAction::kGone, "a/b.txt"},
                {PlanAction::kUnobserved, "a/b/1"},
                {PlanAction::kUnobserved, "a/b/2"},
@@ -119,6 +120,9 @@ TEST(PlannerTest, RecordsBelowAnUnlistableDirectoryAreUnobservedNotGone) {
                {PlanAction::kGone, "a/c"}};
   EXPECT_EQ(plan, want);
   EXPECT_EQ(summary.subtree_errors, 1);
+  ASSERT_EQ(summary.failed.size(), 1u);
+  EXPECT_EQ(summary.failed[0].path, "a/b");
+  EXPECT_EQ(summary.failed[0].device, 7u);
 }
 
 TEST(PlannerTest, AFileReplacedByAnUnlistableDirectoryIsGone) {

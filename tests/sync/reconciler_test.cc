@@ -416,6 +416,105 @@ TEST_P(ReconcilerFaultTest, UnreadableSubtreeKeepsItsRecordsAndDefersRemovals) {
   EXPECT_FALSE(h_->Records().contains("open/c"));
 }
 
+// A file moved into a directory that cannot be listed looks, to the walk,
+// like a file deleted; its record must stay so that the move is found (by
+// inode) once the directory can be listed again.
+TEST_P(ReconcilerFaultTest, FileMovedIntoAnUnlistedSubtreeKeepsItsRecord) {
+  storage_.PutFile("locked/a", "1", 1);
+  storage_.PutFile("open/moved", "pixels", 1);
+  for (const char* kept : {"open/k1", "open/k2", "open/k3"}) {
+    storage_.PutFile(kept, "k", 1);
+  }
+  h_->Scan();
+  const FileRecord before = h_->Records()["open/moved"];
+  storage_.InjectListError("locked", Status::PermissionDenied("denied"));
+  ASSERT_TRUE(storage_.Move("open/moved", "locked/moved").ok());
+  for (int i = 0; i < 2; ++i) {
+    ReconcileReport report = h_->Scan();
+    EXPECT_EQ(report.operation.status, OperationStatus::kPartial);
+    EXPECT_EQ(report.operation.counters.removed, 0);
+    EXPECT_EQ(report.removals_deferred, 1);
+    EXPECT_NE(report.operation.error_message.find("'locked'"),
+              std::string::npos)
+        << report.operation.error_message;
+    EXPECT_EQ(h_->Records()["open/moved"].id, before.id);
+  }
+  storage_.InjectListError("locked", Status::Ok());
+  ReconcileReport healed = h_->Scan();
+  EXPECT_EQ(healed.operation.status, OperationStatus::kCompleted);
+  EXPECT_EQ(healed.operation.counters.moved, 1);
+  EXPECT_EQ(healed.operation.counters.added, 0);
+  EXPECT_EQ(healed.operation.counters.removed, 0);
+  auto records = h_->Records();
+  EXPECT_FALSE(records.contains("open/moved"));
+  ASSERT_TRUE(records.contains("locked/moved"));
+  EXPECT_EQ(records["locked/moved"].id, before.id);
+  EXPECT_EQ(records["locked/moved"].content_hash, before.content_hash);
+}
+
+// A rename keeps the device: a record of another filesystem cannot be
+// hiding in the unlisted directory, so its removal is not held back...
+TEST_P(ReconcilerFaultTest, GoneRecordOfAnotherDeviceIsRemovedDespiteIt) {
+  storage_.MountDevice("media", 2);
+  storage_.PutFile("locked/a", "1", 1);
+  storage_.PutFile("open/c", "3", 1);
+  storage_.PutFile("media/x", "4", 1);
+  for (const char* kept : {"open/k1", "open/k2", "media/k3", "media/k4"}) {
+    storage_.PutFile(kept, "k", 1);
+  }
+  h_->Scan();
+  ASSERT_EQ(h_->Records()["media/x"].device, 2u);
+  storage_.InjectListError("locked", Status::PermissionDenied("denied"));
+  ASSERT_TRUE(storage_.Remove("open/c").ok());
+  ASSERT_TRUE(storage_.Remove("media/x").ok());
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(report.operation.counters.removed, 1);
+  EXPECT_EQ(report.removals_deferred, 1);
+  auto records = h_->Records();
+  EXPECT_FALSE(records.contains("media/x"));
+  EXPECT_TRUE(records.contains("open/c"));  // could be in 'locked'
+  EXPECT_TRUE(records.contains("locked/a"));
+}
+
+// ...unless another filesystem is mounted below that directory, or the
+// directory's device is unknown: then any record may be hiding there.
+TEST_P(ReconcilerFaultTest, GoneRecordOfAnyDeviceIsKeptWhenAMountIsBelowIt) {
+  storage_.MountDevice("media", 2);
+  storage_.MountDevice("locked/usb", 2);
+  storage_.PutFile("locked/usb/a", "1", 1);
+  storage_.PutFile("media/x", "4", 1);
+  for (const char* kept : {"open/k1", "open/k2", "media/k3", "media/k4"}) {
+    storage_.PutFile(kept, "k", 1);
+  }
+  h_->Scan();
+  storage_.InjectListError("locked", Status::PermissionDenied("denied"));
+  ASSERT_TRUE(storage_.Remove("media/x").ok());
+  ReconcileReport report = h_->Scan();
+  EXPECT_EQ(report.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(report.operation.counters.removed, 0);
+  EXPECT_EQ(report.removals_deferred, 1);
+  EXPECT_TRUE(h_->Records().contains("media/x"));
+}
+
+// A daemon's rescan of a directory it could not watch: a scope that cannot
+// be read is a partial scan that keeps its records, not an offline root.
+TEST_P(ReconcilerFaultTest, ScopeThatCannotBeReadIsPartialNotOffline) {
+  storage_.PutFile("locked/a", "1", 1);
+  storage_.PutFile("open/b", "2", 1);
+  h_->Scan();
+  storage_.InjectListError("locked", Status::PermissionDenied("denied"));
+  h_->options.scope = "locked";
+  ReconcileReport report = h_->Scan();
+  EXPECT_FALSE(report.offline);
+  EXPECT_EQ(report.operation.status, OperationStatus::kPartial);
+  EXPECT_EQ(report.operation.counters.errors, 1);
+  EXPECT_EQ(h_->Records().size(), 2u);
+  auto repo = store_->FindRepository("repo");
+  ASSERT_TRUE(repo.ok() && repo->has_value());
+  EXPECT_EQ((*repo)->state, RepositoryState::kOnline);
+}
+
 TEST_P(ReconcilerFaultTest, FileVanishingBeforeHashIsNotAdded) {
   storage_.PutFile("stays", "1", 1);
   storage_.PutFile("vanishes", "2", 1);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
@@ -25,6 +26,7 @@
 #include "common/paths.h"
 #include "storage/local/dirent_reader.h"
 #include "storage/local/posix_error.h"
+#include "storage/local/subtree_device.h"
 
 namespace tidemark {
 namespace {
@@ -244,6 +246,7 @@ class ParallelWalker final : public ListingStream {
           item->entry = StorageEntry();
           item->path = std::move(key);
           item->error = std::move(listing->error);
+          item->subtree_device = SoleDeviceBelow(root_.get(), item->path);
           return true;
         }
         stack_.push_back(Frame{std::move(key), std::move(listing), 0});
@@ -252,6 +255,7 @@ class ParallelWalker final : public ListingStream {
       item->type = ListItem::Type::kEntry;
       item->path.clear();
       item->error = Status();
+      item->subtree_device = 0;
       StorageEntry& out = item->entry;
       out.path.assign(frame.prefix);
       out.path.append(frame.listing->Name(e));
@@ -387,25 +391,16 @@ class ParallelWalker final : public ListingStream {
 
 std::atomic<bool> g_have_openat2{true};
 
-}  // namespace
-
-int OpenDirectoryBeneath(int root_fd, std::string_view rel, int flags) {
-  return OpenBeneath(root_fd, rel, flags | O_DIRECTORY);
-}
-
-int OpenBeneath(int root_fd, std::string_view rel, int flags) {
-  flags |= O_NOFOLLOW | O_CLOEXEC;
-  if (rel.empty()) {
-    const int fd = openat(root_fd, ".", flags);
-    return fd >= 0 ? fd : -errno;
-  }
+// OpenBeneath for a path the kernel takes in one call (shorter than
+// PATH_MAX).
+int OpenPieceBeneath(int base_fd, std::string_view rel, int flags) {
   const std::string path(rel);
   if (g_have_openat2.load(std::memory_order_relaxed)) {
     open_how how{};
     how.flags = static_cast<uint64_t>(flags);
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
     const long fd =
-        syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof(how));
+        syscall(SYS_openat2, base_fd, path.c_str(), &how, sizeof(how));
     if (fd >= 0) return static_cast<int>(fd);
     const int err = errno;
     // EAGAIN: a concurrent rename made the kernel give up; ENOSYS/EPERM: no
@@ -424,7 +419,7 @@ int OpenBeneath(int root_fd, std::string_view rel, int flags) {
     const bool last = end == std::string::npos;
     if (last) end = path.size();
     const std::string component = path.substr(begin, end - begin);
-    const int base = current.get() >= 0 ? current.get() : root_fd;
+    const int base = current.get() >= 0 ? current.get() : base_fd;
     const int fd =
         openat(base, component.c_str(),
                last ? flags : O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -434,6 +429,36 @@ int OpenBeneath(int root_fd, std::string_view rel, int flags) {
     begin = end + 1;
   }
   return current.Release();
+}
+
+}  // namespace
+
+int OpenDirectoryBeneath(int root_fd, std::string_view rel, int flags) {
+  return OpenBeneath(root_fd, rel, flags | O_DIRECTORY);
+}
+
+int OpenBeneath(int root_fd, std::string_view rel, int flags) {
+  flags |= O_NOFOLLOW | O_CLOEXEC;
+  if (rel.empty()) {
+    const int fd = openat(root_fd, ".", flags);
+    return fd >= 0 ? fd : -errno;
+  }
+  // The kernel takes paths shorter than PATH_MAX, but a tree may be deeper:
+  // a longer path is opened piece by piece, each piece beneath the directory
+  // the one before it opened, so no step can leave the root either.
+  UniqueFd piece_base;
+  while (rel.size() >= PATH_MAX) {
+    const size_t cut = rel.rfind('/', PATH_MAX - 1);
+    if (cut == std::string_view::npos || cut == 0) return -ENAMETOOLONG;
+    const int fd = OpenPieceBeneath(
+        piece_base.valid() ? piece_base.get() : root_fd, rel.substr(0, cut),
+        O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return fd;
+    piece_base = UniqueFd(fd);
+    rel.remove_prefix(cut + 1);
+  }
+  return OpenPieceBeneath(piece_base.valid() ? piece_base.get() : root_fd, rel,
+                          flags);
 }
 
 Result<std::unique_ptr<ListingStream>> StartParallelWalk(int root_fd,

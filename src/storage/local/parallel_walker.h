@@ -18,7 +18,8 @@
 // the tree.
 //
 // Errors: a directory below the scope that cannot be opened or read yields
-// one ListItem::kSubtreeError at its place in the order. Entries or
+// one ListItem::kSubtreeError at its place in the order, with the device
+// below it when that is known (subtree_device.h). Entries or
 // directories that vanish during the walk are silently absent. Start fails
 // when the scope itself cannot be listed.
 //

@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { writeFile, mkdir } from "node:fs/promises";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { promisify } from "node:util";
@@ -305,4 +306,124 @@ export async function postgresSchema() {
       );
     },
   };
+}
+
+// Parses the first HTTP answer in `buffer`: {status, headers, body, json},
+// or null while it is not all in.
+function parseAnswer(buffer) {
+  const end = buffer.indexOf("\r\n\r\n");
+  if (end < 0) return null;
+  const lines = buffer.subarray(0, end).toString("latin1").split("\r\n");
+  const status = Number(lines[0].split(" ")[1]);
+  const headers = {};
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers["content-length"] ?? 0);
+  if (buffer.length < end + 4 + length) return null;
+  const body = buffer.subarray(end + 4, end + 4 + length).toString("utf8");
+  let json;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status, headers, body, json };
+}
+
+// Every whole answer at the start of `buffer`, in order.
+function parseAnswers(buffer) {
+  const answers = [];
+  let rest = buffer;
+  for (let answer = parseAnswer(rest); answer; answer = parseAnswer(rest)) {
+    answers.push(answer);
+    rest = rest.subarray(rest.indexOf("\r\n\r\n") + 4 + Number(answer.headers["content-length"] ?? 0));
+  }
+  return answers;
+}
+
+// Sends `parts` (strings or Buffers, one write each) on a TCP connection of
+// its own, byte for byte: the framing tests need requests no HTTP client
+// sends. With `halfClose` the client ends its side after the last part, as
+// one that gives up in the middle of a body. Resolves at the first whole
+// answer, or when the server closes: {status (null when it closed without
+// answering), headers, body, json, answers}; with `untilClose` only when
+// the server closes, `answers` holding every answer it sent.
+// `localAddress` picks the client's address (127.0.0.2 is another client
+// than 127.0.0.1).
+export function rawRequest(base, parts, { halfClose = false, untilClose = false, localAddress, timeout = 30000 } = {}) {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port), localAddress });
+    let buffer = Buffer.alloc(0);
+    let done = false;
+    const finish = (answer) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const first = answer ?? { status: null, headers: {}, body: buffer.toString("utf8"), json: undefined };
+      resolve({ ...first, answers: parseAnswers(buffer) });
+    };
+    const timer = setTimeout(() => {
+      done = true;
+      socket.destroy();
+      reject(new Error(`no answer and no close within ${timeout} ms`));
+    }, timeout);
+    socket.on("connect", () => {
+      for (const part of Array.isArray(parts) ? parts : [parts]) socket.write(part);
+      if (halfClose) socket.end();
+    });
+    socket.on("data", (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const answer = parseAnswer(buffer);
+      if (answer && !untilClose) finish(answer);
+    });
+    socket.on("error", () => finish(parseAnswer(buffer)));
+    socket.on("close", () => finish(parseAnswer(buffer)));
+  });
+}
+
+// A client that sends `prefix` at once, then `text` one byte every
+// `intervalMs` (under the server's timeout for each read, so that alone
+// never ends it) until the server answers or closes, or stop() is called.
+// `answer` resolves like rawRequest's; `stopped` tells whether stop() came
+// first.
+export function trickle(base, text, { intervalMs, localAddress, prefix = "" }) {
+  const { hostname, port } = new URL(base);
+  const socket = net.connect({ host: hostname, port: Number(port), localAddress });
+  let buffer = Buffer.alloc(0);
+  let sent = 0;
+  let timer;
+  const client = { stopped: false, closedByServer: false };
+  client.answer = new Promise((resolve) => {
+    const finish = () => {
+      clearInterval(timer);
+      if (!client.stopped) client.closedByServer = true;
+      socket.destroy();
+      resolve(parseAnswer(buffer) ?? { status: null, headers: {}, body: "", json: undefined });
+    };
+    socket.on("connect", () => {
+      if (prefix) socket.write(prefix);
+      const next = () => {
+        if (sent < text.length) socket.write(text[sent++]);
+      };
+      next();
+      timer = setInterval(next, intervalMs);
+    });
+    socket.on("data", (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (parseAnswer(buffer)) finish();
+    });
+    socket.on("error", finish);
+    socket.on("close", finish);
+  });
+  client.connected = new Promise((resolve) => socket.once("connect", resolve));
+  client.stop = () => {
+    client.stopped = true;
+    clearInterval(timer);
+    socket.destroy();
+  };
+  return client;
 }

@@ -3,14 +3,27 @@
 //   docs   truth=catalog, a few files cataloged by a repair
 //   cars   the cars layout (seed 000), one car
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import dns from "node:dns/promises";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, test } from "node:test";
 
-import { bin, freePort, makeTmp, removeTmp, startServer, tidemark, writeCar, writeTree } from "../harness.mjs";
+import {
+  bin,
+  eventually,
+  freePort,
+  httpGet,
+  makeTmp,
+  removeTmp,
+  startServer,
+  tidemark,
+  writeCar,
+  writeTree,
+} from "../harness.mjs";
 import {
   TOKENS,
   apiDescribe,
@@ -58,7 +71,7 @@ apiDescribe("auth", () => {
     const photoRoot = path.join(tmp, "disk", "Фото");
     await writeCar(photoRoot, { region: "MSK", make: "Audi", model: "A4", vin: VIN, files: { "buyout/1": 1 } });
     await tidemark(db, ["repo", "add", "cars", photoRoot, "--layout", "cars"]);
-    const config = await writeConfig(tmp, tokensToml());
+    const config = await writeConfig(tmp, ["[serve]", `allowed_roots = [${JSON.stringify(tmp)}]`, tokensToml()]);
     server = await startServer({ db, dir: tmp, web, globalArgs: ["--config", config] });
     base = server.base;
   });
@@ -243,5 +256,43 @@ apiDescribe("auth: listening beyond loopback", () => {
     assert.equal(failure.killed, false, "serve kept running on 0.0.0.0 without tokens");
     assert.notEqual(failure.code, 0);
     assert.match(String(failure.stderr), /token/i, `the refusal names the tokens: ${failure.stderr}`);
+  });
+
+  // The check was on the text ("127." or "localhost"), so a name that
+  // merely looked local listened wherever it resolved. Now it is on the
+  // addresses: this machine's own name is let in exactly when every
+  // address it resolves to is a loopback one.
+  test("serve --listen HOSTNAME:PORT is judged by the addresses the name resolves to", async () => {
+    const name = os.hostname();
+    const addresses = (await dns.lookup(name, { all: true }).catch(() => [])).map((a) => a.address);
+    const loopback = addresses.length > 0 && addresses.every((a) => /^127\./.test(a) || a === "::1");
+    const web = await tinyWebRoot(tmp);
+    const port = await freePort();
+    const db = path.join(tmp, "hostname.db");
+    const child = spawn(bin, ["--db", db, "serve", "--listen", `${name}:${port}`, "--web-root", web], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c) => (output += c));
+    child.stderr.on("data", (c) => (output += c));
+    const exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    const listening = eventually(
+      `serve on ${name} (${addresses}) answers or exits`,
+      async () => {
+        if (child.exitCode !== null) return "exited";
+        const res = await httpGet(`http://${name}:${port}/healthz`).catch(() => null);
+        return res?.status === 200 ? "listening" : null;
+      },
+      { timeout: 15000 },
+    ).finally(() => child.kill("SIGTERM"));
+    const outcome = await listening;
+    const code = await exited;
+    if (loopback) {
+      assert.equal(outcome, "listening", `serve on ${name} (${addresses}), all loopback: ${output}`);
+      assert.equal(code, 0, output);
+    } else {
+      assert.equal(outcome, "exited", `serve on ${name} (${addresses}) without tokens: ${output}`);
+      assert.match(output, /token/i);
+    }
   });
 });

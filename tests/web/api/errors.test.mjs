@@ -38,7 +38,7 @@ apiDescribe("errors", () => {
     }
     await tidemark(db, ["repo", "add", "big", big, "--truth", "catalog"]);
     await tidemark(db, ["repair", "big", "--adopt-orphaned", "--json"]);
-    const config = await writeConfig(tmp, ["[serve]", `max_body_bytes = ${MAX_BODY}`]);
+    const config = await writeConfig(tmp, ["[serve]", `max_body_bytes = ${MAX_BODY}`, `allowed_roots = [${JSON.stringify(tmp)}]`]);
     server = await startServer({ db, dir: tmp, web: await tinyWebRoot(tmp), globalArgs: ["--config", config] });
     api = client(server.base);
   });

@@ -12,7 +12,7 @@
 //     one) and every answer has a status the operation documents and a body
 //     that validates against that status's schema (ajv, JSON Schema
 //     2020-12, the dialect of OpenAPI 3.1);
-//   - each documented error status (400 401 403 404 409 413 503) is
+//   - each documented error status (400 401 403 404 409 411 413 415 503) is
 //     provoked at least once and validated, the 401/403/413/503 ones on a
 //     second server with tokens, a small body limit and an offline
 //     repository.
@@ -28,6 +28,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
 
 import {
   bin,
@@ -42,7 +43,7 @@ import {
   writeCar,
   writeTree,
 } from "../harness.mjs";
-import { request, tinyWebRoot } from "./api_harness.mjs";
+import { rawRequest, request, tinyWebRoot, writeConfig } from "./api_harness.mjs";
 
 const run = promisify(execFile);
 const VIN1 = "WVWZZZ1JZXW000001";
@@ -263,10 +264,13 @@ describe("OpenAPI document and server", { skip: missingWhy && !ci ? missingWhy :
   // status is one the operation lists, the content type is the one it
   // documents for that status, and a JSON body validates against the
   // schema. Returns {status, headers, body, json}.
-  async function call(srv, method, route, { expect, headers = {}, body, headOnly = false } = {}) {
+  async function call(srv, method, route, { expect, headers = {}, body, headOnly = false, raw } = {}) {
     const operation = operationFor(method, route);
     let res;
-    if (headOnly) {
+    if (raw !== undefined) {
+      // Sent byte for byte: what no HTTP client sends (no Content-Length).
+      res = await rawRequest(srv.base, `${method} ${route} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n${raw}`);
+    } else if (headOnly) {
       // The event stream does not end: its headers are the answer.
       res = await httpGet(srv.base + route, { headers, headOnly: true });
     } else {
@@ -345,7 +349,8 @@ describe("OpenAPI document and server", { skip: missingWhy && !ci ? missingWhy :
     await rm(path.join(shop, "products/p1/1kg/hero-card/c.jpg"));
 
     web = await tinyWebRoot(tmp);
-    server = await startServer({ db, dir: tmp, web });
+    const config = await writeConfig(tmp, ["[serve]", `allowed_roots = [${JSON.stringify(tmp)}]`]);
+    server = await startServer({ db, dir: tmp, web, globalArgs: ["--config", config] });
     const res = await request(server.base, "GET", "/api/v1/openapi.json");
     assert.equal(res.status, 200, res.body);
     doc = JSON.parse(res.body);
@@ -504,7 +509,7 @@ describe("OpenAPI document and server", { skip: missingWhy && !ci ? missingWhy :
         ["GET", "/api/v1/repositories/shop", { expect: 200 }],
       ],
       addRepository: [
-        ["POST", "/api/v1/repositories", { expect: 201, body: () => ({ name: "added", url: path.join(tmp, "added"), truth: "storage" }) }],
+        ["POST", "/api/v1/repositories", { expect: 201, body: () => ({ name: "added", url: path.join(tmp, "added"), truth: "storage", allow_offline: true }) }],
       ],
       syncRepository: [["POST", "/api/v1/repositories/plain/sync", { expect: 202 }]],
       listFiles: [
@@ -602,6 +607,14 @@ describe("OpenAPI document and server", { skip: missingWhy && !ci ? missingWhy :
     await err("GET", "/api/v1/jobs/999999", 404);
     await err("GET", `/api/cars/vin/AAAAAAAAAAAAAAAAA`, 404);
     await err("POST", "/api/v1/repositories", 409, { body: { name: "plain", url: path.join(tmp, "plain") } });
+    // Outside [serve] allowed_roots.
+    await err("POST", "/api/v1/repositories", 403, { body: { name: "etc", url: "/etc" } });
+    // An upload needs a body with Content-Length, and no coding.
+    await err("PUT", "/api/v1/repositories/plain/objects/none.txt", 411, { raw: "\r\n" });
+    await err("PUT", "/api/v1/repositories/plain/objects/zipped.txt", 415, {
+      headers: { "Content-Encoding": "gzip", "Content-Type": "application/octet-stream" },
+      body: gzipSync(Buffer.from("zipped\n")),
+    });
     // buyout/2 is locked on storage (_LOCK.json): locking it again is refused.
     const cars = (await call(server, "GET", "/api/cars", { expect: 200 })).json;
     const car = cars.find((c) => c.vin === VIN1);
@@ -657,6 +670,6 @@ describe("OpenAPI document and server", { skip: missingWhy && !ci ? missingWhy :
   });
 
   test("every documented error status was provoked and validated", () => {
-    for (const s of [400, 401, 403, 404, 409, 413, 503]) assert.ok(errorStatusesSeen.has(s), `no ${s} was provoked`);
+    for (const s of [400, 401, 403, 404, 409, 411, 413, 415, 503]) assert.ok(errorStatusesSeen.has(s), `no ${s} was provoked`);
   });
 });

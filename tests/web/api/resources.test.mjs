@@ -13,7 +13,7 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { ci, makeTmp, removeTmp, startServer, tidemark, tidemarkJson, writeTree } from "../harness.mjs";
-import { apiDescribe, assertError, client, ok, postgresSchema, runJob, tinyWebRoot } from "./api_harness.mjs";
+import { apiDescribe, assertError, client, ok, postgresSchema, runJob, tinyWebRoot, writeConfig } from "./api_harness.mjs";
 
 const PHOTOS = {
   "a/1.jpg": "one\n",
@@ -60,7 +60,8 @@ function resourcesSuite(kind) {
       });
       await tidemark(db, ["repo", "add", "shop", path.join(tmp, "shop"), "--layout", "products", "--truth", "catalog"]);
       await tidemark(db, ["repair", "shop", "--adopt-orphaned", "--json"]);
-      server = await startServer({ db, dir: tmp, web: await tinyWebRoot(tmp) });
+      const config = await writeConfig(tmp, ["[serve]", `allowed_roots = [${JSON.stringify(tmp)}]`]);
+      server = await startServer({ db, dir: tmp, web: await tinyWebRoot(tmp), globalArgs: ["--config", config] });
       api = client(server.base);
     });
 
