@@ -317,7 +317,7 @@ Result<StorageEntry> MemoryStorage::WriteFrom(std::string_view path,
   node->data = std::move(data);
   node->mtime_ns = NowNanos();
   node->inode = state_->next_inode++;
-  StorageEntry written = EntryOf(p, *node);
+  StorageEntry written = EntryOf(p, *node, state_->DeviceLocked(p));
   state_->objects[p] = std::move(node);
   return written;
 }
