@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,11 +152,9 @@ RunResult Workspace::Run(const std::vector<std::string>& args,
   const std::string err_path = dir_ + "/.stderr";
   const int pid = Spawn(args, env, drop_dac_capabilities, out_path, err_path);
   int status = 0;
-  struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
+  waitpid(pid, &status, 0);
   RunResult r;
   r.exit_code = ExitCodeOf(status);
-  r.max_rss_kb = usage.ru_maxrss;
   r.out = ReadFileBytes(out_path);
   r.err = ReadFileBytes(err_path);
   return r;

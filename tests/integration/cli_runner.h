@@ -19,7 +19,6 @@ struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
-  int64_t max_rss_kb = 0;  // the process's peak resident set (getrusage)
 
   nlohmann::json Json() const;  // parses `out`; fails the test if invalid
 };
