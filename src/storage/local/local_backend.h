@@ -4,10 +4,13 @@
 // every operation resolves its parent directory component by component
 // without following links, listings report symlinks as EntryKind::kSymlink
 // and never traverse them, and opening a symlink fails. Listings come from
-// the ParallelWalker (parallel_walker.h). Write is atomic: it writes a
-// hidden temporary file in the same directory, fsyncs it and renames it over
-// the target. Move uses renameat2(RENAME_NOREPLACE). Directories are not
-// objects: Stat, Open and Remove of a directory return NotFound.
+// the ParallelWalker (parallel_walker.h). WriteFrom is atomic: it streams
+// the source in 1 MiB chunks into a hidden temporary file in the same
+// directory, named after this process (common/writer_files.h, so a later
+// process can tell a dead writer's from a live one's), fsyncs it and
+// renames it over the target. Move uses renameat2(RENAME_NOREPLACE).
+// Directories are not objects: Stat, Open and Remove of a directory return
+// NotFound.
 //
 // The root is looked up on every operation, so a root that disappears and
 // comes back (an unmounted disk) is handled: while it is missing, operations
