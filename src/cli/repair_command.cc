@@ -56,8 +56,8 @@ RepairPolicy PolicyOf(const RepairFlags& f) {
 std::string LeftoverPlanLine(const Leftover& l, bool any_writer) {
   const std::string path = DisplayPath(l.path);
   if (!l.writer_gone && !any_writer) {
-    return "keep leftover " + path + ": its writer (" + l.writer +
-           ") may still run; --any-writer settles it";
+    return "keep leftover " + path + ": its writer may still run (" + l.writer +
+           "); --any-writer settles it";
   }
   switch (l.action) {
     case LeftoverAction::kRemove:

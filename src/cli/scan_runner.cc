@@ -131,16 +131,6 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
         std::cout << "  note: " << op.error_message << "\n";
       }
     }
-    if (!report->leftovers.empty() && op.status != OperationStatus::kFailed) {
-      std::cerr << "tidemark: warning: " << repo.name << ": "
-                << FormatCount(static_cast<int64_t>(report->leftovers.size()))
-                << " leftovers of interrupted writes, never catalogued (e.g. '"
-                << DisplayPath(report->leftovers.front())
-                << "'); 'tidemark check " << repo.name
-                << "' lists them, 'tidemark repair " << repo.name
-                << " --remove-leftovers' settles those of writers that are "
-                   "gone\n";
-    }
   }
   return ExitCodeFor(op.status);
 }

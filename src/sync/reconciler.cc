@@ -258,9 +258,13 @@ Result<ReconcileReport> Reconciler::Run(Repository& repo,
   report.rows_written = pipeline.rows_written();
   report.leftovers = listed.Leftovers();
   if (!report.leftovers.empty()) {
-    spdlog::warn("{} leftovers of interrupted writes in '{}', e.g. '{}'",
-                 report.leftovers.size(), repo.name,
-                 DisplayPath(report.leftovers.front()));
+    // Reported, never catalogued nor removed here (rule 4).
+    spdlog::warn(
+        "{}: {} leftovers of interrupted writes, never catalogued (e.g. "
+        "'{}'); 'tidemark check {}' lists them, 'tidemark repair {} "
+        "--remove-leftovers' settles those of writers that are gone",
+        repo.name, report.leftovers.size(),
+        DisplayPath(report.leftovers.front()), repo.name, repo.name);
   }
   report.warnings = subtree_errors;
   report.warnings.insert(report.warnings.end(), pipeline.warnings().begin(),

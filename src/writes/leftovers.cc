@@ -16,9 +16,8 @@ using writes_internal::Quote;
 // Who wrote `file`, and whether that writer is gone; nullopt when it runs.
 std::optional<std::pair<bool, std::string>> Writer(const WriterFile& file) {
   if (!file.writer.has_value()) {
-    return std::make_pair(false,
-                          std::string("unknown (a tidemark version that did "
-                                      "not name its writer)"));
+    return std::make_pair(false, std::string("an older tidemark, whose names "
+                                             "do not say which process"));
   }
   const std::string pid = "pid " + std::to_string(file.writer->pid);
   switch (LookUpProcess(*file.writer)) {

@@ -315,9 +315,13 @@ TEST_P(WritesCrashTest, AKilledPutLeavesTheOldOrNewFileAndNothingUnreported) {
                                  << next.out;
     }
 
-    // The next scan records what is there; a repair settles the rest.
-    RunResult scan = ws_.Run({"scan", "shop"});
+    // The next scan records what is there (and reports what is left
+    // beside it, cataloguing none of it); a repair settles the rest.
+    RunResult scan = ws_.Run({"scan", "shop", "--json"});
     EXPECT_EQ(scan.exit_code, 0) << scan.err;
+    const nlohmann::json scanned = scan.Json();
+    EXPECT_EQ(scanned["results"][0]["leftovers"], nlohmann::json(HiddenFiles()))
+        << scan.out;
     RunResult repair = ws_.Run({"repair", "shop", "--remove-leftovers"});
     EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
     ExpectConverged("after scan and repair");
