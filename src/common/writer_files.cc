@@ -12,6 +12,8 @@ constexpr std::string_view kTemporaryPrefix = ".tidemark-";
 constexpr std::string_view kTemporarySuffix = ".tmp";
 constexpr std::string_view kOldCopyInfix = ".tidemark-old-";
 constexpr std::string_view kStagedInfix = ".tidemark-";
+// NAME_MAX of Linux filesystems.
+constexpr size_t kMaxNameBytes = 255;
 
 std::atomic<uint64_t> next_name{0};
 
@@ -103,7 +105,15 @@ std::string NewTemporaryName() {
 }
 
 std::string NewOldCopyName(std::string_view name) {
-  return OldCopyName(name, ThisProcess(), next_name.fetch_add(1));
+  const ProcessIdentity self = ThisProcess();
+  const uint64_t n = next_name.fetch_add(1);
+  std::string full = OldCopyName(name, self, n);
+  if (full.size() <= kMaxNameBytes) return full;
+  // A long name leaves no room for the whole writer: the pid alone, as
+  // older versions wrote it, keeps a replace possible (its leftover is then
+  // only reported, as of an unknown writer).
+  return "." + std::string(name) + std::string(kOldCopyInfix) +
+         std::to_string(self.pid) + "-" + std::to_string(n);
 }
 
 std::optional<WriterFile> ParseWriterFile(std::string_view name) {

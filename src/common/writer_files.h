@@ -44,7 +44,9 @@ std::string TemporaryName(const ProcessIdentity& writer, uint64_t n);
 std::string OldCopyName(std::string_view name, const ProcessIdentity& writer,
                         uint64_t n);
 
-// Names for this process, numbered from a process-wide counter.
+// Names for this process, numbered from a process-wide counter. An old
+// copy of a name too long for the writer to fit in 255 bytes gets the pid
+// only (as older versions wrote it): its writer is then unknown.
 std::string NewTemporaryName();
 std::string NewOldCopyName(std::string_view name);
 

@@ -40,6 +40,20 @@ TEST(WriterFilesTest, NamesOfThisProcessRoundTrip) {
   }
 }
 
+// A name too long for the whole writer keeps a replace possible: the old
+// copy names only the pid, and its writer is unknown.
+TEST(WriterFilesTest, AnOldCopyOfALongNameFitsInANameByNamingThePidOnly) {
+  const std::string fits(190, 'n');
+  EXPECT_TRUE(ParseWriterFile(NewOldCopyName(fits))->writer.has_value());
+  const std::string fits_barely(225, 'n');
+  const std::string old = NewOldCopyName(fits_barely);
+  EXPECT_LE(old.size(), 255u) << old.size();
+  auto parsed = ParseWriterFile(old);
+  ASSERT_TRUE(parsed.has_value()) << old;
+  EXPECT_EQ(parsed->original, fits_barely);
+  EXPECT_FALSE(parsed->writer.has_value());
+}
+
 TEST(WriterFilesTest, OlderVersionsNamesHaveNoWriter) {
   for (const char* name :
        {".tidemark-4242-0-987654321.tmp", "._LOCK.json.tidemark-17000.tmp"}) {
