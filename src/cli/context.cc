@@ -82,6 +82,7 @@ Result<Gateway*> CliContext::GetGateway() {
     GatewayOptions options;
     options.worker_id = worker_id_;
     options.require_lease = true;
+    options.process_probe = &SystemProcessProbe();
     options.indexers =
         [this, store](
             int64_t repository_id) -> Result<std::shared_ptr<EntityIndexer>> {

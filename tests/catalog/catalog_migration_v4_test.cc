@@ -4,7 +4,6 @@
 // record state, and the cascade of entities with their repository.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>
@@ -13,6 +12,7 @@
 #include "catalog/migrations.h"
 #include "catalog/postgres/postgres_catalog.h"
 #include "catalog/sqlite/sqlite_catalog.h"
+#include "catalog/sqlite_raw_db.h"
 #include "catalog/store_factories.h"
 #include "testing/postgres_test_database.h"
 
@@ -26,13 +26,7 @@ using ::testing::IsEmpty;
 // repository 'old' with the record "a/1" (the same text for both
 // databases).
 std::string V3CatalogSql(bool postgres) {
-  std::string sql;
-  for (int v = 1; v <= 3; ++v) {
-    const Migration& m = AllMigrations()[v - 1];
-    sql += std::string(postgres ? m.postgres_sql : m.sqlite_sql) +
-           "; INSERT INTO schema_version VALUES (" + std::to_string(v) + ", '" +
-           std::string(m.description) + "');";
-  }
+  const std::string sql = SchemaSqlUpTo(3, postgres);
   const std::string path = postgres ? "'\\x612f31'::bytea" : "X'612f31'";
   return sql +
          "INSERT INTO repositories (name, url, state, created_at, updated_at) "
@@ -100,15 +94,8 @@ TEST(MigrationV4Test, SqliteV3CatalogMigratesInPlace) {
   ScopedTempDir dir;
   const std::string path = dir.path() + "/catalog.db";
   {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc =
-        sqlite3_exec(db, V3CatalogSql(false).c_str(), nullptr, nullptr, &error);
-    const std::string message = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
+    RawDb db(path);
+    ASSERT_EQ(db.Exec(V3CatalogSql(false)), SQLITE_OK) << db.Error();
   }
   auto store = OpenSqliteCatalog(path);
   ASSERT_TRUE(store.ok()) << store.status().ToString();

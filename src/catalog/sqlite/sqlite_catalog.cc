@@ -57,9 +57,6 @@ class SqliteCatalog final : public CatalogStore {
   }
 
   int SchemaVersion() const override { return schema_version_; }
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override;
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override;
   Status ReleaseLease(const WriteFence& fence) override;
   Result<std::vector<Lease>> ListLeases() override;
@@ -100,6 +97,9 @@ class SqliteCatalog final : public CatalogStore {
  protected:
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override;
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override;
 
  private:
   // Locks the writer like Begin does; Unavailable after the busy timeout.
@@ -174,11 +174,11 @@ Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::BeginTransaction(
   return std::unique_ptr<CatalogTransaction>(std::move(txn));
 }
 
-Result<LeaseAcquisition> SqliteCatalog::AcquireLease(int64_t repository_id,
-                                                     std::string_view holder,
-                                                     int64_t ttl_ms) {
+Result<LeaseAcquisition> SqliteCatalog::ClaimLease(int64_t repository_id,
+                                                   const LeaseClaim& claim,
+                                                   int64_t ttl_ms) {
   ASSIGN_OR_RETURN(auto lock, LockWriter());
-  return SqliteAcquireLease(*writer_, repository_id, holder, ttl_ms,
+  return SqliteAcquireLease(*writer_, repository_id, claim, ttl_ms,
                             clock_.NowNanos());
 }
 
