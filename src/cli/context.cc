@@ -69,7 +69,8 @@ LeaseTiming CliContext::lease_timing() const {
 
 Result<CatalogStore*> CliContext::Store() {
   if (store_ == nullptr) {
-    auto store = wiring_.open_catalog(db_path_, config_.busy_timeout_ms);
+    auto store =
+        wiring_.open_catalog(db_path_, config_.busy_timeout_ms, access_);
     if (!store.ok()) return store.status();
     store_ = std::move(store).value();
   }

@@ -78,7 +78,10 @@ void RegisterFilesCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   files->add_option("--limit", flags->limit, "At most N records (0 = all)")
       ->check(CLI::NonNegativeNumber);
   files->add_flag("--json", flags->json, "Print a JSON array");
-  runners.emplace_back(files, [&ctx, flags] { return RunFiles(ctx, *flags); });
+  runners.emplace_back(files, [&ctx, flags] {
+    ctx.OnlyReads();
+    return RunFiles(ctx, *flags);
+  });
 }
 
 }  // namespace tidemark::cli

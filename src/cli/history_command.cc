@@ -53,6 +53,7 @@ void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
       ->check(CLI::PositiveNumber);
   history->add_flag("--json", *json, "Print JSON");
   runners.emplace_back(history, [&ctx, name, limit, json] {
+    ctx.OnlyReads();
     return RunHistory(ctx, *name, *limit, *json);
   });
 }

@@ -158,8 +158,10 @@ void RegisterStatusCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
       app.add_subcommand("status", "Show totals, state and last operation");
   status->add_option("name", *name, "Repository name (all when omitted)");
   status->add_flag("--json", *json, "Print JSON");
-  runners.emplace_back(
-      status, [&ctx, name, json] { return RunStatus(ctx, *name, *json); });
+  runners.emplace_back(status, [&ctx, name, json] {
+    ctx.OnlyReads();
+    return RunStatus(ctx, *name, *json);
+  });
 }
 
 }  // namespace tidemark::cli
