@@ -9,12 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog_test_util.h"
-#include "catalog/migrations.h"
-#include "catalog/postgres/postgres_catalog.h"
-#include "catalog/sqlite/sqlite_catalog.h"
-#include "catalog/sqlite_raw_db.h"
-#include "catalog/store_factories.h"
-#include "testing/postgres_test_database.h"
+#include "catalog/migration_test_util.h"
 
 namespace tidemark {
 namespace {
@@ -91,32 +86,11 @@ void ExpectV4Works(CatalogStore& store) {
 }
 
 TEST(MigrationV4Test, SqliteV3CatalogMigratesInPlace) {
-  ScopedTempDir dir;
-  const std::string path = dir.path() + "/catalog.db";
-  {
-    RawDb db(path);
-    ASSERT_EQ(db.Exec(V3CatalogSql(false)), SQLITE_OK) << db.Error();
-  }
-  auto store = OpenSqliteCatalog(path);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ExpectV4Works(**store);
+  ExpectSqliteMigrates(V3CatalogSql, ExpectV4Works);
 }
 
 TEST(MigrationV4Test, PostgresV3SchemaMigratesInPlace) {
-  if (!PostgresTestUrl()) GTEST_SKIP() << kPostgresSkipReason;
-  auto schema = PostgresTestSchema::Create();
-  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-  auto prepared = RunSql((*schema)->url(), V3CatalogSql(true));
-  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
-  {
-    auto store = OpenPostgresCatalog((*schema)->url());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ExpectV4Works(**store);
-  }
-  auto versions =
-      RunSql((*schema)->url(), "SELECT max(version) FROM schema_version");
-  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ((*versions)[0][0], std::to_string(LatestSchemaVersion()));
+  ExpectPostgresMigrates(V3CatalogSql, ExpectV4Works);
 }
 
 }  // namespace

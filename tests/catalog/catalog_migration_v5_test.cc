@@ -8,11 +8,7 @@
 #include <string>
 
 #include "catalog/catalog_test_util.h"
-#include "catalog/postgres/postgres_catalog.h"
-#include "catalog/sqlite/sqlite_catalog.h"
-#include "catalog/sqlite_raw_db.h"
-#include "catalog/store_factories.h"
-#include "testing/postgres_test_database.h"
+#include "catalog/migration_test_util.h"
 
 namespace tidemark {
 namespace {
@@ -59,32 +55,11 @@ void ExpectV5Works(CatalogStore& store) {
 }
 
 TEST(MigrationV5Test, SqliteV4CatalogMigratesInPlace) {
-  ScopedTempDir dir;
-  const std::string path = dir.path() + "/catalog.db";
-  {
-    RawDb db(path);
-    ASSERT_EQ(db.Exec(V4CatalogSql(false)), SQLITE_OK) << db.Error();
-  }
-  auto store = OpenSqliteCatalog(path);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ExpectV5Works(**store);
+  ExpectSqliteMigrates(V4CatalogSql, ExpectV5Works);
 }
 
 TEST(MigrationV5Test, PostgresV4SchemaMigratesInPlace) {
-  if (!PostgresTestUrl()) GTEST_SKIP() << kPostgresSkipReason;
-  auto schema = PostgresTestSchema::Create();
-  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-  auto prepared = RunSql((*schema)->url(), V4CatalogSql(true));
-  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
-  {
-    auto store = OpenPostgresCatalog((*schema)->url());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ExpectV5Works(**store);
-  }
-  auto versions =
-      RunSql((*schema)->url(), "SELECT max(version) FROM schema_version");
-  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ((*versions)[0][0], std::to_string(LatestSchemaVersion()));
+  ExpectPostgresMigrates(V4CatalogSql, ExpectV5Works);
 }
 
 }  // namespace

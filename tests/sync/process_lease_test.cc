@@ -9,10 +9,9 @@
 #include <chrono>
 #include <thread>
 
-#include "fakes/fake_clock.h"
 #include "fakes/fake_process_probe.h"
-#include "fakes/memory_catalog.h"
 #include "sync/gateway.h"
+#include "sync/lease_fixture.h"
 #include "sync/lease_keeper.h"
 #include "sync/worker.h"
 
@@ -32,37 +31,22 @@ GatewayOptions On(const std::string& worker, const ProcessProbe* probe) {
   return options;
 }
 
-class ProcessLeaseTest : public ::testing::Test {
+class ProcessLeaseTest : public LeaseFixture {
  protected:
+  // The catalog's clock is never advanced here: leases do not expire.
   void SetUp() override {
     host_.Start(kA, 5000);
     host_.Start(kB, 7000);
     other_host_.Start(kA, 5000);
-    auto repo = a_.AddRepository("photos", "file:///x", "{}");
-    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    repo_ = *repo;
+    AddPhotos(a_);
   }
 
-  Status Write(Gateway& gateway, const std::string& path) {
-    ChangeSet set;
-    set.repository_id = repo_.id;
-    FileRecord r;
-    r.repository_id = repo_.id;
-    r.path = path;
-    set.added.push_back(r);
-    return gateway.Apply(set).status();
-  }
-
-  FakeClock lease_clock_;  // never advanced: leases do not expire
-  FakeClock clock_;
-  MemoryCatalog store_{&lease_clock_};
   FakeHost host_{"boot-1"};
   FakeHost other_host_{"boot-2"};
   FakeProcessProbe probe_a_{host_, kA};
   FakeProcessProbe probe_b_{host_, kB};
   Gateway a_{store_, clock_, On("worker-a", &probe_a_)};
   Gateway b_{store_, clock_, On("worker-b", &probe_b_)};
-  Repository repo_;
 };
 
 TEST_F(ProcessLeaseTest, HolderGoneFromThisHostIsTakenOverAtOnce) {
