@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -132,6 +133,26 @@ TEST_F(SqliteOpenTest, OpenedForReadingItReadsAndRefusesEveryWrite) {
   EXPECT_EQ((*store)->AcquireLease(repo_, "w", 1000).status().code(),
             StatusCode::kPermissionDenied);
   EXPECT_EQ((*store)->BeginBulkLoad().code(), StatusCode::kPermissionDenied);
+}
+
+// Nobody has the catalog open: a read opens it as any client would, and
+// PATH-wal and PATH-shm go again when it closes; the file is not changed.
+TEST_F(SqliteOpenTest, ReadingAClosedCatalogLeavesNothingBehind) {
+  MakeCatalog(DbPath());
+  std::string before;
+  {
+    std::ifstream in(DbPath(), std::ios::binary);
+    before.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  {
+    auto store = OpenForReading(DbPath());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ(Holds(**store), "");
+  }
+  EXPECT_FALSE(Exists(DbPath() + "-wal"));
+  EXPECT_FALSE(Exists(DbPath() + "-shm"));
+  std::ifstream in(DbPath(), std::ios::binary);
+  EXPECT_TRUE(std::string(std::istreambuf_iterator<char>(in), {}) == before);
 }
 
 // A writer in another connection (another process, as far as SQLite can

@@ -76,6 +76,27 @@ TEST_F(CatalogOpenTest, ReadsOfAMissingCatalogAreUsageErrorsAndCreateNothing) {
   }
 }
 
+// On a catalog nobody has open, no read changes a byte of it or leaves a
+// file beside it (SQLite's PATH-wal and PATH-shm go again).
+TEST_F(CatalogOpenTest, ReadsChangeNothingAndLeaveNothingBehind) {
+  const std::string dir = ws_.dir() + "/catalogs";
+  MakeDirs(dir);
+  const std::string db = dir + "/catalog.db";
+  MakeCatalog(db);
+  const std::string before = ReadFileBytes(db);
+  for (const auto& command : ReadCommands()) {
+    SCOPED_TRACE(Join(command));
+    RunResult r = ws_.Run(command);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 4) << r.err;
+    std::vector<std::string> beside;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      beside.push_back(entry.path().filename().string());
+    }
+    EXPECT_EQ(beside, std::vector<std::string>{"catalog.db"});
+    EXPECT_TRUE(ReadFileBytes(db) == before) << "a read changed the file";
+  }
+}
+
 // Each read command on a catalog that this user may not write: the file
 // read-only, then the directory read-only (no PATH-wal/-shm can be made).
 // Nothing is created beside the catalog; a scan fails (exit 4) saying why.

@@ -415,14 +415,28 @@ bool WalEmpty(const std::string& path) {
   return stat((path + "-wal").c_str(), &st) != 0 || st.st_size == 0;
 }
 
-// Whether a read should open `path` immutable from the start: when no
-// process has it open (no PATH-wal) and this one may not write the file,
-// PATH-wal and PATH-shm made by this reader would belong to it, with the
-// file's mode, and could shut out the writer that owns the catalog.
-bool ReadImmutable(const std::string& path) {
+// How a catalog opened for reading is read (see sqlite_catalog.h).
+enum class ReadMode {
+  // PATH-wal exists (a process has the catalog open): SQLITE_OPEN_READONLY
+  // with the usual locks, using the files that are there.
+  kShared,
+  // Nobody has it open and this process may write the file: opened
+  // read-write but query_only, as any client, so that its PATH-wal and
+  // PATH-shm go again when it closes. Its close checkpoints nothing: the
+  // log it made is empty.
+  kQueryOnly,
+  // Nobody has it open and this process may not write the file, or cannot
+  // create PATH-wal/-shm: immutable, creating nothing. Files it made would
+  // be its own and could shut out the catalog's owner, and no reader would
+  // remove them.
+  kImmutable,
+};
+
+ReadMode ChooseReadMode(const std::string& path) {
   struct stat st;
-  return stat((path + "-wal").c_str(), &st) != 0 &&
-         access(path.c_str(), W_OK) != 0;
+  if (stat((path + "-wal").c_str(), &st) == 0) return ReadMode::kShared;
+  return access(path.c_str(), W_OK) == 0 ? ReadMode::kQueryOnly
+                                         : ReadMode::kImmutable;
 }
 
 // `path` as a URI that opens it immutable (sqlite.org/uri.html): '%', '?'
@@ -442,19 +456,21 @@ std::string ImmutableUri(const std::string& path) {
   return uri + "?immutable=1";
 }
 
-// A read connection of a catalog opened for reading: SQLITE_OPEN_READONLY,
-// with the usual locks, or immutable.
+// A read connection of a catalog opened for reading.
 Result<std::unique_ptr<SqliteConnection>> OpenReadOnly(const std::string& path,
-                                                       bool immutable,
+                                                       ReadMode mode,
                                                        int busy_timeout_ms) {
-  ASSIGN_OR_RETURN(
-      auto reader,
-      immutable ? SqliteConnection::Open(ImmutableUri(path),
-                                         SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
-                                         busy_timeout_ms)
-                : SqliteConnection::Open(path, SQLITE_OPEN_READONLY,
-                                         busy_timeout_ms));
-  RETURN_IF_ERROR(reader->Exec(kReaderSetup, "configuring a catalog reader"));
+  Result<std::unique_ptr<SqliteConnection>> reader =
+      mode == ReadMode::kImmutable
+          ? SqliteConnection::Open(ImmutableUri(path),
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                   busy_timeout_ms)
+      : mode == ReadMode::kQueryOnly
+          ? SqliteConnection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms)
+          : SqliteConnection::Open(path, SQLITE_OPEN_READONLY, busy_timeout_ms);
+  RETURN_IF_ERROR(reader.status());
+  RETURN_IF_ERROR(
+      (*reader)->Exec(kReaderSetup, "configuring a catalog reader"));
   return reader;
 }
 
@@ -490,16 +506,16 @@ Result<std::unique_ptr<CatalogStore>> OpenForReading(
     return NoCatalog(path, "the file is empty");
   }
   const int busy_timeout_ms = options.busy_timeout_ms;
-  bool immutable = ReadImmutable(path);
-  auto first = OpenReadOnly(path, immutable, busy_timeout_ms);
+  ReadMode mode = ChooseReadMode(path);
+  auto first = OpenReadOnly(path, mode, busy_timeout_ms);
   Result<int> version =
       first.ok() ? ReadSchemaVersion(**first) : Result<int>(first.status());
-  if (!version.ok() && !immutable && WalEmpty(path) &&
+  if (!version.ok() && mode != ReadMode::kImmutable && WalEmpty(path) &&
       (version.status().IsPermissionDenied() ||
        version.status().IsNotFound())) {
-    // No PATH-wal/-shm, and they cannot be created (see the header).
-    immutable = true;
-    first = OpenReadOnly(path, immutable, busy_timeout_ms);
+    // No PATH-wal/-shm, and they cannot be created (a read-only directory).
+    mode = ReadMode::kImmutable;
+    first = OpenReadOnly(path, mode, busy_timeout_ms);
     version =
         first.ok() ? ReadSchemaVersion(**first) : Result<int>(first.status());
   }
@@ -509,10 +525,10 @@ Result<std::unique_ptr<CatalogStore>> OpenForReading(
   if (*version < LatestSchemaVersion()) {
     first->reset();  // no reader open across the migration
     RETURN_IF_ERROR(UpgradeForReading(path, *version, busy_timeout_ms));
-    ASSIGN_OR_RETURN(first, OpenReadOnly(path, immutable, busy_timeout_ms));
+    ASSIGN_OR_RETURN(first, OpenReadOnly(path, mode, busy_timeout_ms));
   }
-  auto open_reader = [path, immutable, busy_timeout_ms] {
-    return OpenReadOnly(path, immutable, busy_timeout_ms);
+  auto open_reader = [path, mode, busy_timeout_ms] {
+    return OpenReadOnly(path, mode, busy_timeout_ms);
   };
   ASSIGN_OR_RETURN(auto stamp_reader, open_reader());
   return std::unique_ptr<CatalogStore>(new SqliteCatalog(

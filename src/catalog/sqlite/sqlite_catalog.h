@@ -8,22 +8,22 @@
 //
 // Opened for reading (SqliteCatalogOptions::read_only), it never creates a
 // catalog (NotFound for a missing or empty file, naming how to make one),
-// never writes the database file, and reads catalogs that cannot be written:
-// a read-only file, or one in a read-only directory. SQLite reads a WAL
-// database through PATH-wal and PATH-shm, which exist while any process has
-// the catalog open. When they exist, the catalog is read with the usual
-// locks, so a writer in another process goes on meanwhile. When they are
-// absent (the last process closed the catalog and removed them), nobody is
-// writing it: a process that may write the file reads it with the usual
-// locks too, creating the two files, which it may leave behind, empty, for
-// the next writer to remove; a process that may not write the file, or
-// cannot create them (a read-only directory), reads it as immutable,
-// without locks and without creating anything (files it made would be its
-// own, and could shut out the catalog's owner). A writer that starts during
-// such a read can make it fail or see a mix of before and after (rerun
-// it), never harm the catalog. An older schema is migrated first when the
-// file can be written, and refused (FailedPrecondition) when it cannot.
-// Writes fail with PermissionDenied.
+// has no writer (writes fail PermissionDenied), and reads catalogs that
+// cannot be written: a read-only file, or one in a read-only directory.
+// SQLite reads a WAL database through PATH-wal and PATH-shm, which exist
+// while any process has the catalog open. When they exist, it is opened
+// SQLITE_OPEN_READONLY with the usual locks, and sees what a writer in
+// another process commits meanwhile. When they are absent (nobody has it
+// open), a process that may write the file opens it query_only, as any
+// client would, and the two files it makes go again when it closes; one
+// that may not write the file, or cannot create them (a read-only
+// directory), reads it as immutable, without locks and without creating
+// anything: files of its own beside the catalog could shut out the
+// catalog's owner, and nothing would remove them. A writer that starts
+// during an immutable read can make it fail or see a mix of before and
+// after (run it again), never harm the catalog. An older schema is migrated
+// first when the file can be written, and refused (FailedPrecondition) when
+// it cannot.
 //
 // The store owns its connections, all in WAL mode:
 // one for writes, held by a transaction for its whole life; a pool of up to
