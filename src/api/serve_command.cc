@@ -98,6 +98,8 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
       return ctx.ReportError(s, false);
     }
   }
+  // Printing the routes only reads: it never creates a catalog.
+  if (flags.print_routes) ctx.OnlyReads();
   auto store = ctx.Store();
   if (!store.ok()) return ctx.ReportError(store.status(), false);
   auto gateway = ctx.GetGateway();

@@ -344,9 +344,11 @@ TEST_P(WatchCliTest, StatusAfterKillDoesNotTrustAReusedWorkerName) {
                 "worker");
   ASSERT_TRUE(WaitUntil([&] {
     const nlohmann::json status = lib_.Status();
-    // The worker holds the lease under the dead daemon's name.
+    // The worker holds the lease under the dead daemon's name (its
+    // process runs; the dead daemon's lease shows as "gone").
     return status["lease"].is_object() &&
            status["lease"]["holder"] == "node-1" &&
+           status["lease"]["holder_process"] == "running" &&
            status["watch"]["mode"] != "watching";
   })) << lib_.Status().dump();
   const nlohmann::json status = lib_.Status();
