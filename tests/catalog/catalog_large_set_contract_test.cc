@@ -22,6 +22,17 @@ std::string LongPath(const std::string& dir, int i) {
          std::to_string(1'000'000 + i);
 }
 
+// kRows records below "before/", inserted in one call.
+std::vector<FileRecord> AddLongRecords(CatalogStore& store, int64_t repo) {
+  std::vector<FileRecord> records;
+  records.reserve(kRows);
+  for (int i = 0; i < kRows; ++i) {
+    records.push_back(MakeRecord(repo, LongPath("before", i)));
+  }
+  AddRecords(store, records);
+  return records;
+}
+
 int64_t Files(CatalogStore& store, int64_t repo) {
   auto totals = store.Totals(repo);
   EXPECT_TRUE(totals.ok()) << totals.status().ToString();
@@ -30,12 +41,7 @@ int64_t Files(CatalogStore& store, int64_t repo) {
 
 TEST_P(CatalogContractTest, RecordCallsLargerThanAJournalApplyWhole) {
   const int64_t repo = AddRepository(*store_, "photos");
-  std::vector<FileRecord> records;
-  records.reserve(kRows);
-  for (int i = 0; i < kRows; ++i) {
-    records.push_back(MakeRecord(repo, LongPath("before", i)));
-  }
-  AddRecords(*store_, records);
+  std::vector<FileRecord> records = AddLongRecords(*store_, repo);
 
   // A folder move of every record in one call (what `tidemark mv` does).
   for (FileRecord& r : records) {
@@ -76,12 +82,7 @@ TEST_P(CatalogContractTest, RecordCallsLargerThanAJournalApplyWhole) {
 
 TEST_P(CatalogContractTest, FailedLargeCallUndoesItselfAndTheRestCommits) {
   const int64_t repo = AddRepository(*store_, "photos");
-  std::vector<FileRecord> records;
-  records.reserve(kRows);
-  for (int i = 0; i < kRows; ++i) {
-    records.push_back(MakeRecord(repo, LongPath("before", i)));
-  }
-  AddRecords(*store_, records);
+  std::vector<FileRecord> records = AddLongRecords(*store_, repo);
 
   auto txn = Begin();
   ASSERT_NE(txn, nullptr);
