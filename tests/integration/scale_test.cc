@@ -133,7 +133,10 @@ TEST_P(ScaleTest, ScanAndTheDaemonFollowChangeSetsOf100000Records) {
 
   // The folder renamed while the daemon watches: its rescan of the new
   // folder moves every record, and it is `watching` again, not stuck.
-  auto daemon = lib_.Start("scale");
+  // Default lease timings: a rescan of minutes on a loaded machine must not
+  // lose the lease to a late heartbeat.
+  auto daemon = ws_.Start(
+      {"watch", "lib", "--worker-id", "scale", "--debounce", "100ms"}, "scale");
   ASSERT_TRUE(WaitUntil(
       [&] {
         return Contains(daemon->out(), "lib: startup ") || daemon->Exited();
