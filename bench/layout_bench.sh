@@ -2,6 +2,7 @@
 # What a layout costs a scan, in one command:
 #
 #   bench/layout_bench.sh [--cars N] [--reps R] [--dir DIR] [--no-build]
+#                         [--baseline TIDEMARK]
 #
 # 1. builds the release binaries it needs (build/), unless --no-build;
 # 2. generates a seed-000 tree (default 2,000 cars in 4 regions, 14 slots
@@ -13,6 +14,8 @@
 #      tidemark cold scan --hash none, no layout     the scan alone
 #      tidemark cold scan --hash none, --layout cars the scan + the entities
 #      tidemark cars list --json                     reading every car
+#    with --baseline, the cold scans of that binary (another build, say
+#    the commit before a change) too, each right after this build's;
 # 4. prints a table and writes it to bench/results/layout_latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +25,7 @@ CARS=2000
 REPS=3
 BENCH_DIR="${BENCH_DIR:-/tmp/tidemark-bench}"
 BUILD=true
+BASELINE=""
 usage() { awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; }
 die() { echo "layout_bench: $*" >&2; exit 1; }
 while (($#)); do
@@ -30,6 +34,7 @@ while (($#)); do
     --reps) REPS="$2"; shift 2 ;;
     --dir) BENCH_DIR="$2"; shift 2 ;;
     --no-build) BUILD=false; shift ;;
+    --baseline) BASELINE="$2"; shift 2 ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
@@ -42,6 +47,7 @@ fi
 TIDEMARK="$ROOT/build/tidemark"
 RUNSTAT="$ROOT/build/bench/tidemark_runstat"
 [[ -x "$TIDEMARK" && -x "$RUNSTAT" ]] || die "build first (or drop --no-build)"
+[[ -z "$BASELINE" || -x "$BASELINE" ]] || die "--baseline $BASELINE is not an executable"
 source "$ROOT/bench/bench_lib.sh"
 
 mkdir -p "$BENCH_DIR"
@@ -86,19 +92,30 @@ FILES="$(find "$TREE" -type f | wc -l)"
 echo "==> $FILES files, $CARS cars"
 find "$TREE" -printf '%s %T@ %p\n' >/dev/null
 
-declare -a FIND PLAIN LAYOUT LIST
+declare -a FIND PLAIN LAYOUT LIST BASE_PLAIN BASE_LAYOUT
+# cold_scan LABEL BINARY [--layout cars]: one cold scan into a new catalog.
+cold_scan() {
+  local label="$1" binary="$2" db="$WORK/$1.db"
+  shift 2
+  rm -f "$db"*
+  "$binary" --db "$db" repo add cars "$TREE" "$@" >/dev/null
+  measure "$label" quiet "$binary" --db "$db" -q scan cars --hash none
+}
 for ((i = 1; i <= REPS; i++)); do
   measure "find-$i" quiet find "$TREE" -printf '%s %T@ %p\n'
   FIND+=("$LAST_WALL_MS")
-  for kind in plain layout; do
-    db="$WORK/$kind-$i.db"
-    rm -f "$db"*
-    extra=()
-    [[ $kind == layout ]] && extra=(--layout cars)
-    "$TIDEMARK" --db "$db" repo add cars "$TREE" "${extra[@]}" >/dev/null
-    measure "$kind-$i" quiet "$TIDEMARK" --db "$db" -q scan cars --hash none
-    if [[ $kind == plain ]]; then PLAIN+=("$LAST_WALL_MS"); else LAYOUT+=("$LAST_WALL_MS"); fi
-  done
+  cold_scan "plain-$i" "$TIDEMARK"
+  PLAIN+=("$LAST_WALL_MS")
+  if [[ -n "$BASELINE" ]]; then
+    cold_scan "base-plain-$i" "$BASELINE"
+    BASE_PLAIN+=("$LAST_WALL_MS")
+  fi
+  cold_scan "layout-$i" "$TIDEMARK" --layout cars
+  LAYOUT+=("$LAST_WALL_MS")
+  if [[ -n "$BASELINE" ]]; then
+    cold_scan "base-layout-$i" "$BASELINE" --layout cars
+    BASE_LAYOUT+=("$LAST_WALL_MS")
+  fi
   measure "list-$i" quiet "$TIDEMARK" --db "$WORK/layout-$i.db" cars list cars --json
   LIST+=("$LAST_WALL_MS")
 done
@@ -116,6 +133,15 @@ mkdir -p "$ROOT/bench/results"
   echo "| cold scan, no layout | $(fmt_ms "$p") | $(fmt_rate "$FILES" "$p") | $(fmt_ratio "$p" "$f") |"
   echo "| cold scan, --layout cars | $(fmt_ms "$l") | $(fmt_rate "$FILES" "$l") | $(fmt_ratio "$l" "$f") |"
   echo "| cars list --json ($CARS cars, 14 slots each) | $(fmt_ms "$c") | | |"
+  if [[ -n "$BASELINE" ]]; then
+    bp="$(median "${BASE_PLAIN[@]}")" bl="$(median "${BASE_LAYOUT[@]}")"
+    echo "| baseline: cold scan, no layout | $(fmt_ms "$bp") | $(fmt_rate "$FILES" "$bp") | $(fmt_ratio "$bp" "$f") |"
+    echo "| baseline: cold scan, --layout cars | $(fmt_ms "$bl") | $(fmt_rate "$FILES" "$bl") | $(fmt_ratio "$bl" "$f") |"
+  fi
   echo
   echo "The layout costs $(fmt_ratio "$l" "$p") the plain scan."
+  if [[ -n "$BASELINE" ]]; then
+    echo "Baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | head -n 1)); its layout costs $(fmt_ratio "$bl" "$bp") its plain scan."
+  fi
+  echo "Runs (ms): plain ${PLAIN[*]}; layout ${LAYOUT[*]}${BASELINE:+; baseline plain ${BASE_PLAIN[*]}; baseline layout ${BASE_LAYOUT[*]}}."
 } | tee "$ROOT/bench/results/layout_latest.md"

@@ -30,7 +30,8 @@ tidemark::Result<tidemark::StorageUrl> Parse(const std::string& url) {
 
 int main(int argc, char** argv) {
   tidemark::cli::Wiring wiring;
-  wiring.open_catalog = [](const std::string& db, int busy_timeout_ms)
+  wiring.open_catalog = [](const std::string& db, int busy_timeout_ms,
+                           tidemark::cli::CatalogAccess access)
       -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
     if (tidemark::IsPostgresUrl(db)) {
       tidemark::PostgresCatalogOptions options;
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     }
     tidemark::SqliteCatalogOptions options;
     options.busy_timeout_ms = busy_timeout_ms;
+    options.read_only = access == tidemark::cli::CatalogAccess::kRead;
     return tidemark::OpenSqliteCatalog(db, options);
   };
   wiring.describe_db = [](const std::string& db) {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/declared_inputs.h"
 #include "api/event_bridge.h"
 #include "api/job_runner.h"
 #include "api/serve_state.h"
@@ -97,6 +98,8 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
       return ctx.ReportError(s, false);
     }
   }
+  // Printing the routes only reads: it never creates a catalog.
+  if (flags.print_routes) ctx.OnlyReads();
   auto store = ctx.Store();
   if (!store.ok()) return ctx.ReportError(store.status(), false);
   auto gateway = ctx.GetGateway();
@@ -154,6 +157,17 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   options.connections_per_address =
       static_cast<size_t>(config.connections_per_address.value_or(
           std::max<int64_t>(config.threads / 2, kBrowserConnectionsPerHost)));
+  // The document declares what each route takes; anything else is refused.
+  auto declared = DeclaredInputsOf(kOpenApiDocument);
+  if (!declared.ok()) return ctx.ReportError(declared.status(), false);
+  options.declared_inputs =
+      [table = std::move(declared).value()](
+          const std::string& method,
+          const std::string& path) -> std::optional<server::DeclaredInputs> {
+    auto it = table.find({method, path});
+    if (it == table.end()) return std::nullopt;
+    return it->second;
+  };
   server::HttpServer http(std::move(options), metrics);
   AddOperationsRoutes(http, state);
   AddRepositoryRoutes(http, state);

@@ -152,13 +152,24 @@ class CatalogStore {
     return BeginTransaction(&fence);
   }
 
-  // Leases (see above). AcquireLease takes the lease for `holder` when it is
-  // free, released or expired, with a new token, and otherwise reports the
-  // live holder; it never extends a live lease, not even the caller's own.
-  // NotFound for an unknown repository. ttl_ms must be positive.
-  virtual Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                                std::string_view holder,
-                                                int64_t ttl_ms) = 0;
+  // Leases (see above). AcquireLease takes the lease for claim.holder when
+  // it is free, released or expired (or live with the token
+  // claim.gone_holder_token), with a new token, and stores claim.process
+  // with it; otherwise it reports the live holder. It never extends a live
+  // lease, not even the caller's own. NotFound for an unknown repository.
+  // ttl_ms must be positive.
+  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                        const LeaseClaim& claim,
+                                        int64_t ttl_ms) {
+    return ClaimLease(repository_id, claim, ttl_ms);
+  }
+  // A claim by `holder` with no process identity: only expiry frees it.
+  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
+                                        std::string_view holder,
+                                        int64_t ttl_ms) {
+    return ClaimLease(repository_id, LeaseClaim{std::string(holder), {}, 0},
+                      ttl_ms);
+  }
   // Extends the lease to now + ttl_ms if it still has fence.token (also if
   // it expired meanwhile and nobody took it). Aborted when it was taken.
   virtual Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) = 0;
@@ -224,6 +235,10 @@ class CatalogStore {
   // `fence` is null for an unfenced transaction.
   virtual Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) = 0;
+  // AcquireLease.
+  virtual Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                              const LeaseClaim& claim,
+                                              int64_t ttl_ms) = 0;
 };
 
 }  // namespace tidemark

@@ -30,26 +30,37 @@ Lease Renewed(Lease lease, int64_t ttl_ms, int64_t now_ns) {
   return lease;
 }
 
-bool Takeable(const std::optional<Lease>& current, int64_t now_ns) {
-  if (!current.has_value()) return true;
-  Lease seen = *current;
-  seen.observed_at_ns = now_ns;
-  return !seen.live();
+namespace {
+
+bool LiveAt(Lease lease, int64_t now_ns) {
+  lease.observed_at_ns = now_ns;
+  return lease.live();
+}
+
+}  // namespace
+
+bool Takeable(const std::optional<Lease>& current, const LeaseClaim& claim,
+              int64_t now_ns) {
+  if (!current.has_value() || !LiveAt(*current, now_ns)) return true;
+  return claim.gone_holder_token != 0 &&
+         current->token == claim.gone_holder_token;
 }
 
 LeaseAcquisition DecideAcquisition(const std::optional<Lease>& current,
                                    int64_t repository_id,
-                                   std::string_view holder, int64_t ttl_ms,
+                                   const LeaseClaim& claim, int64_t ttl_ms,
                                    int64_t now_ns, int64_t next_token) {
   LeaseAcquisition out;
   if (current.has_value()) {
     out.lease = *current;
     out.lease.observed_at_ns = now_ns;
-    if (!Takeable(current, now_ns)) return out;
+    if (!Takeable(current, claim, now_ns)) return out;
+    if (out.lease.live()) out.taken_from_gone = out.lease;
   }
   out.acquired = true;
   out.lease.repository_id = repository_id;
-  out.lease.holder = std::string(holder);
+  out.lease.holder = claim.holder;
+  out.lease.process = claim.process;
   out.lease.token = next_token;
   out.lease.acquired_at_ns = now_ns;
   out.lease = Renewed(std::move(out.lease), ttl_ms, now_ns);

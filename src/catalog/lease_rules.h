@@ -18,9 +18,12 @@ namespace tidemark {
 Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms);
 
 // What AcquireLease makes of `current` (nullopt: the repository was never
-// leased) at the store's time `now_ns`: a free, released or expired lease
-// goes to `holder` with token `next_token`; a live one stays as it is. The
-// result's lease has observed_at_ns = now_ns.
+// leased) at the store's time `now_ns`: a free, released or expired lease,
+// or a live one whose token is claim.gone_holder_token (its holder's
+// process is gone: the caller found so), goes to claim.holder and
+// claim.process with token `next_token`; any other live one stays as it
+// is. The result's lease has observed_at_ns = now_ns; a live lease taken
+// over is in taken_from_gone.
 //
 // Stores draw `next_token` from one counter for the whole catalog that
 // never goes back, and only when the lease is taken: a token per repository
@@ -28,12 +31,13 @@ Status ValidateLeaseRequest(std::string_view holder, int64_t ttl_ms);
 // (SQLite reuses the largest rowid), and an old holder's fence would match.
 LeaseAcquisition DecideAcquisition(const std::optional<Lease>& current,
                                    int64_t repository_id,
-                                   std::string_view holder, int64_t ttl_ms,
+                                   const LeaseClaim& claim, int64_t ttl_ms,
                                    int64_t now_ns, int64_t next_token);
 
-// True when AcquireLease would take `current` at `now_ns` (so the store
-// needs a token).
-bool Takeable(const std::optional<Lease>& current, int64_t now_ns);
+// True when AcquireLease by `claim` would take `current` at `now_ns` (so
+// the store needs a token).
+bool Takeable(const std::optional<Lease>& current, const LeaseClaim& claim,
+              int64_t now_ns);
 
 // `lease` renewed at `now_ns` for ttl_ms more.
 Lease Renewed(Lease lease, int64_t ttl_ms, int64_t now_ns);

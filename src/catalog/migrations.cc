@@ -283,7 +283,32 @@ CREATE INDEX entities_path ON entities (repository_id, path);
 CREATE INDEX entities_parent ON entities (parent_id);
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations{{
+// The process behind each lease (common/process_identity.h): the boot id of
+// its machine, its pid namespace (an inode, uint64 as int64), its pid and
+// its start time in clock ticks since boot. On the holder's own host these
+// tell a holder that died from one that runs, so a dead process's lease is
+// taken over at once instead of after its expiry. Rows from before stay
+// unknown ('' and 0) and free up by expiry only.
+constexpr std::string_view kSqliteV5 = R"sql(
+ALTER TABLE repository_leases ADD COLUMN holder_boot_id TEXT NOT NULL
+  DEFAULT '';
+ALTER TABLE repository_leases ADD COLUMN holder_pid_namespace INTEGER NOT NULL
+  DEFAULT 0;
+ALTER TABLE repository_leases ADD COLUMN holder_pid INTEGER NOT NULL
+  DEFAULT 0;
+ALTER TABLE repository_leases ADD COLUMN holder_start_ticks INTEGER NOT NULL
+  DEFAULT 0;
+)sql";
+
+constexpr std::string_view kPostgresV5 = R"sql(
+ALTER TABLE repository_leases
+  ADD COLUMN holder_boot_id text NOT NULL DEFAULT '',
+  ADD COLUMN holder_pid_namespace bigint NOT NULL DEFAULT 0,
+  ADD COLUMN holder_pid bigint NOT NULL DEFAULT 0,
+  ADD COLUMN holder_start_ticks bigint NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations{{
     {1, "repositories, file records and sync operations", kSqliteV1,
      kPostgresV1},
     {2, "repository leases; the worker of each operation", kSqliteV2,
@@ -291,6 +316,7 @@ constexpr std::array<Migration, 4> kMigrations{{
     {3, "daemon watch status and sync request mailbox", kSqliteV3, kPostgresV3},
     {4, "entities derived from paths by layout profiles", kSqliteV4,
      kPostgresV4},
+    {5, "the process identity of each lease holder", kSqliteV5, kPostgresV5},
 }};
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "common/hash_algorithm.h"
+#include "common/process_identity.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
 
@@ -120,10 +121,25 @@ struct Lease {
   int64_t renewed_at_ns = 0;
   int64_t expires_at_ns = 0;
   int64_t observed_at_ns = 0;  // the store's time when this was read
+  // The process that took it (unknown in a lease taken before schema
+  // version 5): on its own host, it tells a holder that died from one that
+  // runs (common/process_identity.h).
+  ProcessIdentity process;
 
   bool live() const {
     return !holder.empty() && expires_at_ns > observed_at_ns;
   }
+};
+
+// Who asks for a lease (CatalogStore::AcquireLease).
+struct LeaseClaim {
+  std::string holder;       // the worker id
+  ProcessIdentity process;  // stored with the lease
+  // Nonzero: take the lease although it is live, if it still has this
+  // token, because the caller found its holder's process gone (a dead
+  // process on the caller's own host). A new holder in the meantime has
+  // another token, and is respected.
+  int64_t gone_holder_token = 0;
 };
 
 // The outcome of AcquireLease: `lease` is the lease as it now stands, ours
@@ -131,6 +147,9 @@ struct Lease {
 struct LeaseAcquisition {
   bool acquired = false;
   Lease lease;
+  // When the lease was taken over from a live holder whose process was
+  // gone (LeaseClaim::gone_holder_token): that holder's lease.
+  std::optional<Lease> taken_from_gone;
 };
 
 // Proof of holding a repository's lease, checked by every fenced write.

@@ -167,7 +167,10 @@ void RegisterCarsCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
                      "Recompute every entity from the records first (after "
                      "a layout was set in tidemark.toml)");
   entities->add_flag("--json", ef->json, "Print JSON");
-  runners.emplace_back(entities, [&ctx, ef] { return RunEntities(ctx, *ef); });
+  runners.emplace_back(entities, [&ctx, ef] {
+    if (!ef->rebuild) ctx.OnlyReads();
+    return RunEntities(ctx, *ef);
+  });
 
   CLI::App* cars = app.add_subcommand(
       "cars",
@@ -193,13 +196,17 @@ void RegisterCarsCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
     sub->add_option("--region", f->region, "Only cars of this region");
     sub->add_flag("--include-deleted", f->include_deleted,
                   "Show soft-deleted cars too");
-    runners.emplace_back(sub,
-                         [&ctx, f = f] { return RunCarsList(ctx, *f, false); });
+    runners.emplace_back(sub, [&ctx, f = f] {
+      ctx.OnlyReads();
+      return RunCarsList(ctx, *f, false);
+    });
   }
   {
     auto [sub, f] = add("show", "One car with its slots", true, false);
-    runners.emplace_back(sub,
-                         [&ctx, f = f] { return RunCarsList(ctx, *f, true); });
+    runners.emplace_back(sub, [&ctx, f = f] {
+      ctx.OnlyReads();
+      return RunCarsList(ctx, *f, true);
+    });
   }
   {
     auto [sub, f] =

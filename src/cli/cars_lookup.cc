@@ -1,10 +1,10 @@
 #include "cli/cars_lookup.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <iterator>
 #include <nlohmann/json.hpp>
 
+#include "common/strict_parse.h"
 #include "entities/entity_ops.h"
 
 namespace tidemark::cli {
@@ -119,7 +119,9 @@ void SortSlots(std::vector<Entity>& slots) {
     const std::string index =
         attrs.is_object() ? attrs.value("slot_index", "0") : std::string("0");
     const int t = type == "dealer" ? 0 : type == "buyout" ? 1 : 2;
-    order.push_back({{t, index.size() > 9 ? 0 : std::atoi(index.c_str())}, i});
+    // Written by the cars layout (1..8); anything else sorts first.
+    auto number = ParseInt64(index, "slot_index", 0, 1'000'000);
+    order.push_back({{t, number.ok() ? static_cast<int>(*number) : 0}, i});
   }
   std::sort(order.begin(), order.end());
   std::vector<Entity> sorted;

@@ -94,8 +94,10 @@ void RegisterCheckCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   check->add_flag("--list-synced", flags->list_synced,
                   "Keep synced paths in the result (JSON: synced, "
                   "synced_files)");
-  runners.emplace_back(check,
-                       [&ctx, flags] { return RunCheckCommand(ctx, *flags); });
+  runners.emplace_back(check, [&ctx, flags] {
+    ctx.OnlyReads();
+    return RunCheckCommand(ctx, *flags);
+  });
 }
 
 }  // namespace tidemark::cli

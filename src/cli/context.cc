@@ -68,7 +68,8 @@ LeaseTiming CliContext::lease_timing() const {
 
 Result<CatalogStore*> CliContext::Store() {
   if (store_ == nullptr) {
-    auto store = wiring_.open_catalog(db_path_, config_.busy_timeout_ms);
+    auto store =
+        wiring_.open_catalog(db_path_, config_.busy_timeout_ms, access_);
     if (!store.ok()) return store.status();
     store_ = std::move(store).value();
   }
@@ -81,6 +82,7 @@ Result<Gateway*> CliContext::GetGateway() {
     GatewayOptions options;
     options.worker_id = worker_id_;
     options.require_lease = true;
+    options.process_probe = &SystemProcessProbe();
     options.indexers =
         [this, store](
             int64_t repository_id) -> Result<std::shared_ptr<EntityIndexer>> {

@@ -23,11 +23,16 @@
 
 namespace tidemark::cli {
 
+// How a command uses the catalog. kRead: it only reads, so the catalog is
+// opened without creating it, and read-only where that matters (a SQLite
+// file: see SqliteCatalogOptions::read_only).
+enum class CatalogAccess { kWrite, kRead };
+
 // The only knowledge of concrete implementations the CLI gets: main.cc fills
 // these in.
 struct Wiring {
-  std::function<Result<std::unique_ptr<CatalogStore>>(const std::string& db,
-                                                      int busy_timeout_ms)>
+  std::function<Result<std::unique_ptr<CatalogStore>>(
+      const std::string& db, int busy_timeout_ms, CatalogAccess access)>
       open_catalog;
   // Canonicalizes a user-supplied URL or path (InvalidArgument if malformed).
   std::function<Result<std::string>(const std::string& url_or_path)>
@@ -71,6 +76,9 @@ class CliContext {
 
   // The catalog, opened on first use.
   Result<CatalogStore*> Store();
+  // Commands that only read call this before anything opens the catalog:
+  // Store() then opens it with CatalogAccess::kRead.
+  void OnlyReads() { access_ = CatalogAccess::kRead; }
   Result<Gateway*> GetGateway();
 
   // The repository called `name`; NotFound listing the known names.
@@ -104,6 +112,7 @@ class CliContext {
   Config config_;
   std::string db_path_;
   std::string worker_id_;
+  CatalogAccess access_ = CatalogAccess::kWrite;
   std::unique_ptr<CatalogStore> store_;
   std::unique_ptr<Gateway> gateway_;
   WriterTurns writer_turns_;

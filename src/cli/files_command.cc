@@ -82,7 +82,10 @@ void RegisterFilesCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   AddWholeNumberOption(files, "--limit", &flags->limit, 0, kMaxFilesLimit,
                        "At most N records (0 = all)");
   files->add_flag("--json", flags->json, "Print a JSON array");
-  runners.emplace_back(files, [&ctx, flags] { return RunFiles(ctx, *flags); });
+  runners.emplace_back(files, [&ctx, flags] {
+    ctx.OnlyReads();
+    return RunFiles(ctx, *flags);
+  });
 }
 
 }  // namespace tidemark::cli

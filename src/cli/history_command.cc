@@ -57,6 +57,7 @@ void RegisterHistoryCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
                        "At most N operations (default 20)");
   history->add_flag("--json", *json, "Print JSON");
   runners.emplace_back(history, [&ctx, name, limit, json] {
+    ctx.OnlyReads();
     return RunHistory(ctx, *name, *limit, *json);
   });
 }

@@ -75,8 +75,8 @@ nlohmann::json OperationJson(const SyncOperation& op) {
   };
 }
 
-nlohmann::json LeaseJson(const Lease& lease) {
-  return {
+nlohmann::json LeaseJson(const Lease& lease, ProcessFate fate) {
+  nlohmann::json j = {
       {"holder", lease.holder},
       {"token", lease.token},
       {"live", lease.live()},
@@ -84,7 +84,10 @@ nlohmann::json LeaseJson(const Lease& lease) {
       {"renewed_at", FormatTime(lease.renewed_at_ns)},
       {"expires_in_ms",
        (lease.expires_at_ns - lease.observed_at_ns) / 1'000'000},
+      {"holder_process", std::string(ProcessFateName(fate))},
   };
+  if (fate != ProcessFate::kUnknown) j["pid"] = lease.process.pid;
+  return j;
 }
 
 nlohmann::json RepositoryJson(const Repository& repo) {

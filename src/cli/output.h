@@ -23,7 +23,9 @@ void WriteRecordJson(const FileRecord& record, JsonWriter& out);
 std::string RecordJsonText(const FileRecord& record);
 nlohmann::json RecordJson(const FileRecord& record);
 nlohmann::json OperationJson(const SyncOperation& op);
-nlohmann::json LeaseJson(const Lease& lease);
+// `fate`: what this process can tell of the holder's process, as
+// "holder_process" (with "pid" when it is on this host).
+nlohmann::json LeaseJson(const Lease& lease, ProcessFate fate);
 nlohmann::json RepositoryJson(const Repository& repo);
 nlohmann::json TotalsJson(const RepositoryTotals& totals);
 

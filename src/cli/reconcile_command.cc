@@ -22,12 +22,16 @@ struct ReconcileFlags {
 
 constexpr auto kPollEvery = std::chrono::milliseconds(200);
 
-// The live lease of `repo`, if a worker other than this one holds it.
+// The live lease of `repo`, if a worker other than this one holds it (not
+// one whose process is gone: that one would never answer, and the scan
+// here takes its lease over).
 Result<std::optional<Lease>> LiveHolder(CatalogStore& store,
+                                        const Gateway& gateway,
                                         const Repository& repo) {
   ASSIGN_OR_RETURN(auto leases, store.ListLeases());
   for (const Lease& lease : leases) {
-    if (lease.repository_id == repo.id && lease.live()) {
+    if (lease.repository_id == repo.id && lease.live() &&
+        gateway.HolderFate(lease) != ProcessFate::kGone) {
       return std::optional<Lease>(lease);
     }
   }
@@ -59,7 +63,7 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
             repo->name + " " + repo->url + "'"),
         json);
   }
-  auto holder = LiveHolder(**store, *repo);
+  auto holder = LiveHolder(**store, **gateway, *repo);
   if (!holder.ok()) return ctx.ReportError(holder.status(), json);
   if (!holder->has_value()) return RunHere(ctx, *repo, flags);
 
@@ -132,7 +136,7 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
     }
     // The process serving it (or about to) may die or lose the lease; a
     // request taken by a dead holder is never finished.
-    auto live = LiveHolder(**store, *repo);
+    auto live = LiveHolder(**store, **gateway, *repo);
     if (!live.ok()) return ctx.ReportError(live.status(), json);
     const std::string serving = r.taken_at_ns != 0 ? r.taken_by : who;
     if (!live->has_value()) {

@@ -280,8 +280,10 @@ void RegisterRepoCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
   auto list_json = std::make_shared<bool>(false);
   CLI::App* list = repo->add_subcommand("list", "List repositories");
   list->add_flag("--json", *list_json, "Print JSON");
-  runners.emplace_back(list,
-                       [&ctx, list_json] { return RunList(ctx, *list_json); });
+  runners.emplace_back(list, [&ctx, list_json] {
+    ctx.OnlyReads();
+    return RunList(ctx, *list_json);
+  });
 
   auto remove_name = std::make_shared<std::string>();
   auto remove_purge = std::make_shared<bool>(false);

@@ -1,5 +1,6 @@
 // `tidemark status [NAME]`: totals, bytes, state, the worker holding the
-// repository's lease, and the last operation.
+// repository's lease (and, on this host, whether its process still runs),
+// and the last operation.
 #include <iostream>
 #include <map>
 #include <memory>
@@ -25,6 +26,8 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     if (!repo.ok()) return ctx.ReportError(repo.status(), json);
     repos.push_back(std::move(repo).value());
   }
+  auto gateway = ctx.GetGateway();
+  if (!gateway.ok()) return ctx.ReportError(gateway.status(), json);
   auto leases = (*store)->ListLeases();
   if (!leases.ok()) return ctx.ReportError(leases.status(), json);
   std::map<int64_t, Lease> lease_of;
@@ -44,17 +47,27 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     auto ops = (*store)->ListOperations(repo.id, 1);
     if (!ops.ok()) return ctx.ReportError(ops.status(), json);
     const SyncOperation* last = ops->empty() ? nullptr : &ops->front();
+    const ProcessFate fate = lease != nullptr ? (*gateway)->HolderFate(*lease)
+                                              : ProcessFate::kUnknown;
+    const std::string gone =
+        "held by a process that is gone (process " +
+        (lease != nullptr ? std::to_string(lease->process.pid) : "") +
+        " on this host); the next scan, worker or daemon takes it over at "
+        "once";
     // A daemon's watch state counts only while it still holds the lease:
-    // a daemon that died leaves "watching" behind.
+    // a daemon that died leaves "watching" behind (and, killed with -9 on
+    // this host, a lease that runs until it expires).
     WatchStatus watch;
     watch.repository_id = repo.id;
     auto watch_it = watch_of.find(repo.id);
     if (watch_it != watch_of.end() && lease != nullptr &&
-        watch_it->second.lease_token == lease->token) {
+        watch_it->second.lease_token == lease->token &&
+        fate != ProcessFate::kGone) {
       watch = watch_it->second;
     }
     const std::string watching =
         repo.detached ? std::string("detached (records kept, not synced)")
+        : fate == ProcessFate::kGone ? "no (" + gone + ")"
         : watch.mode == WatchMode::kStopped
             ? std::string("no (no daemon watches it; run 'tidemark watch')")
             : std::string(WatchModeName(watch.mode)) + " by " + watch.holder +
@@ -74,7 +87,7 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
       j["last_operation"] =
           last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
       j["lease"] =
-          lease != nullptr ? LeaseJson(*lease) : nlohmann::json(nullptr);
+          lease != nullptr ? LeaseJson(*lease, fate) : nlohmann::json(nullptr);
       j["watch"] = {{"mode", std::string(WatchModeName(watch.mode))},
                     {"watching", watch.mode == WatchMode::kWatching ||
                                      watch.mode == WatchMode::kDegraded},
@@ -100,12 +113,18 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
                 << ", truth: " << truth << "\n";
     }
     std::cout << "  watching:       " << watching << "\n";
-    std::cout << "  worker:         "
-              << (lease != nullptr ? lease->holder + " (lease token " +
-                                         std::to_string(lease->token) + ", " +
-                                         DescribeExpiry(*lease) + ")"
-                                   : std::string("none holds it now"))
-              << "\n";
+    std::cout << "  worker:         ";
+    if (lease == nullptr) {
+      std::cout << "none holds it now\n";
+    } else if (fate == ProcessFate::kGone) {
+      std::cout << lease->holder << " (lease token " << lease->token << ") — "
+                << gone << "\n";
+    } else {
+      const std::string process = DescribeHolderProcess(*lease, fate);
+      std::cout << lease->holder << " (lease token " << lease->token << ", "
+                << DescribeExpiry(*lease)
+                << (process.empty() ? "" : "; " + process) << ")\n";
+    }
     if (last != nullptr) {
       std::cout << "  last operation: " << OperationTypeName(last->type) << " "
                 << OperationStatusName(last->status) << " at "
@@ -139,8 +158,10 @@ void RegisterStatusCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
       app.add_subcommand("status", "Show totals, state and last operation");
   status->add_option("name", *name, "Repository name (all when omitted)");
   status->add_flag("--json", *json, "Print JSON");
-  runners.emplace_back(
-      status, [&ctx, name, json] { return RunStatus(ctx, *name, *json); });
+  runners.emplace_back(status, [&ctx, name, json] {
+    ctx.OnlyReads();
+    return RunStatus(ctx, *name, *json);
+  });
 }
 
 }  // namespace tidemark::cli

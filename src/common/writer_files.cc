@@ -50,10 +50,27 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
   }
 }
 
+// The boot id without its dashes (32 hex digits), "0" when it is not a
+// UUID; BootIdOf puts the dashes back, so that a parsed writer compares
+// equal to ProcessProbe::Self().
+std::string BootToken(const std::string& boot_id) {
+  std::string hex;
+  for (char c : boot_id) {
+    if (c != '-') hex.push_back(c);
+  }
+  return hex.size() == 32 && IsHex(hex) ? hex : "0";
+}
+
+std::string BootIdOf(std::string_view token) {
+  if (token.size() != 32) return std::string(token);
+  std::string out(token);
+  for (size_t at : {20, 16, 12, 8}) out.insert(at, 1, '-');
+  return out;
+}
+
 std::string Token(const ProcessIdentity& w) {
-  return (w.boot_id.empty() ? std::string("0") : w.boot_id) + "." +
-         std::to_string(w.pid_namespace) + "." + std::to_string(w.pid) + "." +
-         std::to_string(w.start_ticks);
+  return BootToken(w.boot_id) + "." + std::to_string(w.pid_namespace) + "." +
+         std::to_string(w.pid) + "." + std::to_string(w.start_ticks);
 }
 
 std::optional<ProcessIdentity> ParseToken(std::string_view token) {
@@ -63,7 +80,7 @@ std::optional<ProcessIdentity> ParseToken(std::string_view token) {
     return std::nullopt;
   }
   ProcessIdentity w;
-  w.boot_id = std::string(f[0]);
+  w.boot_id = BootIdOf(f[0]);
   w.pid_namespace = Number<uint64_t>(f[1]);
   w.pid = Number<int64_t>(f[2]);
   w.start_ticks = Number<uint64_t>(f[3]);
@@ -101,11 +118,11 @@ std::string OldCopyName(std::string_view name, const ProcessIdentity& writer,
 }
 
 std::string NewTemporaryName() {
-  return TemporaryName(ThisProcess(), next_name.fetch_add(1));
+  return TemporaryName(SystemProcessProbe().Self(), next_name.fetch_add(1));
 }
 
 std::string NewOldCopyName(std::string_view name) {
-  const ProcessIdentity self = ThisProcess();
+  const ProcessIdentity self = SystemProcessProbe().Self();
   const uint64_t n = next_name.fetch_add(1);
   std::string full = OldCopyName(name, self, n);
   if (full.size() <= kMaxNameBytes) return full;

@@ -10,14 +10,16 @@
 //              replaces it, so that it can be put back.
 //
 // <writer> is "<boot id>.<pid namespace>.<pid>.<start ticks>"
-// (common/process_identity.h), so that any later process can tell whether
-// the writer still runs. Names of tidemark versions that wrote no identity
+// (common/process_identity.h; the boot id's 32 hex digits without dashes),
+// so that any later process can tell whether the writer still runs. Names of
+// tidemark versions that wrote no identity
 // (".tidemark-<pid>-<n>-<t>.tmp", ".<name>.tidemark-old-<pid>-<n>",
 // ".<marker>.tidemark-<ns>.tmp") are recognized too, without a writer.
 //
 // A writer file is never catalogued (sync/path_filter.h); one whose writer
 // is gone is a leftover (writes/leftovers.h). Pure functions, except the
-// New* ones, which number names per process; all thread-safe.
+// New* ones, which read this process's identity from /proc and number
+// names per process; all thread-safe.
 #ifndef TIDEMARK_COMMON_WRITER_FILES_H_
 #define TIDEMARK_COMMON_WRITER_FILES_H_
 

@@ -33,6 +33,13 @@ struct DaemonOptions {
   // A repository without change events (no watchable root, or its root is
   // gone) is looked at this often.
   std::chrono::milliseconds poll_interval{std::chrono::seconds(5)};
+  // After sync work that failed (the catalog refused a batch, a rescan or a
+  // reconciliation, or a listing failed part-way), a full reconciliation is
+  // retried this soon, then after twice as long each time it fails again, up
+  // to catch_up_retry_max. Until one succeeds the repository is `degraded`
+  // with the reason.
+  std::chrono::milliseconds catch_up_retry{std::chrono::seconds(5)};
+  std::chrono::milliseconds catch_up_retry_max{std::chrono::minutes(5)};
   // How often the catalog is read for added or removed repositories and
   // for reconciliation requests.
   std::chrono::milliseconds discovery{std::chrono::seconds(1)};

@@ -1,6 +1,7 @@
 #include "daemon/repository_watcher.h"
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -21,8 +22,6 @@ constexpr int64_t kTickNs = 200'000'000;
 constexpr int64_t kBatchGapNs = 20'000'000;
 // Realtime removals within this window add up for the mass-removal rule.
 constexpr int64_t kRemovalWindowNs = 60'000'000'000;
-// After a catalog failure, a full reconciliation follows this soon.
-constexpr int64_t kCatchUpNs = 5'000'000'000;
 // Past this many unwatched directories, one full scan covers them all.
 constexpr size_t kMaxScopedRescans = 32;
 
@@ -221,11 +220,12 @@ bool RepositoryWatcher::FullScan(OperationType type) {
   }
   last_full_scan_id_ = report.ok() ? report->operation.id : 0;
   last_scan_read_whole_ = ReadWhole(report);
+  const std::string what(OperationTypeName(type));
   if (!report.ok()) {
-    CatalogFailed(std::string(OperationTypeName(type)), report.status());
+    SyncFailed(what, report.status(), /*full_scan=*/true);
     return true;
   }
-  Finished(report->operation, std::string(OperationTypeName(type)));
+  Finished(report->operation, what);
   if (report->operation.status != OperationStatus::kFailed) {
     // It looked at every record again: these are what it holds back now.
     held_back_ = {report->held_back.begin(), report->held_back.end()};
@@ -234,6 +234,14 @@ bool RepositoryWatcher::FullScan(OperationType type) {
     RootGone(report->operation.error_message);
     return false;
   }
+  if (report->operation.status == OperationStatus::kFailed) {
+    // The listing failed part-way (the root is there): nothing was removed,
+    // and what it did not reach is caught up by the retry.
+    SyncFailed(what, Status::Unavailable(report->operation.error_message),
+               /*full_scan=*/true);
+    return true;
+  }
+  Recovered();
   // Whatever happened, the whole tree was looked at again.
   if (!unwatched_.contains("")) {
     next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
@@ -246,13 +254,47 @@ bool RepositoryWatcher::Catalogued(const std::string& directory) const {
          setup_.filter->AcceptWithParents(directory, true);
 }
 
-void RepositoryWatcher::CatalogFailed(const std::string& what,
-                                      const Status& why) {
+void RepositoryWatcher::Reconcile(OperationType type) {
+  next_reconcile_ns_ = std::numeric_limits<int64_t>::max();
+  FullScan(type);  // brings it forward when it fails
+  next_reconcile_ns_ =
+      std::min(next_reconcile_ns_, Now() + Ns(options_.reconcile_interval));
+}
+
+milliseconds RepositoryWatcher::RetryDelay() const {
+  milliseconds delay = options_.catch_up_retry;
+  for (int i = 1; i < failed_attempts_ && delay < options_.catch_up_retry_max;
+       ++i) {
+    delay *= 2;
+  }
+  return std::min(delay, options_.catch_up_retry_max);
+}
+
+void RepositoryWatcher::SyncFailed(const std::string& what, const Status& why,
+                                   bool full_scan) {
   log_(repo_.name + ": " + what + " failed: " + why.message());
-  if (why.code() == StatusCode::kCancelled) return;  // stopping
+  if (why.code() == StatusCode::kCancelled || ShouldStop()) return;
   // What that work was to look at is forgotten by the aggregator: a full
-  // reconciliation catches it up once the catalog answers again.
-  next_reconcile_ns_ = std::min(next_reconcile_ns_, Now() + kCatchUpNs);
+  // reconciliation catches it up once the catalog answers again. Batches
+  // that fail while one is pending do not postpone it.
+  if (!full_scan && failed_attempts_ > 0) return;
+  ++failed_attempts_;
+  const milliseconds delay = RetryDelay();
+  next_reconcile_ns_ = std::min(next_reconcile_ns_, Now() + Ns(delay));
+  failure_ = what + " failed (" + why.message() +
+             "); a full reconciliation is retried in " + Describe(delay) +
+             " (attempt " + std::to_string(failed_attempts_ + 1) + ")";
+  log_(repo_.name + ": " + failure_);
+}
+
+void RepositoryWatcher::Recovered() {
+  if (failed_attempts_ == 0) return;
+  log_(repo_.name + ": caught up after " + std::to_string(failed_attempts_) +
+       " failed attempt(s)");
+  failed_attempts_ = 0;
+  failure_.clear();
+  // The retry that was pending is this scan's job done.
+  next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
 }
 
 bool RepositoryWatcher::Rescan(const std::string& scope) {
@@ -267,13 +309,19 @@ bool RepositoryWatcher::Rescan(const std::string& scope) {
   Reconciler reconciler(*setup_.backend, store_, gateway_);
   auto report = reconciler.Run(repo_, ro);
   last_scan_read_whole_ = ReadWhole(report);
+  const std::string what = "rescan of '" + DisplayPath(scope) + "'";
   if (!report.ok()) {
-    CatalogFailed("rescan of '" + DisplayPath(scope) + "'", report.status());
+    SyncFailed(what, report.status(), /*full_scan=*/false);
     return false;
   }
-  Finished(report->operation, "rescan of '" + DisplayPath(scope) + "'");
+  Finished(report->operation, what);
   held_back_.insert(report->held_back.begin(), report->held_back.end());
-  if (report->offline) RootGone(report->operation.error_message);
+  if (report->offline) {
+    RootGone(report->operation.error_message);
+  } else if (report->operation.status == OperationStatus::kFailed) {
+    SyncFailed(what, Status::Unavailable(report->operation.error_message),
+               /*full_scan=*/false);
+  }
   return report->operation.status != OperationStatus::kFailed;
 }
 
@@ -298,8 +346,8 @@ void RepositoryWatcher::SyncPaths(std::vector<std::string> paths,
   PathSync sync(*setup_.backend, store_, gateway_);
   auto report = sync.Run(repo_, std::move(paths), po);
   if (!report.ok()) {
-    CatalogFailed("realtime batch of " + std::to_string(count) + " paths",
-                  report.status());
+    SyncFailed("realtime batch of " + std::to_string(count) + " paths",
+               report.status(), /*full_scan=*/false);
     return;
   }
   held_back_.insert(report->held_back.begin(), report->held_back.end());
@@ -404,8 +452,7 @@ void RepositoryWatcher::ServeRequests() {
   }
   log_(repo_.name + ": reconciliation requested by " +
        taken.front().requested_by);
-  FullScan(OperationType::kReconciliation);
-  next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+  Reconcile(OperationType::kReconciliation);
   for (SyncRequest& request : taken) {
     request.operation_id = last_full_scan_id_;
     request.finished_at_ns = gateway_.clock().NowNanos();
@@ -418,9 +465,10 @@ void RepositoryWatcher::Loop() {
   if (!root_missing_) {
     SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
             watching ? "" : "starting; no change events for this storage");
-    FullScan(OperationType::kStartup);
+    Reconcile(OperationType::kStartup);
+  } else {
+    next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
   }
-  next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
   std::vector<FsEvent> events;
   while (!ShouldStop()) {
     // Publish what we are doing now.
@@ -428,6 +476,8 @@ void RepositoryWatcher::Loop() {
       SetMode(WatchMode::kPolling,
               "the root cannot be reached (" + repo_.state_reason +
                   "); looking again every " + Describe(options_.poll_interval));
+    } else if (!failure_.empty()) {
+      SetMode(WatchMode::kDegraded, failure_);
     } else if (!unwatched_.empty()) {
       std::string first = unwatched_.begin()->empty()
                               ? std::string("the root")
@@ -512,15 +562,11 @@ void RepositoryWatcher::Loop() {
         log_(repo_.name + ": the root is back; reconciling");
         root_missing_ = false;
         OpenSource();
-        if (!root_missing_) {
-          FullScan(OperationType::kReconciliation);
-          next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
-        }
+        if (!root_missing_) Reconcile(OperationType::kReconciliation);
       }
     }
     if (!root_missing_ && Now() >= next_reconcile_ns_) {
-      FullScan(OperationType::kReconciliation);
-      next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+      Reconcile(OperationType::kReconciliation);
     }
     if (!root_missing_ && !unwatched_.empty() &&
         Now() >= next_unwatched_rescan_ns_) {

@@ -17,7 +17,11 @@
 //    record is held back until they were rescanned, then synced again;
 //  - kRootGone or a root that cannot be opened: the repository is offline
 //    (no record changes) and the root is looked at every `poll_interval`;
-//    when it is back, watching resumes with a full reconciliation.
+//    when it is back, watching resumes with a full reconciliation;
+//  - sync work that failed (the catalog refused a batch, a rescan or a
+//    reconciliation): the repository is `degraded` with the reason, and a
+//    full reconciliation is retried with a doubling delay
+//    (`catch_up_retry` up to `catch_up_retry_max`) until one succeeds.
 // Its mode and reason are published in the catalog (WatchStatus) whenever
 // they change, so `tidemark status` in another process can show them.
 //
@@ -89,10 +93,19 @@ class RepositoryWatcher {
   void Apply(const ReadyWork& work);
   // A full reconciliation; returns false when the root is unreachable.
   bool FullScan(OperationType type);
+  // FullScan, then the next one is due a reconcile_interval later (or
+  // sooner, when this one failed).
+  void Reconcile(OperationType type);
   // False when the rescan failed (the catalog, or the listing).
   bool Rescan(const std::string& scope);
-  // Logs a failed catalog write and schedules a catch-up reconciliation.
-  void CatalogFailed(const std::string& what, const Status& why);
+  // Logs sync work that failed and schedules the full reconciliation that
+  // catches it up: the first failure, and each failed full scan, waits
+  // twice as long as the one before. Nothing for a cancelled one.
+  void SyncFailed(const std::string& what, const Status& why, bool full_scan);
+  // A full scan succeeded: whatever failed before is caught up.
+  void Recovered();
+  // How long after the failed_attempts_-th failure in a row to retry.
+  std::chrono::milliseconds RetryDelay() const;
   // The Reconciler's options for this repository ("" scope: all of it).
   ReconcileOptions ScanOptions(OperationType type,
                                const std::string& scope) const;
@@ -145,6 +158,10 @@ class RepositoryWatcher {
   int64_t removal_window_start_ns_ = 0;
   int64_t recently_removed_ = 0;   // by realtime batches since the above
   int64_t last_full_scan_id_ = 0;  // its operation; 0 if the catalog failed
+  // Set while sync work failed and no full scan has succeeded since: why,
+  // and how many attempts in a row failed.
+  std::string failure_;
+  int failed_attempts_ = 0;
 
   std::atomic<bool> stopping_{false};
   std::atomic<bool> finished_{false};

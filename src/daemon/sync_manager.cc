@@ -180,9 +180,11 @@ Status SyncManager::Discover() {
       auto lease = std::find_if(
           leases.begin(), leases.end(),
           [&](const Lease& l) { return l.repository_id == repo->id; });
-      if (lease != leases.end() && !lease->holder.empty() &&
-          lease->expires_at_ns > lease->observed_at_ns &&
-          lease->holder != gateway_.worker_id()) {
+      // A holder whose process is gone from this host is taken over at
+      // once (LeaseKeeper::Acquire).
+      if (lease != leases.end() && lease->live() &&
+          lease->holder != gateway_.worker_id() &&
+          gateway_.HolderFate(*lease) != ProcessFate::kGone) {
         LogOnce(repo->name, repo->name + ": held by " + lease->holder + " (" +
                                 DescribeExpiry(*lease) +
                                 "); waiting to take it over");

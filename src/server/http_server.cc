@@ -14,6 +14,49 @@
 namespace tidemark::server {
 namespace {
 
+std::string NameList(const std::set<std::string>& names) {
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
+HttpError Undeclared(const std::string& code, const std::string& what,
+                     const std::string& name, const std::string& where,
+                     const std::set<std::string>& known) {
+  HttpError error =
+      BadRequest("unknown " + what + " '" + name.substr(0, 64) + "' " + where +
+                 (known.empty() ? std::string("; it takes none")
+                                : "; it takes: " + NameList(known)) +
+                 ". Nothing was done");
+  error.code = code;
+  return error;
+}
+
+// 400 naming the first query parameter, or top-level field of a JSON
+// object body, that the route does not take, with the ones it does.
+std::optional<HttpError> UndeclaredInput(const httplib::Request& request,
+                                         const std::string& route,
+                                         const DeclaredInputs& inputs) {
+  const std::string where = "for " + request.method + " " + route;
+  for (const auto& [name, value] : request.params) {
+    if (inputs.query.contains(name) || name == "access_token") continue;
+    return Undeclared("unknown_parameter", "query parameter", name, where,
+                      inputs.query);
+  }
+  if (inputs.json_fields && !request.body.empty()) {
+    // A body that is not a JSON object is the handler's to refuse.
+    const auto body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_object()) {
+      for (const auto& [name, value] : body.items()) {
+        if (inputs.json_fields->contains(name)) continue;
+        return Undeclared("unknown_field", "field", name,
+                          "in the body " + where, *inputs.json_fields);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 // "/a/{name}/b/{path*}" -> "/a/([^/]+)/b/(.+)" and {"name", "path"}.
 std::pair<std::string, std::vector<std::string>> CompileTemplate(
     const std::string& path) {
@@ -266,7 +309,14 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
   routes_.push_back({method, path, need});
   auto [regex, names] = CompileTemplate(path);
   if (body == Body::kRequired) body_routes_.emplace_back(method, regex);
+  std::optional<DeclaredInputs> inputs;
+  if (options_.declared_inputs) {
+    std::string declared = path;
+    std::erase(declared, '*');
+    inputs = options_.declared_inputs(method, declared);
+  }
   httplib::Server::Handler fn = [this, method, path, names = names, need,
+                                 inputs = std::move(inputs),
                                  handler = std::move(handler)](
                                     const httplib::Request& req,
                                     httplib::Response& res) {
@@ -275,20 +325,21 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
     for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
       request.params[names[i]] = req.matches[i + 1].str();
     }
-    if (std::optional<HttpError> refused = Admit(request, need)) {
-      metrics_.RecordError(refused->code);
-      WriteError(*refused, res);
-    } else if (req.body.size() !=
-               req.get_header_value<uint64_t>("Content-Length")) {
+    std::optional<HttpError> refused = Admit(request, need);
+    if (!refused &&
+        req.body.size() != req.get_header_value<uint64_t>("Content-Length")) {
       // FrameBody gave every request one Content-Length, and httplib
       // refuses a body that ends before it; checked again here because a
       // body cut short must never reach a handler that writes it.
-      const HttpError short_body = BadRequest(
-          "the body has " + std::to_string(req.body.size()) +
-          " bytes where Content-Length says " +
-          req.get_header_value("Content-Length") + "; nothing was done");
-      metrics_.RecordError(short_body.code);
-      WriteError(short_body, res);
+      refused = BadRequest("the body has " + std::to_string(req.body.size()) +
+                           " bytes where Content-Length says " +
+                           req.get_header_value("Content-Length") +
+                           "; nothing was done");
+    }
+    if (!refused && inputs) refused = UndeclaredInput(req, path, *inputs);
+    if (refused) {
+      metrics_.RecordError(refused->code);
+      WriteError(*refused, res);
     } else {
       handler(request, res);
     }

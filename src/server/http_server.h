@@ -16,7 +16,9 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -69,6 +71,15 @@ ApiReply JsonReply(const nlohmann::json& body, int status = 200);
 // A JSON reply whose text the caller wrote (cli::JsonWriter).
 ApiReply JsonTextReply(std::string body, int status = 200);
 
+// The inputs a route takes. A request with any other query parameter is
+// 400 `unknown_parameter`, and a JSON object body with any other top-level
+// field is 400 `unknown_field`, so a typo ("dryrun=true") is never ignored
+// into the real write. `access_token` (auth.h) is taken everywhere.
+struct DeclaredInputs {
+  std::set<std::string> query;
+  std::optional<std::set<std::string>> json_fields;  // nullopt: not checked
+};
+
 struct HttpServerOptions {
   size_t max_body_bytes = 64 << 20;
   size_t threads = 32;
@@ -78,6 +89,12 @@ struct HttpServerOptions {
   // past it).
   std::chrono::milliseconds header_timeout{10'000};
   size_t connections_per_address = 16;
+  // What each route takes (METHOD and path template, "*" left out:
+  // "/files/{path}"), see DeclaredInputs. Routes it has no answer for take
+  // anything.
+  std::function<std::optional<DeclaredInputs>(const std::string& method,
+                                              const std::string& path)>
+      declared_inputs;
 };
 
 // Whether a route needs a request body: a request for it without

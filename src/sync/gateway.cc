@@ -282,8 +282,18 @@ Result<LeaseAcquisition> Gateway::AcquireLease(const Repository& repo,
                                                int64_t ttl_ms) {
   const std::string holder =
       options_.worker_id.empty() ? std::string("tidemark") : options_.worker_id;
+  LeaseClaim claim{holder, {}, 0};
+  if (options_.process_probe != nullptr) {
+    claim.process = options_.process_probe->Self();
+  }
   ASSIGN_OR_RETURN(LeaseAcquisition got,
-                   store_.AcquireLease(repo.id, holder, ttl_ms));
+                   store_.AcquireLease(repo.id, claim, ttl_ms));
+  if (!got.acquired && HolderFate(got.lease) == ProcessFate::kGone) {
+    // Only this very lease: if another process took it meanwhile, its
+    // token differs and it stays.
+    claim.gone_holder_token = got.lease.token;
+    ASSIGN_OR_RETURN(got, store_.AcquireLease(repo.id, claim, ttl_ms));
+  }
   if (!got.acquired) return got;
   {
     std::lock_guard<std::mutex> lock(fences_mu_);
@@ -295,6 +305,13 @@ Result<LeaseAcquisition> Gateway::AcquireLease(const Repository& repo,
     return closed;
   }
   return got;
+}
+
+ProcessFate Gateway::HolderFate(const Lease& lease) const {
+  if (options_.process_probe == nullptr || !lease.live()) {
+    return ProcessFate::kUnknown;
+  }
+  return ProbeProcess(lease.process, *options_.process_probe);
 }
 
 Result<Lease> Gateway::RenewLease(int64_t repository_id, int64_t ttl_ms) {

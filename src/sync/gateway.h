@@ -31,6 +31,7 @@
 
 #include "catalog/catalog_store.h"
 #include "common/clock.h"
+#include "common/process_identity.h"
 #include "common/result.h"
 #include "sync/entity_indexer.h"
 
@@ -109,6 +110,12 @@ struct GatewayOptions {
   // Finds each repository's layout indexer (sync/entity_indexer.h); unset:
   // no repository has a layout.
   IndexerLookup indexers;
+  // Who this process is, stored with every lease it takes, and how it
+  // looks at other processes of its host: a live lease whose holder's
+  // process is gone from this host (killed with -9) is taken over at once.
+  // Null: leases carry no identity and free up by expiry only. Borrowed;
+  // it must outlive the Gateway.
+  const ProcessProbe* process_probe = nullptr;
 };
 
 class Gateway {
@@ -145,7 +152,13 @@ class Gateway {
   // carries it, and marks operations left running by a previous holder as
   // failed. A lost lease keeps its stale fence: writes then fail Aborted
   // instead of slipping through unfenced. ReleaseLease forgets the fence.
+  // A live lease whose holder's process is gone (HolderFate) is taken over
+  // like an expired one, with a new token; the result then has
+  // taken_from_gone.
   Result<LeaseAcquisition> AcquireLease(const Repository& repo, int64_t ttl_ms);
+  // What this process can tell of the process holding `lease`
+  // (common/process_identity.h); kUnknown without a process_probe.
+  ProcessFate HolderFate(const Lease& lease) const;
   Result<Lease> RenewLease(int64_t repository_id, int64_t ttl_ms);
   Status ReleaseLease(int64_t repository_id);
   // The fence registered for a repository, if any.

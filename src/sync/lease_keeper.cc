@@ -1,5 +1,7 @@
 #include "sync/lease_keeper.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -28,27 +30,47 @@ std::string DescribeExpiry(const Lease& lease) {
                       : "expired " + seconds(-left_ms) + " ago";
 }
 
+std::string DescribeHolderProcess(const Lease& lease, ProcessFate fate) {
+  if (fate == ProcessFate::kUnknown) return "";
+  return "process " + std::to_string(lease.process.pid) + " on this host, " +
+         std::string(ProcessFateName(fate));
+}
+
 Result<std::unique_ptr<LeaseKeeper>> LeaseKeeper::Acquire(
     Gateway& gateway, const Repository& repo, const LeaseTiming& timing) {
   RETURN_IF_ERROR(ValidateLeaseTiming(timing));
   ASSIGN_OR_RETURN(LeaseAcquisition got,
                    gateway.AcquireLease(repo, timing.timeout.count()));
   if (!got.acquired) {
-    return Status::Unavailable(
-        "repository '" + repo.name + "' is being synced by worker '" +
-        got.lease.holder + "' (its lease " + DescribeExpiry(got.lease) +
-        "); wait for it to finish, or stop that worker");
+    std::string process =
+        DescribeHolderProcess(got.lease, gateway.HolderFate(got.lease));
+    if (!process.empty()) process += "; ";
+    return Status::Unavailable("repository '" + repo.name +
+                               "' is being synced by worker '" +
+                               got.lease.holder + "' (" + process +
+                               "its lease " + DescribeExpiry(got.lease) +
+                               "); wait for it to finish, or stop that worker");
+  }
+  if (got.taken_from_gone.has_value()) {
+    const Lease& gone = *got.taken_from_gone;
+    spdlog::warn(
+        "took over repository '{}' from worker '{}' at once: its process {} "
+        "on this host is gone, so its lease (token {}, which {}) was not "
+        "waited for",
+        repo.name, gone.holder, gone.process.pid, gone.token,
+        DescribeExpiry(gone));
   }
   return std::unique_ptr<LeaseKeeper>(
-      new LeaseKeeper(gateway, repo, timing, got.lease));
+      new LeaseKeeper(gateway, repo, timing, std::move(got)));
 }
 
 LeaseKeeper::LeaseKeeper(Gateway& gateway, Repository repo, LeaseTiming timing,
-                         Lease lease)
+                         LeaseAcquisition got)
     : gateway_(gateway),
       repo_(std::move(repo)),
       timing_(timing),
-      lease_(std::move(lease)),
+      lease_(std::move(got.lease)),
+      taken_from_gone_(std::move(got.taken_from_gone)),
       heartbeat_([this] { Heartbeat(); }) {}
 
 LeaseKeeper::~LeaseKeeper() {

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -40,7 +41,9 @@ Status ValidateLeaseTiming(const LeaseTiming& timing);
 class LeaseKeeper {
  public:
   // Unavailable, naming the holder and when its lease ends, when another
-  // worker holds the repository.
+  // worker holds the repository. A live lease whose holder's process is
+  // gone from this host is taken over at once (Gateway::AcquireLease); a
+  // warning says so.
   static Result<std::unique_ptr<LeaseKeeper>> Acquire(
       Gateway& gateway, const Repository& repo, const LeaseTiming& timing);
   ~LeaseKeeper();
@@ -48,6 +51,10 @@ class LeaseKeeper {
   LeaseKeeper& operator=(const LeaseKeeper&) = delete;
 
   const Lease& lease() const { return lease_; }
+  // The lease of a holder whose process was gone, taken over by Acquire.
+  const std::optional<Lease>& taken_from_gone() const {
+    return taken_from_gone_;
+  }
   // True once a renewal found the lease taken by another worker.
   bool lost() const;
   // Why it was lost; ok while held.
@@ -55,13 +62,14 @@ class LeaseKeeper {
 
  private:
   LeaseKeeper(Gateway& gateway, Repository repo, LeaseTiming timing,
-              Lease lease);
+              LeaseAcquisition got);
   void Heartbeat();
 
   Gateway& gateway_;
   const Repository repo_;
   const LeaseTiming timing_;
   const Lease lease_;
+  const std::optional<Lease> taken_from_gone_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
@@ -72,6 +80,11 @@ class LeaseKeeper {
 
 // "expires in 42 s" / "expired 3 s ago", from the lease's own observation.
 std::string DescribeExpiry(const Lease& lease);
+
+// What is known of the process holding `lease`, for messages: "process 812
+// on this host, running" / "process 812 on this host, gone", or "" when
+// nothing is known (another host, or no identity).
+std::string DescribeHolderProcess(const Lease& lease, ProcessFate fate);
 
 }  // namespace tidemark
 

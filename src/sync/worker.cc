@@ -106,11 +106,14 @@ Worker::SteadyTime Worker::TakeFree() {
     }
   }
   // One read of the leases per round: a repository whose lease is live is
-  // only noted (look again just after it would run out), not asked for.
+  // only noted (look again just after it would run out), not asked for,
+  // unless its holder's process is gone from this host (taken at once).
   std::map<int64_t, Lease> live;
   if (auto leases = store_.ListLeases(); leases.ok()) {
     for (const Lease& lease : *leases) {
-      if (lease.live()) live[lease.repository_id] = lease;
+      if (lease.live() && gateway_.HolderFate(lease) != ProcessFate::kGone) {
+        live[lease.repository_id] = lease;
+      }
     }
   }
   for (const Repository& repo : *repos) {
@@ -138,8 +141,13 @@ Worker::SteadyTime Worker::TakeFree() {
       }
       continue;
     }
+    const std::optional<Lease>& gone = (*keeper)->taken_from_gone();
     Log("took repository '" + repo.name + "' (lease token " +
-        std::to_string((*keeper)->lease().token) + ")");
+        std::to_string((*keeper)->lease().token) +
+        (gone ? ", at once from worker '" + gone->holder +
+                    "', whose process is gone"
+              : std::string()) +
+        ")");
     {
       std::lock_guard<std::mutex> lock(mu_);
       held_[repo.name] =

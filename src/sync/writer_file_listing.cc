@@ -25,7 +25,8 @@ std::vector<std::string> WriterFileListing::Leftovers() const {
   for (const StorageEntry& e : writer_files_) {
     std::optional<WriterFile> file = ParseWriterFile(BaseName(e.path));
     if (file.has_value() && file->writer.has_value() &&
-        LookUpProcess(*file->writer) == ProcessState::kAlive) {
+        ProbeProcess(*file->writer, SystemProcessProbe()) ==
+            ProcessFate::kRunning) {
       continue;
     }
     out.push_back(e.path);

@@ -20,12 +20,12 @@ std::optional<std::pair<bool, std::string>> Writer(const WriterFile& file) {
                                              "do not say which process"));
   }
   const std::string pid = "pid " + std::to_string(file.writer->pid);
-  switch (LookUpProcess(*file.writer)) {
-    case ProcessState::kAlive:
+  switch (ProbeProcess(*file.writer, SystemProcessProbe())) {
+    case ProcessFate::kRunning:
       return std::nullopt;
-    case ProcessState::kGone:
+    case ProcessFate::kGone:
       return std::make_pair(true, pid + ", no longer running");
-    case ProcessState::kUnknown:
+    case ProcessFate::kUnknown:
       break;
   }
   return std::make_pair(false, pid + " of another host, container or boot");

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "catalog/catalog_contract_test.h"
@@ -80,6 +81,64 @@ TEST_P(LeaseContractTest, LiveLeaseIsNotTakenByAnyone) {
   LeaseAcquisition again = Acquire("worker-a");
   EXPECT_FALSE(again.acquired);
   EXPECT_EQ(again.lease.token, a.lease.token);
+}
+
+ProcessIdentity Process(int64_t pid, uint64_t start_ticks) {
+  return {"8e1f5c2a-boot", 4026531836u, pid, start_ticks};
+}
+
+TEST_P(LeaseContractTest, LeaseKeepsItsHoldersProcess) {
+  LeaseClaim claim{"worker-a", Process(812, 99'000), 0};
+  auto got = store_->AcquireLease(repo_, claim, kLong);
+  ASSERT_TRUE(got.ok() && got->acquired) << got.status().ToString();
+  EXPECT_EQ(got->lease.process, claim.process);
+  EXPECT_FALSE(got->taken_from_gone.has_value());
+  auto renewed = store_->RenewLease(Fence(*got), kLong);
+  ASSERT_TRUE(renewed.ok()) << renewed.status().ToString();
+  EXPECT_EQ(renewed->process, claim.process);
+  auto leases = store_->ListLeases();
+  ASSERT_TRUE(leases.ok() && leases->size() == 1u);
+  EXPECT_EQ((*leases)[0].process, claim.process);
+  // The largest values a pid namespace inode and a start time can take.
+  LeaseClaim big{"worker-b", {"b", UINT64_MAX, INT32_MAX, UINT64_MAX}, 0};
+  ASSERT_TRUE(store_->ReleaseLease(Fence(*got)).ok());
+  got = store_->AcquireLease(repo_, big, kLong);
+  ASSERT_TRUE(got.ok() && got->acquired) << got.status().ToString();
+  leases = store_->ListLeases();
+  ASSERT_TRUE(leases.ok() && leases->size() == 1u);
+  EXPECT_EQ((*leases)[0].process, big.process);
+}
+
+// The caller found the holder's process gone: it takes that very lease at
+// once, with a larger token, and never another holder's.
+TEST_P(LeaseContractTest, LiveLeaseOfAGoneHolderIsTakenOnlyWithItsToken) {
+  LeaseClaim dead{"worker-a", Process(812, 99'000), 0};
+  auto a = store_->AcquireLease(repo_, dead, kLong);
+  ASSERT_TRUE(a.ok() && a->acquired) << a.status().ToString();
+
+  LeaseClaim wrong{"worker-b", Process(900, 5), a->lease.token + 1};
+  auto refused = store_->AcquireLease(repo_, wrong, kLong);
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_FALSE(refused->acquired);
+  EXPECT_EQ(refused->lease.holder, "worker-a");
+
+  LeaseClaim takeover{"worker-b", Process(900, 5), a->lease.token};
+  auto b = store_->AcquireLease(repo_, takeover, kLong);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE(b->acquired);
+  EXPECT_EQ(b->lease.holder, "worker-b");
+  EXPECT_EQ(b->lease.process, takeover.process);
+  EXPECT_GT(b->lease.token, a->lease.token);
+  ASSERT_TRUE(b->taken_from_gone.has_value());
+  EXPECT_EQ(b->taken_from_gone->holder, "worker-a");
+  EXPECT_EQ(b->taken_from_gone->token, a->lease.token);
+  EXPECT_EQ(b->taken_from_gone->process, dead.process);
+  // The dead holder's fence is off; the same claim again finds worker-b.
+  EXPECT_EQ(FencedInsert(Fence(*a), "late.jpg").code(), StatusCode::kAborted);
+  auto again = store_->AcquireLease(repo_, takeover, kLong);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_FALSE(again->acquired);
+  EXPECT_EQ(again->lease.token, b->lease.token);
 }
 
 TEST_P(LeaseContractTest, ExpiredLeaseGoesToNextHolderWithLargerToken) {

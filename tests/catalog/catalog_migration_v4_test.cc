@@ -4,17 +4,12 @@
 // record state, and the cascade of entities with their repository.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>
 
 #include "catalog/catalog_test_util.h"
-#include "catalog/migrations.h"
-#include "catalog/postgres/postgres_catalog.h"
-#include "catalog/sqlite/sqlite_catalog.h"
-#include "catalog/store_factories.h"
-#include "testing/postgres_test_database.h"
+#include "catalog/migration_test_util.h"
 
 namespace tidemark {
 namespace {
@@ -26,13 +21,7 @@ using ::testing::IsEmpty;
 // repository 'old' with the record "a/1" (the same text for both
 // databases).
 std::string V3CatalogSql(bool postgres) {
-  std::string sql;
-  for (int v = 1; v <= 3; ++v) {
-    const Migration& m = AllMigrations()[v - 1];
-    sql += std::string(postgres ? m.postgres_sql : m.sqlite_sql) +
-           "; INSERT INTO schema_version VALUES (" + std::to_string(v) + ", '" +
-           std::string(m.description) + "');";
-  }
+  const std::string sql = SchemaSqlUpTo(3, postgres);
   const std::string path = postgres ? "'\\x612f31'::bytea" : "X'612f31'";
   return sql +
          "INSERT INTO repositories (name, url, state, created_at, updated_at) "
@@ -97,39 +86,11 @@ void ExpectV4Works(CatalogStore& store) {
 }
 
 TEST(MigrationV4Test, SqliteV3CatalogMigratesInPlace) {
-  ScopedTempDir dir;
-  const std::string path = dir.path() + "/catalog.db";
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    const int rc =
-        sqlite3_exec(db, V3CatalogSql(false).c_str(), nullptr, nullptr, &error);
-    const std::string message = error != nullptr ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    ASSERT_EQ(rc, SQLITE_OK) << message;
-  }
-  auto store = OpenSqliteCatalog(path);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ExpectV4Works(**store);
+  ExpectSqliteMigrates(V3CatalogSql, ExpectV4Works);
 }
 
 TEST(MigrationV4Test, PostgresV3SchemaMigratesInPlace) {
-  if (!PostgresTestUrl()) GTEST_SKIP() << kPostgresSkipReason;
-  auto schema = PostgresTestSchema::Create();
-  ASSERT_TRUE(schema.ok()) << schema.status().ToString();
-  auto prepared = RunSql((*schema)->url(), V3CatalogSql(true));
-  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
-  {
-    auto store = OpenPostgresCatalog((*schema)->url());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ExpectV4Works(**store);
-  }
-  auto versions =
-      RunSql((*schema)->url(), "SELECT max(version) FROM schema_version");
-  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
-  EXPECT_EQ((*versions)[0][0], std::to_string(LatestSchemaVersion()));
+  ExpectPostgresMigrates(V3CatalogSql, ExpectV4Works);
 }
 
 }  // namespace

@@ -12,8 +12,22 @@
 #include <vector>
 
 #include "catalog/catalog_store.h"
+#include "catalog/migrations.h"
 
 namespace tidemark {
+
+// The SQL of migrations 1..`version` with their schema_version rows: a
+// catalog as an older tidemark left it, for the migration tests.
+inline std::string SchemaSqlUpTo(int version, bool postgres) {
+  std::string sql;
+  for (int v = 1; v <= version; ++v) {
+    const Migration& m = AllMigrations()[v - 1];
+    sql += std::string(postgres ? m.postgres_sql : m.sqlite_sql) +
+           "; INSERT INTO schema_version VALUES (" + std::to_string(v) + ", '" +
+           std::string(m.description) + "');";
+  }
+  return sql;
+}
 
 inline RecordRange Range(int64_t repository_id, std::string scope = "",
                          std::optional<std::string> after = std::nullopt) {

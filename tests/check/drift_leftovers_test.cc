@@ -32,7 +32,7 @@ class DriftLeftoversTest : public CheckFixture {
     old_copy_ = JoinPath("a", OldCopyName("one.jpg", DeadWriter(), 2));
     ASSERT_TRUE(backend_->Copy("a/one.jpg", old_copy_).ok());
     Put("a/one.jpg", "one, but new");
-    live_ = JoinPath("a", TemporaryName(ThisProcess(), 3));
+    live_ = JoinPath("a", TemporaryName(LiveWriter(), 3));
     Put(live_, "in progress");
     unknown_ = JoinPath("b", TemporaryName(UnknownWriter(), 4));
     Put(unknown_, "someone's");

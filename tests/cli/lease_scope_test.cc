@@ -21,9 +21,9 @@ namespace {
 class TakeLeaseTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    wiring_.open_catalog = [this](
-                               const std::string&,
-                               int) -> Result<std::unique_ptr<CatalogStore>> {
+    wiring_.open_catalog =
+        [this](const std::string&, int,
+               CatalogAccess) -> Result<std::unique_ptr<CatalogStore>> {
       return std::unique_ptr<CatalogStore>(
           std::make_unique<MemoryCatalog>(&clock_));
     };

@@ -15,7 +15,7 @@ namespace tidemark {
 namespace {
 
 TEST(WriterFilesTest, NamesOfThisProcessRoundTrip) {
-  const ProcessIdentity self = ThisProcess();
+  const ProcessIdentity self = SystemProcessProbe().Self();
   ASSERT_TRUE(self.complete()) << "needs /proc";
   const std::string temp = NewTemporaryName();
   EXPECT_TRUE(temp.starts_with(".tidemark-")) << temp;
@@ -81,40 +81,45 @@ TEST(WriterFilesTest, OtherNamesAreNotWriterFiles) {
   }
 }
 
-TEST(WriterFilesTest, AWriterIsAliveGoneOrUnknownAsProcSays) {
-  const ProcessIdentity self = ThisProcess();
+// The identity in a name is judged as the lease's is (process_identity.h):
+// running, gone (a reused pid, an exited process) or unknown (another boot
+// or namespace).
+TEST(WriterFilesTest, TheWriterInANameIsRunningGoneOrUnknown) {
+  const ProcessProbe& probe = SystemProcessProbe();
+  const ProcessIdentity self = probe.Self();
   ASSERT_TRUE(self.complete()) << "needs /proc";
-  EXPECT_EQ(LookUpProcess(self), ProcessState::kAlive);
+  auto judged = [&](const ProcessIdentity& writer) {
+    auto parsed = ParseWriterFile(TemporaryName(writer, 7));
+    EXPECT_TRUE(parsed.has_value() && parsed->writer.has_value());
+    EXPECT_EQ(*parsed->writer, writer) << "the name carries all of it";
+    return ProbeProcess(*parsed->writer, probe);
+  };
+  EXPECT_EQ(judged(self), ProcessFate::kRunning);
 
   ProcessIdentity reused = self;  // the same pid, started at another time
   ++reused.start_ticks;
-  EXPECT_EQ(LookUpProcess(reused), ProcessState::kGone);
+  EXPECT_EQ(judged(reused), ProcessFate::kGone);
 
   const pid_t child = fork();
   if (child == 0) _exit(0);
   ASSERT_GT(child, 0);
-  ProcessIdentity dead = self;
-  dead.pid = child;
   int status = 0;
   waitpid(child, &status, 0);
-  EXPECT_EQ(LookUpProcess(dead), ProcessState::kGone) << "exited and reaped";
+  ProcessIdentity exited = self;
+  exited.pid = child;
+  EXPECT_EQ(judged(exited), ProcessFate::kGone) << "exited and reaped";
 
-  ProcessIdentity other_boot = self;
-  other_boot.boot_id =
-      other_boot.boot_id == "000000000000" ? "111111111111" : "000000000000";
-  ++other_boot.start_ticks;
-  EXPECT_EQ(LookUpProcess(other_boot), ProcessState::kUnknown);
+  ProcessIdentity other_boot = reused;
+  other_boot.boot_id[0] = other_boot.boot_id[0] == 'a' ? 'b' : 'a';
+  EXPECT_EQ(judged(other_boot), ProcessFate::kUnknown);
   ProcessIdentity other_namespace = reused;
   ++other_namespace.pid_namespace;
-  EXPECT_EQ(LookUpProcess(other_namespace), ProcessState::kUnknown);
-  ProcessIdentity incomplete = reused;
-  incomplete.start_ticks = 0;
-  EXPECT_EQ(LookUpProcess(incomplete), ProcessState::kUnknown);
-
-  // A name carries all of it.
-  auto parsed = ParseWriterFile(TemporaryName(reused, 7));
+  EXPECT_EQ(judged(other_namespace), ProcessFate::kUnknown);
+  ProcessIdentity unknown_boot = reused;
+  unknown_boot.boot_id = "not a uuid";
+  auto parsed = ParseWriterFile(TemporaryName(unknown_boot, 8));
   ASSERT_TRUE(parsed.has_value() && parsed->writer.has_value());
-  EXPECT_EQ(LookUpProcess(*parsed->writer), ProcessState::kGone);
+  EXPECT_EQ(ProbeProcess(*parsed->writer, probe), ProcessFate::kUnknown);
 }
 
 }  // namespace

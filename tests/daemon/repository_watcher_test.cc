@@ -17,6 +17,7 @@
 
 #include "common/clock.h"
 #include "daemon/daemon_test_util.h"
+#include "fakes/failing_catalog.h"
 #include "fakes/fake_clock.h"
 #include "fakes/memory_catalog.h"
 #include "fakes/scripted_change_source.h"
@@ -102,6 +103,13 @@ class RepositoryWatcherTest : public ::testing::Test {
     }
     return n;
   }
+  int CountFailed(OperationType type) {
+    int n = 0;
+    for (const SyncOperation& op : Operations()) {
+      if (op.type == type && op.status == OperationStatus::kFailed) ++n;
+    }
+    return n;
+  }
   bool HasRecord(const std::string& path) {
     auto record = store_.FindRecord(repo_.id, path);
     return record.ok() && record->has_value();
@@ -128,7 +136,9 @@ class RepositoryWatcherTest : public ::testing::Test {
   }
 
   FakeClock lease_clock_;  // the catalog's clock, which leases run on
-  MemoryCatalog store_{&lease_clock_};
+  MemoryCatalog memory_{&lease_clock_};
+  // Passes everything through until a test makes its commits fail.
+  FailingCatalog store_{memory_};
   Gateway gateway_{store_, SystemClock::Default(), Leased(kWatcherWorker)};
   std::string base_;
   std::string root_;
@@ -213,6 +223,76 @@ TEST_F(RepositoryWatcherTest, SourceThatCannotStartDegradesToRescans) {
   auto snapshot = watcher_->Snapshot();
   EXPECT_EQ(snapshot.mode, WatchMode::kDegraded);
   ASSERT_TRUE(snapshot.last_operation.has_value());
+}
+
+// Issue 15: a rescan that the catalog refused was retried once, then never
+// again, while the repository still showed `watching`.
+TEST_F(RepositoryWatcherTest, RefusedWritesDegradeAndAreRetriedUntilTaken) {
+  options_.catch_up_retry = milliseconds(50);
+  options_.catch_up_retry_max = milliseconds(400);
+  WriteFile("album/a.jpg", "a");
+  WriteFile("album/b.jpg", "b");
+  StartWatcher();
+  ASSERT_TRUE(WaitFor([&] {
+    return CountFinished(OperationType::kStartup) &&
+           WatchModeIs(WatchMode::kWatching);
+  }));
+  const int64_t a_id = (*store_.FindRecord(repo_.id, "album/a.jpg"))->id;
+
+  // Every write of records fails from now on (operation rows still land),
+  // as on the "disk full" of issue 15. The folder is renamed.
+  store_.FailCommits(
+      [](const CommitSummary& s) { return s.writes_records(); },
+      Status::ResourceExhausted("catalog.db: disk full (injected)"));
+  fs::rename(root_ + "/album", root_ + "/renamed");
+  FsEvent from = Event(FsEvent::Kind::kMovedFrom, "album", true);
+  from.cookie = 9;
+  FsEvent to = Event(FsEvent::Kind::kMovedTo, "renamed", true);
+  to.cookie = 9;
+  changes_.Push(root_, from);
+  changes_.Push(root_, to);
+
+  // Degraded, with the reason, and reconciliations keep coming, each after
+  // a longer wait up to the longest.
+  ASSERT_TRUE(WaitFor([&] {
+    return WatchModeIs(WatchMode::kDegraded) &&
+           CountFailed(OperationType::kReconciliation) >= 5;
+  }));
+  const std::string reason = Watch()->reason;
+  EXPECT_NE(reason.find("disk full (injected)"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("retried in"), std::string::npos) << reason;
+  EXPECT_EQ(watcher_->Snapshot().mode, WatchMode::kDegraded);
+  EXPECT_TRUE(Logged("retried in 100 ms"));
+  EXPECT_TRUE(Logged("retried in 400 ms"));
+  EXPECT_FALSE(Logged("retried in 800 ms"));
+  EXPECT_TRUE(HasRecord("album/a.jpg"));  // nothing was lost meanwhile
+
+  // The catalog takes writes again: the next retry converges.
+  store_.Clear();
+  ASSERT_TRUE(WaitFor([&] {
+    return HasRecord("renamed/a.jpg") && HasRecord("renamed/b.jpg") &&
+           WatchModeIs(WatchMode::kWatching);
+  }));
+  EXPECT_FALSE(HasRecord("album/a.jpg"));
+  EXPECT_EQ((*store_.FindRecord(repo_.id, "renamed/a.jpg"))->id, a_id);
+  EXPECT_EQ(Watch()->reason, "");
+  EXPECT_EQ(watcher_->Snapshot().mode, WatchMode::kWatching);
+}
+
+// A startup sync that fails is retried too; until then the repository is
+// degraded, not watching.
+TEST_F(RepositoryWatcherTest, FailedStartupSyncIsRetried) {
+  options_.catch_up_retry = milliseconds(50);
+  options_.catch_up_retry_max = milliseconds(50);
+  WriteFile("a.jpg", "a");
+  store_.FailCommits([](const CommitSummary& s) { return s.writes_records(); },
+                     Status::Unavailable("catalog is locked (injected)"), 3);
+  StartWatcher();
+  ASSERT_TRUE(WaitFor([&] { return HasRecord("a.jpg"); }));
+  EXPECT_EQ(CountFailed(OperationType::kStartup), 1);
+  EXPECT_GE(CountFailed(OperationType::kReconciliation), 2);
+  EXPECT_TRUE(Logged("catalog is locked (injected)"));
+  ASSERT_TRUE(WaitFor([&] { return WatchModeIs(WatchMode::kWatching); }));
 }
 
 }  // namespace

@@ -53,11 +53,6 @@ class ListHookCatalog final : public CatalogStore {
   }
 
   int SchemaVersion() const override { return base_.SchemaVersion(); }
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override {
-    return base_.AcquireLease(repository_id, holder, ttl_ms);
-  }
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
     return base_.RenewLease(fence, ttl_ms);
   }
@@ -118,6 +113,11 @@ class ListHookCatalog final : public CatalogStore {
   Status EndBulkLoad() override { return base_.EndBulkLoad(); }
 
  protected:
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override {
+    return base_.AcquireLease(repository_id, claim, ttl_ms);
+  }
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override {
     return fence != nullptr ? base_.Begin(*fence) : base_.Begin();

@@ -57,9 +57,6 @@ class MemoryCatalog final : public CatalogStore {
   int64_t rows_written() const;
 
   int SchemaVersion() const override;
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override;
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override;
   Status ReleaseLease(const WriteFence& fence) override;
   Result<std::vector<Lease>> ListLeases() override;
@@ -111,6 +108,9 @@ class MemoryCatalog final : public CatalogStore {
  protected:
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override;
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override;
 
  private:
   friend class MemoryTransaction;

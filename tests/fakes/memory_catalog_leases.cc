@@ -18,10 +18,10 @@ Status MemoryCatalog::CheckFenceLocked(const WriteFence& fence) const {
   return Status::Ok();
 }
 
-Result<LeaseAcquisition> MemoryCatalog::AcquireLease(int64_t repository_id,
-                                                     std::string_view holder,
-                                                     int64_t ttl_ms) {
-  RETURN_IF_ERROR(ValidateLeaseRequest(holder, ttl_ms));
+Result<LeaseAcquisition> MemoryCatalog::ClaimLease(int64_t repository_id,
+                                                   const LeaseClaim& claim,
+                                                   int64_t ttl_ms) {
+  RETURN_IF_ERROR(ValidateLeaseRequest(claim.holder, ttl_ms));
   // A takeover is a write: it waits for the open transaction, which may be
   // a fenced one of the holder it replaces.
   std::unique_lock<std::timed_mutex> writer(writer_mu_, std::defer_lock);
@@ -38,9 +38,9 @@ Result<LeaseAcquisition> MemoryCatalog::AcquireLease(int64_t repository_id,
   }
   const int64_t now = clock_.NowNanos();
   const int64_t token =
-      Takeable(it->second.lease, now) ? ++last_lease_token_ : 0;
+      Takeable(it->second.lease, claim, now) ? ++last_lease_token_ : 0;
   LeaseAcquisition out = DecideAcquisition(it->second.lease, repository_id,
-                                           holder, ttl_ms, now, token);
+                                           claim, ttl_ms, now, token);
   if (out.acquired) it->second.lease = out.lease;
   return out;
 }

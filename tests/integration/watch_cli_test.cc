@@ -344,9 +344,11 @@ TEST_P(WatchCliTest, StatusAfterKillDoesNotTrustAReusedWorkerName) {
                 "worker");
   ASSERT_TRUE(WaitUntil([&] {
     const nlohmann::json status = lib_.Status();
-    // The worker holds the lease under the dead daemon's name.
+    // The worker holds the lease under the dead daemon's name (its
+    // process runs; the dead daemon's lease shows as "gone").
     return status["lease"].is_object() &&
            status["lease"]["holder"] == "node-1" &&
+           status["lease"]["holder_process"] == "running" &&
            status["watch"]["mode"] != "watching";
   })) << lib_.Status().dump();
   const nlohmann::json status = lib_.Status();
@@ -603,6 +605,78 @@ TEST_P(WatchCliTest, RootDeletedWhileWatchingGoesOfflineAndComesBack) {
   // Watching again: a change is picked up by events.
   ws_.Write("a/after.txt", "after");
   ASSERT_TRUE(lib_.Converges(daemon.get()));
+  Stop(*daemon);
+}
+
+// Issue 15: the catalog refused the daemon's writes (there, a false "disk
+// full"; here, a trigger): one failed rescan, one failed reconciliation,
+// then no retry, while `status` said `watching`. Now it is `degraded` with
+// the reason, reconciliations are retried, and once the catalog takes
+// writes again the catalog converges and it is `watching` again.
+TEST_P(WatchCliTest, RefusedWritesShowDegradedAndAreRetriedUntilTheyConverge) {
+  WriteKeptFiles();
+  ws_.Write("album/a.txt", "a");
+  ws_.Write("album/b.txt", "b");
+  lib_.AddRepo();
+  auto daemon = lib_.StartWatching("daemon-1");
+  ASSERT_TRUE(lib_.Converges(daemon.get()));
+  const nlohmann::json a_before = lib_.FileNamed("album/a.txt");
+
+  const std::string refuse =
+      postgres()
+          ? "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'refused by the test'; END $$; CREATE "
+            "TRIGGER refuse BEFORE INSERT OR UPDATE ON file_records FOR EACH "
+            "ROW EXECUTE FUNCTION refuse();"
+          : "CREATE TRIGGER refuse_insert BEFORE INSERT ON file_records BEGIN "
+            "SELECT RAISE(ABORT, 'refused by the test'); END; CREATE TRIGGER "
+            "refuse_update BEFORE UPDATE ON file_records BEGIN SELECT "
+            "RAISE(ABORT, 'refused by the test'); END;";
+  const std::string allow =
+      postgres() ? "DROP TRIGGER refuse ON file_records;"
+                 : "DROP TRIGGER refuse_insert; DROP TRIGGER refuse_update;";
+  // The daemon may hold SQLite's write lock for a moment.
+  Status sql;
+  ASSERT_TRUE(WaitUntil([&] { return (sql = Sql(refuse)).ok(); }))
+      << sql.ToString();
+  ASSERT_EQ(std::rename(ws_.Path("album").c_str(), ws_.Path("renamed").c_str()),
+            0);
+
+  nlohmann::json status;
+  ASSERT_TRUE(WaitUntil([&] {
+    status = lib_.Status();
+    return !status.is_null() && status["watch"]["mode"] == "degraded";
+  })) << status.dump()
+      << daemon->out();
+  const std::string reason = status["watch"]["reason"];
+  EXPECT_NE(reason.find("refused by the test"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("retried in"), std::string::npos) << reason;
+  RunResult human = ws_.Run({"status", "lib"});
+  EXPECT_NE(human.out.find("degraded by daemon-1"), std::string::npos)
+      << human.out;
+  // The first retry fails too, and it stays degraded; nothing was lost.
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        return !OpsOf(lib_.History(), "daemon-1", "reconciliation").empty();
+      },
+      std::chrono::seconds(30)))
+      << daemon->out();
+  EXPECT_EQ(lib_.Status()["watch"]["mode"], "degraded");
+  EXPECT_EQ(lib_.FileNamed("album/a.txt"), a_before);
+
+  // The catalog takes writes again: a later retry converges.
+  ASSERT_TRUE(WaitUntil([&] { return (sql = Sql(allow)).ok(); }))
+      << sql.ToString();
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        status = lib_.Status();
+        return !status.is_null() && status["watch"]["mode"] == "watching";
+      },
+      std::chrono::seconds(30)))
+      << status.dump() << daemon->out();
+  ASSERT_TRUE(lib_.Converges(daemon.get()));
+  EXPECT_EQ(lib_.FileNamed("renamed/a.txt")["id"], a_before["id"]);
+  EXPECT_EQ(status["watch"]["reason"], "");
   Stop(*daemon);
 }
 

@@ -107,7 +107,7 @@ nlohmann::json WatchDriver::Status() {
 }
 
 nlohmann::json WatchDriver::History() {
-  RunResult r = ws_.Run({"history", "lib", "--limit", "1000000", "--json"});
+  RunResult r = ws_.Run({"history", "lib", "--limit", "100000", "--json"});
   if (r.exit_code != 0) return nlohmann::json::array();
   nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   return j.is_array() ? j : nlohmann::json::array();

@@ -8,9 +8,8 @@
 #include <mutex>
 #include <thread>
 
-#include "fakes/fake_clock.h"
-#include "fakes/memory_catalog.h"
 #include "sync/gateway.h"
+#include "sync/lease_fixture.h"
 #include "sync/lease_keeper.h"
 #include "sync/worker.h"
 
@@ -26,30 +25,12 @@ GatewayOptions Leased(const std::string& worker) {
   return options;
 }
 
-class LeaseTest : public ::testing::Test {
+class LeaseTest : public LeaseFixture {
  protected:
-  void SetUp() override {
-    auto repo = a_.AddRepository("photos", "file:///x", "{}");
-    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    repo_ = *repo;
-  }
+  void SetUp() override { AddPhotos(a_); }
 
-  Status Write(Gateway& gateway, const std::string& path) {
-    ChangeSet set;
-    set.repository_id = repo_.id;
-    FileRecord r;
-    r.repository_id = repo_.id;
-    r.path = path;
-    set.added.push_back(r);
-    return gateway.Apply(set).status();
-  }
-
-  FakeClock lease_clock_;  // the catalog's clock, which leases run on
-  FakeClock clock_;
-  MemoryCatalog store_{&lease_clock_};
   Gateway a_{store_, clock_, Leased("worker-a")};
   Gateway b_{store_, clock_, Leased("worker-b")};
-  Repository repo_;
 };
 
 TEST_F(LeaseTest, WritesNeedTheLease) {

@@ -45,8 +45,9 @@ TEST(PathFilterTest, WriterFilesAreNeverAcceptedButCanBeListed) {
   config.ignore_hidden = config.ignore_temporary = false;
   config.include = {"**/*.jpg"};
   PathFilterRules rules = Rules(config);
-  const std::string temp = "a/" + TemporaryName(ThisProcess(), 1);
-  const std::string old = "a/" + OldCopyName("x.jpg", ThisProcess(), 2);
+  const std::string temp = "a/" + TemporaryName(SystemProcessProbe().Self(), 1);
+  const std::string old =
+      "a/" + OldCopyName("x.jpg", SystemProcessProbe().Self(), 2);
   EXPECT_FALSE(rules.Accept(temp, false));
   EXPECT_FALSE(rules.Accept(old, false));
   EXPECT_FALSE(rules.Accept("a/.tidemark-12-0-34.tmp", false));

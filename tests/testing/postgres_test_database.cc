@@ -23,11 +23,6 @@ class SchemaOwningStore final : public CatalogStore {
       : schema_(std::move(schema)), store_(std::move(store)) {}
 
   int SchemaVersion() const override { return store_->SchemaVersion(); }
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override {
-    return store_->AcquireLease(repository_id, holder, ttl_ms);
-  }
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
     return store_->RenewLease(fence, ttl_ms);
   }
@@ -81,6 +76,11 @@ class SchemaOwningStore final : public CatalogStore {
   Status EndBulkLoad() override { return store_->EndBulkLoad(); }
 
  protected:
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override {
+    return store_->AcquireLease(repository_id, claim, ttl_ms);
+  }
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override {
     return fence != nullptr ? store_->Begin(*fence) : store_->Begin();

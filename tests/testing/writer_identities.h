@@ -8,10 +8,13 @@
 
 namespace tidemark {
 
+// This process: a writer that runs.
+inline ProcessIdentity LiveWriter() { return SystemProcessProbe().Self(); }
+
 // A writer of this boot and pid namespace that no longer runs: this
 // process's pid, started at another time (as a reused pid looks).
 inline ProcessIdentity DeadWriter() {
-  ProcessIdentity dead = ThisProcess();
+  ProcessIdentity dead = LiveWriter();
   ++dead.start_ticks;
   return dead;
 }
@@ -19,8 +22,7 @@ inline ProcessIdentity DeadWriter() {
 // A writer of another host (or boot): it cannot be looked up.
 inline ProcessIdentity UnknownWriter() {
   ProcessIdentity other = DeadWriter();
-  other.boot_id =
-      other.boot_id == "abcdefabcdef" ? "fedcbafedcba" : "abcdefabcdef";
+  other.boot_id[0] = other.boot_id[0] == 'a' ? 'b' : 'a';
   return other;
 }
 

@@ -60,7 +60,7 @@ TEST_P(LeftoversTest, TheNextWriteRemovesADeadWritersPartialUpload) {
 }
 
 TEST_P(LeftoversTest, WorkInProgressAndUnknownWritersAreNeverTouched) {
-  const std::string live = TempIn(kPhotoFolder, ThisProcess());
+  const std::string live = TempIn(kPhotoFolder, LiveWriter());
   const std::string unknown = TempIn(kPhotoFolder, UnknownWriter());
   const std::string older = JoinPath(kPhotoFolder, ".tidemark-4242-0-99.tmp");
   Put(live, "being written");
@@ -84,8 +84,8 @@ TEST_P(LeftoversTest, WorkInProgressAndUnknownWritersAreNeverTouched) {
   EXPECT_EQ(next.warnings.size(), 2u) << "each kept one is reported";
 
   // On request, unknown writers' leftovers go too; a live one never.
-  auto found = FindLeftovers(*backend_, *store_, repo_, kPhotoFolder, false, nullptr,
-                             &next.warnings);
+  auto found = FindLeftovers(*backend_, *store_, repo_, kPhotoFolder, false,
+                             nullptr, &next.warnings);
   ASSERT_TRUE(found.ok());
   LeftoverOutcome forced = SettleLeftovers(*backend_, *found, true, false);
   EXPECT_EQ(forced.removed.size(), 2u);
@@ -221,7 +221,7 @@ TEST_P(LeftoversTest, RmAndMvOfAFolderSettleEverythingBelowItFirst) {
 TEST_P(LeftoversTest, AScanReportsLeftoversAndNeverCataloguesThem) {
   ASSERT_TRUE(Writer().Upload(kPhoto, "pixels").ok());
   const std::string dead = TempIn(kPhotoFolder, DeadWriter());
-  const std::string live = TempIn(kPhotoFolder, ThisProcess());
+  const std::string live = TempIn(kPhotoFolder, LiveWriter());
   const std::string hidden_dir = TempIn(".cache", DeadWriter());
   Put(dead, "x");
   Put(live, "y");
@@ -242,7 +242,7 @@ TEST_P(LeftoversTest, AScanReportsLeftoversAndNeverCataloguesThem) {
 TEST_P(LeftoversTest, AWriterFileNameIsRefusedAsAPath) {
   options_.filter = nullptr;
   for (const std::string& name :
-       {TempIn(kPhotoFolder, DeadWriter()), OldCopyOf(kPhoto, ThisProcess())}) {
+       {TempIn(kPhotoFolder, DeadWriter()), OldCopyOf(kPhoto, LiveWriter())}) {
     auto result = Writer().Upload(name, "x");
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << name;
   }

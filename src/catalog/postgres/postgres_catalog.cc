@@ -59,13 +59,6 @@ class PostgresCatalog final : public CatalogStore {
 
   int SchemaVersion() const override { return schema_version_; }
 
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override {
-    return OnConnection(leases_mu_, *leases_, [&](PgConnection& conn) {
-      return tidemark::AcquireLease(conn, repository_id, holder, ttl_ms);
-    });
-  }
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
     return OnConnection(leases_mu_, *leases_, [&](PgConnection& conn) {
       return tidemark::RenewLease(conn, fence, ttl_ms);
@@ -120,6 +113,13 @@ class PostgresCatalog final : public CatalogStore {
   Status EndBulkLoad() override;
 
  protected:
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override {
+    return OnConnection(leases_mu_, *leases_, [&](PgConnection& conn) {
+      return tidemark::AcquireLease(conn, repository_id, claim, ttl_ms);
+    });
+  }
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override;
 

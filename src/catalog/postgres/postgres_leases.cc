@@ -30,7 +30,7 @@ Result<std::optional<Lease>> ReadLease(PgConnection& conn, const char* sql,
 // The statements of AcquireLease after BEGIN.
 Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
                                               int64_t repository_id,
-                                              std::string_view holder,
+                                              const LeaseClaim& claim,
                                               int64_t ttl_ms) {
   const std::string doing = "taking " + OnRepo(repository_id);
   PgParams id;
@@ -39,8 +39,8 @@ Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
   // up the holder's fenced writes.
   ASSIGN_OR_RETURN(std::optional<Lease> seen,
                    ReadLease(conn, pgsql::kReadLease, repository_id, doing));
-  if (seen && !Takeable(seen, seen->observed_at_ns)) {
-    return LeaseAcquisition{false, *seen};
+  if (seen && !Takeable(seen, claim, seen->observed_at_ns)) {
+    return LeaseAcquisition{false, *seen, std::nullopt};
   }
   // A never-leased repository gets a free row first, so that there is a row
   // to lock; the foreign key refuses an unknown repository.
@@ -58,18 +58,22 @@ Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
                    ReadLease(conn, pgsql::kReadLease, repository_id, doing));
   if (!current) return Status::Internal(doing + ": the locked row is gone");
   int64_t token = 0;
-  if (Takeable(current, current->observed_at_ns)) {
+  if (Takeable(current, claim, current->observed_at_ns)) {
     ASSIGN_OR_RETURN(PgResult next,
                      conn.Query(pgsql::kNextLeaseToken, PgParams(), doing));
     token = next.Int64(0, 0);
   }
   LeaseAcquisition out = DecideAcquisition(
-      current, repository_id, holder, ttl_ms, current->observed_at_ns, token);
+      current, repository_id, claim, ttl_ms, current->observed_at_ns, token);
   if (!out.acquired) return out;
   const Lease& l = out.lease;
   PgParams write;
   write.Int64(repository_id).Text(l.holder).Int64(l.token);
   write.Int64(l.acquired_at_ns).Int64(l.renewed_at_ns).Int64(l.expires_at_ns);
+  write.Text(l.process.boot_id)
+      .Int64(static_cast<int64_t>(l.process.pid_namespace))
+      .Int64(l.process.pid)
+      .Int64(static_cast<int64_t>(l.process.start_ticks));
   RETURN_IF_ERROR(conn.Query(pgsql::kWriteLease, write, doing).status());
   return out;
 }
@@ -77,11 +81,11 @@ Result<LeaseAcquisition> AcquireInTransaction(PgConnection& conn,
 }  // namespace
 
 Result<LeaseAcquisition> AcquireLease(PgConnection& conn, int64_t repository_id,
-                                      std::string_view holder, int64_t ttl_ms) {
-  RETURN_IF_ERROR(ValidateLeaseRequest(holder, ttl_ms));
+                                      const LeaseClaim& claim, int64_t ttl_ms) {
+  RETURN_IF_ERROR(ValidateLeaseRequest(claim.holder, ttl_ms));
   RETURN_IF_ERROR(conn.Exec(pgsql::kBegin, "starting to take a lease"));
   Result<LeaseAcquisition> result =
-      AcquireInTransaction(conn, repository_id, holder, ttl_ms);
+      AcquireInTransaction(conn, repository_id, claim, ttl_ms);
   if (result.ok()) {
     RETURN_IF_ERROR(conn.Exec(pgsql::kCommit, "committing a lease"));
   } else if (!conn.broken()) {

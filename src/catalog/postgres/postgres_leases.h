@@ -29,7 +29,7 @@ namespace tidemark {
 // See CatalogStore::AcquireLease. One transaction; NotFound for an unknown
 // repository, InvalidArgument for a bad holder or ttl.
 Result<LeaseAcquisition> AcquireLease(PgConnection& conn, int64_t repository_id,
-                                      std::string_view holder, int64_t ttl_ms);
+                                      const LeaseClaim& claim, int64_t ttl_ms);
 // See CatalogStore::RenewLease. Aborted when the token moved on or the
 // lease was released.
 Result<Lease> RenewLease(PgConnection& conn, const WriteFence& fence,

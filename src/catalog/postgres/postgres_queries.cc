@@ -16,8 +16,9 @@ namespace pgsql {
   "id, repository_id, operation_type, files_scanned, files_added, "           \
   "files_updated, files_moved, files_removed, errors, start_time, end_time, " \
   "duration_ms, status, error_message, worker"
-#define TM_LEASE_COLUMNS \
-  "repository_id, holder, token, acquired_at, renewed_at, expires_at"
+#define TM_LEASE_COLUMNS                                                \
+  "repository_id, holder, token, acquired_at, renewed_at, expires_at, " \
+  "holder_boot_id, holder_pid_namespace, holder_pid, holder_start_ticks"
 // The server's clock in nanoseconds (microsecond resolution). Not now():
 // that is the transaction's start, and a lease decision must use the time
 // after any lock wait.
@@ -139,12 +140,15 @@ const char kTotals[] =
 
 const char kInsertLeaseRow[] =
     "INSERT INTO repository_leases (" TM_LEASE_COLUMNS
-    ") VALUES ($1, '', 0, 0, 0, 0) ON CONFLICT (repository_id) DO NOTHING";
+    ") VALUES ($1, '', 0, 0, 0, 0, '', 0, 0, 0) ON CONFLICT (repository_id) "
+    "DO NOTHING";
 const char kLockLease[] =
     "SELECT token FROM repository_leases WHERE repository_id = $1 FOR UPDATE";
 const char kWriteLease[] =
     "UPDATE repository_leases SET holder = $2, token = $3, acquired_at = $4, "
-    "renewed_at = $5, expires_at = $6 WHERE repository_id = $1";
+    "renewed_at = $5, expires_at = $6, holder_boot_id = $7, "
+    "holder_pid_namespace = $8, holder_pid = $9, holder_start_ticks = $10 "
+    "WHERE repository_id = $1";
 const char kReadLease[] = "SELECT " TM_LEASE_COLUMNS ", " TM_NOW_NS
                           " FROM repository_leases WHERE repository_id = $1";
 const char kRenewLease[] =
@@ -152,7 +156,8 @@ const char kRenewLease[] =
     "expires_at = n.now + $3 * 1000000 FROM (SELECT " TM_NOW_NS
     " AS now) n WHERE l.repository_id = $1 AND l.token = $2 AND "
     "l.holder <> '' RETURNING l.repository_id, l.holder, l.token, "
-    "l.acquired_at, l.renewed_at, l.expires_at, n.now";
+    "l.acquired_at, l.renewed_at, l.expires_at, l.holder_boot_id, "
+    "l.holder_pid_namespace, l.holder_pid, l.holder_start_ticks, n.now";
 const char kReleaseLease[] =
     "UPDATE repository_leases SET holder = '', expires_at = " TM_NOW_NS
     " WHERE repository_id = $1 AND token = $2";
@@ -294,7 +299,11 @@ void ReadLeaseRow(const PgResult& res, int row, Lease* lease) {
   lease->acquired_at_ns = res.Int64(row, 3);
   lease->renewed_at_ns = res.Int64(row, 4);
   lease->expires_at_ns = res.Int64(row, 5);
-  lease->observed_at_ns = res.Int64(row, 6);
+  lease->process.boot_id.assign(res.Bytes(row, 6));
+  lease->process.pid_namespace = static_cast<uint64_t>(res.Int64(row, 7));
+  lease->process.pid = res.Int64(row, 8);
+  lease->process.start_ticks = static_cast<uint64_t>(res.Int64(row, 9));
+  lease->observed_at_ns = res.Int64(row, 10);
 }
 
 }  // namespace tidemark

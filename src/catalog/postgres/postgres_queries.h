@@ -74,13 +74,16 @@ extern const char kFindRecordsByInode[];  // $2 inode, $3 device
 extern const char kTotals[];
 
 // Leases. Every row result is kLeaseColumns: repository_id, holder, token,
-// acquired_at, renewed_at, expires_at, and the server's now.
+// acquired_at, renewed_at, expires_at, holder_boot_id,
+// holder_pid_namespace, holder_pid, holder_start_ticks, and the server's
+// now.
 extern const char kInsertLeaseRow[];   // $1 repository; a free lease, token 0
 extern const char kLockLease[];        // $1 repository; FOR UPDATE
 extern const char kReadLease[];        // $1 repository
 extern const char kNextLeaseToken[];   // the catalog-wide token counter
 extern const char kCountLiveLeases[];  // leases held now, on the server clock
-// $1 repository, $2 holder, $3 token, $4 acquired, $5 renewed, $6 expires.
+// $1 repository, $2 holder, $3 token, $4 acquired, $5 renewed, $6 expires,
+// $7..$10 the holder's process (boot id, pid namespace, pid, start ticks).
 extern const char kWriteLease[];
 extern const char kRenewLease[];    // $1 repository, $2 token, $3 ttl ms
 extern const char kReleaseLease[];  // $1 repository, $2 token

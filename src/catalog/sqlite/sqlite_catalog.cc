@@ -1,14 +1,20 @@
 #include "catalog/sqlite/sqlite_catalog.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <utility>
 
+#include "catalog/migrations.h"
 #include "catalog/sqlite/sqlite_connection.h"
 #include "catalog/sqlite/sqlite_entities.h"
 #include "catalog/sqlite/sqlite_error.h"
+#include "catalog/sqlite/sqlite_file_check.h"
 #include "catalog/sqlite/sqlite_leases.h"
 #include "catalog/sqlite/sqlite_reader_pool.h"
 #include "catalog/sqlite/sqlite_record_reads.h"
@@ -44,12 +50,14 @@ Result<std::unique_ptr<SqliteConnection>> OpenReader(const std::string& path,
 
 class SqliteCatalog final : public CatalogStore {
  public:
-  SqliteCatalog(std::unique_ptr<SqliteConnection> writer,
+  // A null `writer`: opened for reading only.
+  SqliteCatalog(std::string path, std::unique_ptr<SqliteConnection> writer,
                 std::unique_ptr<SqliteConnection> stamp_reader,
                 std::unique_ptr<SqliteConnection> first_reader,
                 SqliteReaderPool::Opener open_reader, int schema_version,
                 Clock& clock)
-      : schema_version_(schema_version),
+      : path_(std::move(path)),
+        schema_version_(schema_version),
         clock_(clock),
         writer_(std::move(writer)),
         stamp_reader_(std::move(stamp_reader)),
@@ -57,9 +65,6 @@ class SqliteCatalog final : public CatalogStore {
   }
 
   int SchemaVersion() const override { return schema_version_; }
-  Result<LeaseAcquisition> AcquireLease(int64_t repository_id,
-                                        std::string_view holder,
-                                        int64_t ttl_ms) override;
   Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override;
   Status ReleaseLease(const WriteFence& fence) override;
   Result<std::vector<Lease>> ListLeases() override;
@@ -100,16 +105,22 @@ class SqliteCatalog final : public CatalogStore {
  protected:
   Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
       const WriteFence* fence) override;
+  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
+                                      const LeaseClaim& claim,
+                                      int64_t ttl_ms) override;
 
  private:
-  // Locks the writer like Begin does; Unavailable after the busy timeout.
+  // Locks the writer like Begin does; Unavailable after the busy timeout,
+  // PermissionDenied when the catalog was opened for reading only.
   Result<std::unique_lock<std::timed_mutex>> LockWriter();
 
+  const std::string path_;
   const int schema_version_;
   Clock& clock_;  // lease times
   // Held by a SqliteTransaction from Begin until Commit or destruction.
   std::timed_mutex writer_mu_;
-  std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_
+  std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mu_; may
+                                              // be null (read_only)
   std::mutex stamp_mu_;
   std::unique_ptr<SqliteConnection> stamp_reader_;  // guarded by stamp_mu_
   SqliteReaderPool readers_;
@@ -121,6 +132,12 @@ class SqliteCatalog final : public CatalogStore {
 constexpr int64_t kBulkLoadMaxExistingRecords = 100'000;
 
 Result<std::unique_lock<std::timed_mutex>> SqliteCatalog::LockWriter() {
+  if (writer_ == nullptr) {
+    return Status::PermissionDenied(
+        path_ +
+        " was opened for reading only: this command does not write the "
+        "catalog (a bug if it tried)");
+  }
   std::unique_lock<std::timed_mutex> lock(writer_mu_, std::defer_lock);
   const int timeout_ms = writer_->busy_timeout_ms();
   if (!lock.try_lock_for(std::chrono::milliseconds(timeout_ms))) {
@@ -174,11 +191,11 @@ Result<std::unique_ptr<CatalogTransaction>> SqliteCatalog::BeginTransaction(
   return std::unique_ptr<CatalogTransaction>(std::move(txn));
 }
 
-Result<LeaseAcquisition> SqliteCatalog::AcquireLease(int64_t repository_id,
-                                                     std::string_view holder,
-                                                     int64_t ttl_ms) {
+Result<LeaseAcquisition> SqliteCatalog::ClaimLease(int64_t repository_id,
+                                                   const LeaseClaim& claim,
+                                                   int64_t ttl_ms) {
   ASSIGN_OR_RETURN(auto lock, LockWriter());
-  return SqliteAcquireLease(*writer_, repository_id, holder, ttl_ms,
+  return SqliteAcquireLease(*writer_, repository_id, claim, ttl_ms,
                             clock_.NowNanos());
 }
 
@@ -320,13 +337,41 @@ Result<std::vector<SyncOperation>> SqliteCatalog::ListOperations(
   return out;
 }
 
-}  // namespace
+// Why `path` (which SQLite would not let this process write) cannot be
+// written, in words: the file, or its directory, where PATH-wal and PATH-shm
+// must be created.
+std::string WhyNotWritable(const std::string& path) {
+  if (access(path.c_str(), W_OK) != 0 && errno == EACCES) {
+    return "the file is read-only for this user";
+  }
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    return "its directory " + dir +
+           " is not writable for this user, and SQLite must create " + path +
+           "-wal and " + path + "-shm there";
+  }
+  return "";
+}
 
-Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
+// A permission error of a writing open, with the cause and what still works.
+Status ExplainReadOnly(const std::string& path, const Status& status) {
+  if (!status.IsPermissionDenied() || access(path.c_str(), F_OK) != 0) {
+    return status;
+  }
+  const std::string why = WhyNotWritable(path);
+  if (why.empty()) return status;
+  return Status::PermissionDenied(
+      path + " cannot be written: " + why +
+      ". Commands that only read (status, files, history, check) still work; "
+      "fix the permissions to scan or write, or pass a different --db (" +
+      status.message() + ")");
+}
+
+Result<std::unique_ptr<CatalogStore>> OpenForWriting(
     const std::string& path, const SqliteCatalogOptions& options) {
-  // Checked before SQLite opens the file: a foreign file must stay
-  // byte-identical, and SQLite may write (WAL setup, journal recovery).
-  RETURN_IF_ERROR(CheckDatabaseHeader(path));
   ASSIGN_OR_RETURN(
       auto writer,
       SqliteConnection::Open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
@@ -350,10 +395,162 @@ Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
                    OpenReader(path, options.busy_timeout_ms));
   const int busy_timeout_ms = options.busy_timeout_ms;
   return std::unique_ptr<CatalogStore>(new SqliteCatalog(
-      std::move(writer), std::move(stamp_reader), std::move(first_reader),
+      path, std::move(writer), std::move(stamp_reader), std::move(first_reader),
       [path, busy_timeout_ms] { return OpenReader(path, busy_timeout_ms); },
       version,
       options.clock != nullptr ? *options.clock : SystemClock::Default()));
+}
+
+Status NoCatalog(const std::string& path, const std::string& what) {
+  return Status::NotFound(
+      "no catalog at " + path + " (" + what +
+      "); commands that only read never create one: add a repository with "
+      "'tidemark --db " +
+      path + " repo add NAME PATH' and catalog it with 'tidemark scan'");
+}
+
+// True when `path`-wal is absent or holds no frame.
+bool WalEmpty(const std::string& path) {
+  struct stat st;
+  return stat((path + "-wal").c_str(), &st) != 0 || st.st_size == 0;
+}
+
+// How a catalog opened for reading is read (see sqlite_catalog.h).
+enum class ReadMode {
+  // PATH-wal exists (a process has the catalog open): SQLITE_OPEN_READONLY
+  // with the usual locks, using the files that are there.
+  kShared,
+  // Nobody has it open and this process may write the file: opened
+  // read-write but query_only, as any client, so that its PATH-wal and
+  // PATH-shm go again when it closes. Its close checkpoints nothing: the
+  // log it made is empty.
+  kQueryOnly,
+  // Nobody has it open and this process may not write the file, or cannot
+  // create PATH-wal/-shm: immutable, creating nothing. Files it made would
+  // be its own and could shut out the catalog's owner, and no reader would
+  // remove them.
+  kImmutable,
+};
+
+ReadMode ChooseReadMode(const std::string& path) {
+  struct stat st;
+  if (stat((path + "-wal").c_str(), &st) == 0) return ReadMode::kShared;
+  return access(path.c_str(), W_OK) == 0 ? ReadMode::kQueryOnly
+                                         : ReadMode::kImmutable;
+}
+
+// `path` as a URI that opens it immutable (sqlite.org/uri.html): '%', '?'
+// and '#' escaped.
+std::string ImmutableUri(const std::string& path) {
+  std::string uri = path.starts_with("/") ? "file://" : "file:";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (const unsigned char c : path) {
+    if (c == '%' || c == '?' || c == '#' || c < 0x20 || c == 0x7f) {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 0xf];
+    } else {
+      uri += static_cast<char>(c);
+    }
+  }
+  return uri + "?immutable=1";
+}
+
+// A read connection of a catalog opened for reading.
+Result<std::unique_ptr<SqliteConnection>> OpenReadOnly(const std::string& path,
+                                                       ReadMode mode,
+                                                       int busy_timeout_ms) {
+  Result<std::unique_ptr<SqliteConnection>> reader =
+      mode == ReadMode::kImmutable
+          ? SqliteConnection::Open(ImmutableUri(path),
+                                   SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
+                                   busy_timeout_ms)
+      : mode == ReadMode::kQueryOnly
+          ? SqliteConnection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms)
+          : SqliteConnection::Open(path, SQLITE_OPEN_READONLY, busy_timeout_ms);
+  RETURN_IF_ERROR(reader.status());
+  RETURN_IF_ERROR(
+      (*reader)->Exec(kReaderSetup, "configuring a catalog reader"));
+  return reader;
+}
+
+// Brings an older catalog to this binary's schema before it is read: only
+// a process that may write it can.
+Status UpgradeForReading(const std::string& path, int version,
+                         int busy_timeout_ms) {
+  auto writer =
+      SqliteConnection::Open(path, SQLITE_OPEN_READWRITE, busy_timeout_ms);
+  Status status = writer.status();
+  if (status.ok() && sqlite3_db_readonly((*writer)->db(), "main") == 1) {
+    status = SqliteStatus(SQLITE_READONLY, nullptr, path, "opening");
+  }
+  if (status.ok()) status = ConfigureWriter(**writer);
+  if (status.ok()) status = MigrateSchema(**writer).status();
+  if (status.ok() || !status.IsPermissionDenied()) return status;
+  return Status::FailedPrecondition(
+      path + " has catalog schema version " + std::to_string(version) +
+      " and this tidemark reads version " +
+      std::to_string(LatestSchemaVersion()) +
+      ": it must be upgraded once by a process that may write it (any "
+      "command that writes, such as 'tidemark scan', does it), and this one "
+      "may not (" +
+      status.message() + ")");
+}
+
+Result<std::unique_ptr<CatalogStore>> OpenForReading(
+    const std::string& path, const SqliteCatalogOptions& options) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return NoCatalog(path, "there is no such file");
+  } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+    return NoCatalog(path, "the file is empty");
+  }
+  const int busy_timeout_ms = options.busy_timeout_ms;
+  ReadMode mode = ChooseReadMode(path);
+  auto first = OpenReadOnly(path, mode, busy_timeout_ms);
+  Result<int> version =
+      first.ok() ? ReadSchemaVersion(**first) : Result<int>(first.status());
+  if (!version.ok() && mode != ReadMode::kImmutable && WalEmpty(path) &&
+      (version.status().IsPermissionDenied() ||
+       version.status().IsNotFound())) {
+    // No PATH-wal/-shm, and they cannot be created (a read-only directory).
+    mode = ReadMode::kImmutable;
+    first = OpenReadOnly(path, mode, busy_timeout_ms);
+    version =
+        first.ok() ? ReadSchemaVersion(**first) : Result<int>(first.status());
+  }
+  RETURN_IF_ERROR(version.status());
+  if (*version == 0) return NoCatalog(path, "the database has no tables");
+  RETURN_IF_ERROR(CheckSchemaNotNewer(path, *version));
+  if (*version < LatestSchemaVersion()) {
+    first->reset();  // no reader open across the migration
+    RETURN_IF_ERROR(UpgradeForReading(path, *version, busy_timeout_ms));
+    ASSIGN_OR_RETURN(first, OpenReadOnly(path, mode, busy_timeout_ms));
+  }
+  auto open_reader = [path, mode, busy_timeout_ms] {
+    return OpenReadOnly(path, mode, busy_timeout_ms);
+  };
+  ASSIGN_OR_RETURN(auto stamp_reader, open_reader());
+  return std::unique_ptr<CatalogStore>(new SqliteCatalog(
+      path, nullptr, std::move(stamp_reader), std::move(first).value(),
+      open_reader, LatestSchemaVersion(),
+      options.clock != nullptr ? *options.clock : SystemClock::Default()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<CatalogStore>> OpenSqliteCatalog(
+    const std::string& path, const SqliteCatalogOptions& options) {
+  // Checked before SQLite opens the file: a foreign file must stay
+  // byte-identical, SQLite may write (WAL setup, journal recovery, the
+  // checkpoint of a closing writer), and a catalog cut short must be
+  // refused by every command alike before anything fills its gap.
+  RETURN_IF_ERROR(CheckDatabaseHeader(path));
+  RETURN_IF_ERROR(CheckDatabaseWhole(path));
+  if (options.read_only) return OpenForReading(path, options);
+  Result<std::unique_ptr<CatalogStore>> store = OpenForWriting(path, options);
+  if (!store.ok()) return ExplainReadOnly(path, store.status());
+  return store;
 }
 
 }  // namespace tidemark

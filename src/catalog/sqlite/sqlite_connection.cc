@@ -1,41 +1,20 @@
 #include "catalog/sqlite/sqlite_connection.h"
 
-#include <mutex>
 #include <string>
 #include <utility>
 
 #include "catalog/sqlite/sqlite_error.h"
+#include "catalog/sqlite/sqlite_vfs.h"
 
 namespace tidemark {
-namespace {
-
-// Savepoint and statement journals stay in memory up to this size. Past
-// SQLite's default of 64 KiB a journal spills to a temporary file, which is
-// then never truncated before COMMIT: every call under a savepoint that
-// touched more than 16 pages (an entity upsert of one product does) appended
-// its pages to the file again, about 150 MB of writes per 5,000-file batch.
-// In memory the journal is emptied at each release, so this bounds it per
-// call; a larger call (a 5,000-record update batch) still spills.
-constexpr int kJournalSpillBytes = 4 << 20;
-
-void ConfigureSqliteOnce() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // SQLITE_MISUSE when SQLite was initialized already (another user in
-    // this process): the default then stays, which is slower, not wrong.
-    (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kJournalSpillBytes);
-  });
-}
-
-}  // namespace
-
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, int flags, int busy_timeout_ms) {
-  ConfigureSqliteOnce();
+  // Journals that outgrow memory must spill through this VFS (sqlite_vfs.h).
+  ASSIGN_OR_RETURN(const char* vfs, CatalogVfs());
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, vfs);
   if (rc != SQLITE_OK) {
     Status status = SqliteStatus(rc, db, path, "opening the catalog");
     sqlite3_close_v2(db);

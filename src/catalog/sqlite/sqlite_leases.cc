@@ -10,7 +10,8 @@ namespace tidemark {
 namespace {
 
 constexpr std::string_view kLeaseColumns =
-    "repository_id, holder, token, acquired_at, renewed_at, expires_at";
+    "repository_id, holder, token, acquired_at, renewed_at, expires_at, "
+    "holder_boot_id, holder_pid_namespace, holder_pid, holder_start_ticks";
 
 Lease ReadLeaseRow(const SqliteStatement& stmt, int64_t now_ns) {
   Lease lease;
@@ -20,6 +21,10 @@ Lease ReadLeaseRow(const SqliteStatement& stmt, int64_t now_ns) {
   lease.acquired_at_ns = stmt.ColumnInt64(3);
   lease.renewed_at_ns = stmt.ColumnInt64(4);
   lease.expires_at_ns = stmt.ColumnInt64(5);
+  lease.process.boot_id.assign(stmt.ColumnTextView(6));
+  lease.process.pid_namespace = static_cast<uint64_t>(stmt.ColumnInt64(7));
+  lease.process.pid = stmt.ColumnInt64(8);
+  lease.process.start_ticks = static_cast<uint64_t>(stmt.ColumnInt64(9));
   lease.observed_at_ns = now_ns;
   return lease;
 }
@@ -44,13 +49,18 @@ Status WriteLease(SqliteConnection& conn, const Lease& lease) {
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    conn.Prepare("INSERT OR REPLACE INTO repository_leases (" +
                                 std::string(kLeaseColumns) +
-                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                                "?9, ?10)"));
   stmt.BindInt64(1, lease.repository_id);
   stmt.BindText(2, lease.holder);
   stmt.BindInt64(3, lease.token);
   stmt.BindInt64(4, lease.acquired_at_ns);
   stmt.BindInt64(5, lease.renewed_at_ns);
   stmt.BindInt64(6, lease.expires_at_ns);
+  stmt.BindText(7, lease.process.boot_id);
+  stmt.BindUint64(8, lease.process.pid_namespace);
+  stmt.BindInt64(9, lease.process.pid);
+  stmt.BindUint64(10, lease.process.start_ticks);
   return conn.StepDone(&stmt, "writing the lease of repository " +
                                   std::to_string(lease.repository_id));
 }
@@ -92,9 +102,9 @@ Status InWriteTransaction(SqliteConnection& conn,
 
 Result<LeaseAcquisition> SqliteAcquireLease(SqliteConnection& writer,
                                             int64_t repository_id,
-                                            std::string_view holder,
+                                            const LeaseClaim& claim,
                                             int64_t ttl_ms, int64_t now_ns) {
-  RETURN_IF_ERROR(ValidateLeaseRequest(holder, ttl_ms));
+  RETURN_IF_ERROR(ValidateLeaseRequest(claim.holder, ttl_ms));
   LeaseAcquisition out;
   RETURN_IF_ERROR(InWriteTransaction(writer, [&]() -> Status {
     ASSIGN_OR_RETURN(bool exists, RepositoryExists(writer, repository_id));
@@ -104,11 +114,11 @@ Result<LeaseAcquisition> SqliteAcquireLease(SqliteConnection& writer,
     }
     ASSIGN_OR_RETURN(auto current, ReadLease(writer, repository_id, now_ns));
     int64_t token = 0;
-    if (Takeable(current, now_ns)) {
+    if (Takeable(current, claim, now_ns)) {
       ASSIGN_OR_RETURN(token, NextToken(writer));
     }
-    out = DecideAcquisition(current, repository_id, holder, ttl_ms, now_ns,
-                            token);
+    out =
+        DecideAcquisition(current, repository_id, claim, ttl_ms, now_ns, token);
     return out.acquired ? WriteLease(writer, out.lease) : Status::Ok();
   }));
   return out;

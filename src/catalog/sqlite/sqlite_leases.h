@@ -22,7 +22,7 @@ namespace tidemark {
 
 Result<LeaseAcquisition> SqliteAcquireLease(SqliteConnection& writer,
                                             int64_t repository_id,
-                                            std::string_view holder,
+                                            const LeaseClaim& claim,
                                             int64_t ttl_ms, int64_t now_ns);
 Result<Lease> SqliteRenewLease(SqliteConnection& writer,
                                const WriteFence& fence, int64_t ttl_ms,

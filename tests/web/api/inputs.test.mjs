@@ -94,6 +94,48 @@ apiDescribe("inputs", () => {
     await assertNothingChanged("parameters given twice");
   });
 
+  // A misspelt parameter was ignored: `?recursive=true&dryrun=true` deleted
+  // the folder for real. Every route takes only what openapi.json declares.
+  test("an unknown query parameter is 400 naming it and what the route takes, and does nothing", async () => {
+    const cases = [
+      ["DELETE", "/api/v1/repositories/docs/objects/dir?recursive=true&dryrun=true", "dryrun", /dry_run/],
+      ["DELETE", "/api/v1/repositories/docs/objects/dir?recursive=true&dry-run=true", "dry-run", /dry_run/],
+      ["DELETE", "/api/v1/repositories/docs/objects/dir?recursive=true&Dry_Run=true", "Dry_Run", /dry_run/],
+      ["PUT", "/api/v1/repositories/docs/objects/new.txt?dryRun=true", "dryRun", /dry_run/],
+      ["DELETE", "/api/v1/repositories/docs?purge=false&force=true", "force", /purge/],
+      ["POST", "/api/v1/repositories/docs/sync?dry_run=true", "dry_run", /takes none/],
+      ["GET", "/api/v1/repositories/docs/files?limt=5", "limt", /limit/],
+    ];
+    for (const [method, target, name, takes] of cases) {
+      const res = await request(server.base, method, target, { body: method === "PUT" ? "new\n" : undefined });
+      assertError(res, 400, "unknown_parameter", `${method} ${target}`);
+      assert.ok(res.json.error.includes(`'${name}'`), `the 400 names ${name}: ${res.json.error}`);
+      assert.match(res.json.error, takes, `and what the route takes: ${res.json.error}`);
+    }
+    await assertNothingChanged("unknown parameters");
+  });
+
+  // The same for JSON bodies: {"dryrun": true} ran the real repair.
+  test("an unknown field in a JSON body is 400 naming it, and nothing starts", async () => {
+    const jobsBefore = ok(await api.get("/api/v1/jobs")).jobs.length;
+    const cases = [
+      ["/api/v1/repositories/docs/repairs", { missing: "drop", dryrun: true }, "dryrun", /dry_run/],
+      ["/api/v1/repositories/docs/repairs", { missing: "drop", dry_run: true, forse: true }, "forse", /force/],
+      ["/api/v1/repositories/docs/move", { from: "dir", to: "moved", dryRun: true }, "dryRun", /dry_run/],
+      ["/api/v1/repositories/docs/checks", { scopе: "dir" }, "scopе", /scope/],
+      ["/api/v1/repositories", { name: "x", url: docs(), allowOffline: true }, "allowOffline", /allow_offline/],
+    ];
+    for (const [route, body, name, takes] of cases) {
+      const res = await api.post(route, body);
+      assertError(res, 400, "unknown_field", `${route} ${JSON.stringify(body)}`);
+      assert.ok(res.json.error.includes(`'${name}'`), `the 400 names ${name}: ${res.json.error}`);
+      assert.match(res.json.error, takes, `and what the body takes: ${res.json.error}`);
+    }
+    assert.equal(ok(await api.get("/api/v1/jobs")).jobs.length, jobsBefore, "no job was started");
+    assert.equal(existsSync(path.join(docs(), "moved")), false, "nothing was moved");
+    await assertNothingChanged("unknown fields");
+  });
+
   test("query booleans that are well formed still work", async () => {
     const dry = ok(await api.del("/api/v1/repositories/docs/objects/dir?recursive=true&dry_run=true"));
     assert.equal(dry.dry_run, true);
