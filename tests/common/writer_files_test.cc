@@ -43,7 +43,7 @@ TEST(WriterFilesTest, NamesOfThisProcessRoundTrip) {
 // A name too long for the whole writer keeps a replace possible: the old
 // copy names only the pid, and its writer is unknown.
 TEST(WriterFilesTest, AnOldCopyOfALongNameFitsInANameByNamingThePidOnly) {
-  const std::string fits(190, 'n');
+  const std::string fits(150, 'n');
   EXPECT_TRUE(ParseWriterFile(NewOldCopyName(fits))->writer.has_value());
   const std::string fits_barely(225, 'n');
   const std::string old = NewOldCopyName(fits_barely);
