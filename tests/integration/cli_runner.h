@@ -15,6 +15,10 @@
 
 namespace tidemark::testing {
 
+// SHA-256 of the five bytes "hello", the content most tests write.
+inline constexpr char kHelloSha256[] =
+    "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
 struct RunResult {
   int exit_code = -1;
   std::string out;

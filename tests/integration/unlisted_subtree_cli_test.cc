@@ -21,9 +21,6 @@
 namespace tidemark::testing {
 namespace {
 
-constexpr char kHelloSha256[] =
-    "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
-
 // A directory descriptor that closes itself.
 class DirFd {
  public:
