@@ -13,6 +13,7 @@
 #include "common/paths.h"
 #include "common/writer_files.h"
 #include "storage/local/parallel_walker.h"
+#include "storage/local/pinned_root.h"
 #include "storage/local/posix_error.h"
 #include "storage/storage_url.h"
 
@@ -84,8 +85,10 @@ class LocalReadStream final : public ReadStream {
 
 class LocalBackend final : public StorageBackend {
  public:
-  LocalBackend(std::string root, std::string url)
-      : root_(std::move(root)), url_(std::move(url)) {}
+  LocalBackend(std::string root, std::string url, PinnedRoot pinned)
+      : root_(std::move(root)),
+        url_(std::move(url)),
+        pinned_(std::move(pinned)) {}
 
   BackendCapabilities Capabilities() const override {
     BackendCapabilities caps;
@@ -360,9 +363,15 @@ class LocalBackend final : public StorageBackend {
   // The root directory, opened with `flags`. A missing root is Unavailable:
   // the storage is offline, which is not the same as empty.
   Result<UniqueFd> OpenRoot(int flags) const {
-    UniqueFd fd(open(root_.c_str(), flags | O_DIRECTORY | O_CLOEXEC));
-    if (fd.valid()) return fd;
-    const int err = errno;
+    const int opened = OpenPinnedRoot(pinned_, flags);
+    if (opened >= 0) return UniqueFd(opened);
+    const int err = -opened;
+    if (err == ELOOP && pinned_.no_symlinks) {
+      return Status::Unavailable(
+          "storage root " + Quote(root_) + " (" + Quote(pinned_.path) +
+          ") is now reached through a symlink that was not there when this "
+          "operation began; nothing was read or written there");
+    }
     if (err == ENOENT || err == ENOTDIR) {
       return Status::Unavailable("storage root " + Quote(root_) +
                                  " is missing or not a directory (is the "
@@ -435,8 +444,9 @@ class LocalBackend final : public StorageBackend {
     return Status::Ok();
   }
 
-  const std::string root_;
+  const std::string root_;  // as given, for messages
   const std::string url_;
+  const PinnedRoot pinned_;  // what is opened (pinned_root.h)
 };
 
 }  // namespace
@@ -449,8 +459,9 @@ Result<std::unique_ptr<StorageBackend>> OpenLocalBackend(
         " is not an absolute path; give a path starting with '/'");
   }
   ASSIGN_OR_RETURN(StorageUrl url, ParseStorageUrl(absolute_root, "/"));
-  return std::unique_ptr<StorageBackend>(
-      std::make_unique<LocalBackend>(url.path, url.canonical));
+  ASSIGN_OR_RETURN(PinnedRoot pinned, PinRoot(url.path));
+  return std::unique_ptr<StorageBackend>(std::make_unique<LocalBackend>(
+      url.path, url.canonical, std::move(pinned)));
 }
 
 }  // namespace tidemark
