@@ -24,7 +24,7 @@ Location FileLocation(const std::string& path) {
 }
 
 // False once openat2 turned out to be missing (old kernel, seccomp).
-std::atomic<bool> g_have_openat2{true};
+std::atomic<bool> g_openat2_for_roots{true};
 
 }  // namespace
 
@@ -39,7 +39,7 @@ Result<PinnedRoot> PinRoot(const std::string& root) {
 
 int OpenPinnedRoot(const PinnedRoot& root, int flags) {
   flags |= O_DIRECTORY | O_CLOEXEC;
-  if (root.no_symlinks && g_have_openat2.load(std::memory_order_relaxed)) {
+  if (root.no_symlinks && g_openat2_for_roots.load(std::memory_order_relaxed)) {
     open_how how{};
     how.flags = static_cast<uint64_t>(flags);
     how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
@@ -49,7 +49,7 @@ int OpenPinnedRoot(const PinnedRoot& root, int flags) {
     } while (fd < 0 && errno == EAGAIN);
     if (fd >= 0) return static_cast<int>(fd);
     if (errno != ENOSYS && errno != EPERM) return -errno;
-    g_have_openat2.store(false, std::memory_order_relaxed);
+    g_openat2_for_roots.store(false, std::memory_order_relaxed);
   }
   const int fd = open(root.path.c_str(), flags);
   return fd >= 0 ? fd : -errno;
