@@ -461,118 +461,148 @@ void RepositoryWatcher::ServeRequests() {
 }
 
 void RepositoryWatcher::Loop() {
-  const bool watching = OpenSource();
-  if (!root_missing_) {
-    SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
-            watching ? "" : "starting; no change events for this storage");
-    Reconcile(OperationType::kStartup);
-  } else {
-    next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
-  }
+  StartUp();
   std::vector<FsEvent> events;
   while (!ShouldStop()) {
-    // Publish what we are doing now.
-    if (root_missing_) {
-      SetMode(WatchMode::kPolling,
-              "the root cannot be reached (" + repo_.state_reason +
-                  "); looking again every " + Describe(options_.poll_interval));
-    } else if (!failure_.empty()) {
-      SetMode(WatchMode::kDegraded, failure_);
-    } else if (!unwatched_.empty()) {
-      std::string first = unwatched_.begin()->empty()
-                              ? std::string("the root")
-                              : "'" + DisplayPath(*unwatched_.begin()) + "'";
-      SetMode(WatchMode::kDegraded,
-              std::to_string(unwatched_.size()) +
-                  " directories are not watched (first: " + first +
-                  "): " + unwatched_reason_ + "; they are rescanned every " +
-                  Describe(options_.unwatched_rescan));
-    } else if (source_ == nullptr) {
-      SetMode(WatchMode::kPolling,
-              "no change events for this storage; reconciled every " +
-                  Describe(options_.reconcile_interval));
-    } else {
-      SetMode(WatchMode::kWatching, "");
-    }
-
-    int64_t now = Now();
-    int64_t wake = now + kTickNs;
-    // While the root is missing, only the look for it is scheduled.
-    if (!root_missing_) wake = std::min(wake, next_reconcile_ns_);
-    // The aggregator's deadline costs a pass over what is pending, so it is
-    // recomputed only after work was taken; new events can only bring it
-    // forward to their own debounce (waking early is harmless).
-    if (deadline_stale_) {
-      deadline_ = aggregator_.NextDeadline();
-      deadline_stale_ = false;
-    }
-    if (deadline_.has_value()) {
-      wake = std::min(wake, std::max(*deadline_, next_take_ns_));
-    }
-    if (!unwatched_.empty() && !root_missing_) {
-      wake = std::min(wake, next_unwatched_rescan_ns_);
-    }
-    if (root_missing_) wake = std::min(wake, next_root_look_ns_);
-    const auto timeout =
-        milliseconds(std::max<int64_t>(0, wake - now) / 1'000'000);
-    if (source_ != nullptr) {
-      events.clear();
-      auto polled = source_->Poll(&events, timeout);
-      const int64_t at = Now();
-      if (!polled.ok()) {
-        log_(repo_.name + ": change events failed (" +
-             polled.status().message() + "); restarting the watch");
-        source_.reset();
-        if (OpenSource()) FullScan(OperationType::kRealtime);
-      }
-      const int64_t debounce_ns =
-          std::chrono::nanoseconds(options_.aggregation.debounce).count();
-      for (const FsEvent& event : events) {
-        aggregator_.Add(event, at);
-        if (event.kind == FsEvent::Kind::kUnwatched ||
-            event.kind == FsEvent::Kind::kRootGone) {
-          deadline_stale_ = true;  // handed out at once
-        } else if (!deadline_.has_value() || at + debounce_ns < *deadline_) {
-          deadline_ = at + debounce_ns;
-        }
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
-      }
-    } else {
-      WaitFor(timeout);
-    }
+    PublishMode();
+    AwaitEvents(events);
     if (ShouldStop()) break;
+    RunDueWork();
+  }
+  ShutDown();
+}
 
-    now = Now();
-    if (now >= next_take_ns_ && !deadline_stale_ && deadline_.has_value() &&
-        now >= *deadline_) {
-      deadline_stale_ = true;
-      ReadyWork work = aggregator_.TakeReady(now);
-      if (!work.empty()) {
-        next_take_ns_ = now + kBatchGapNs;
-        Apply(work);
-      }
-    }
-    ServeRequests();
-    if (root_missing_ && now >= next_root_look_ns_) {
-      next_root_look_ns_ = now + Ns(options_.poll_interval);
-      if (setup_.backend->CheckRoot().ok()) {
-        log_(repo_.name + ": the root is back; reconciling");
-        root_missing_ = false;
-        OpenSource();
-        if (!root_missing_) Reconcile(OperationType::kReconciliation);
-      }
-    }
-    if (!root_missing_ && Now() >= next_reconcile_ns_) {
-      Reconcile(OperationType::kReconciliation);
-    }
-    if (!root_missing_ && !unwatched_.empty() &&
-        Now() >= next_unwatched_rescan_ns_) {
-      RescanUnwatched();
+void RepositoryWatcher::StartUp() {
+  const bool watching = OpenSource();
+  if (root_missing_) {
+    next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+    return;
+  }
+  SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
+          watching ? "" : "starting; no change events for this storage");
+  Reconcile(OperationType::kStartup);
+}
+
+void RepositoryWatcher::PublishMode() {
+  if (root_missing_) {
+    SetMode(WatchMode::kPolling,
+            "the root cannot be reached (" + repo_.state_reason +
+                "); looking again every " + Describe(options_.poll_interval));
+  } else if (!failure_.empty()) {
+    SetMode(WatchMode::kDegraded, failure_);
+  } else if (!unwatched_.empty()) {
+    std::string first = unwatched_.begin()->empty()
+                            ? std::string("the root")
+                            : "'" + DisplayPath(*unwatched_.begin()) + "'";
+    SetMode(WatchMode::kDegraded,
+            std::to_string(unwatched_.size()) +
+                " directories are not watched (first: " + first +
+                "): " + unwatched_reason_ + "; they are rescanned every " +
+                Describe(options_.unwatched_rescan));
+  } else if (source_ == nullptr) {
+    SetMode(WatchMode::kPolling,
+            "no change events for this storage; reconciled every " +
+                Describe(options_.reconcile_interval));
+  } else {
+    SetMode(WatchMode::kWatching, "");
+  }
+}
+
+int64_t RepositoryWatcher::NextWake(int64_t now) {
+  int64_t wake = now + kTickNs;
+  // While the root is missing, only the look for it is scheduled.
+  if (!root_missing_) wake = std::min(wake, next_reconcile_ns_);
+  // The aggregator's deadline costs a pass over what is pending, so it is
+  // recomputed only after work was taken; new events can only bring it
+  // forward to their own debounce (waking early is harmless).
+  if (deadline_stale_) {
+    deadline_ = aggregator_.NextDeadline();
+    deadline_stale_ = false;
+  }
+  if (deadline_.has_value()) {
+    wake = std::min(wake, std::max(*deadline_, next_take_ns_));
+  }
+  if (!unwatched_.empty() && !root_missing_) {
+    wake = std::min(wake, next_unwatched_rescan_ns_);
+  }
+  if (root_missing_) wake = std::min(wake, next_root_look_ns_);
+  return wake;
+}
+
+void RepositoryWatcher::AwaitEvents(std::vector<FsEvent>& events) {
+  const int64_t now = Now();
+  const auto timeout =
+      milliseconds(std::max<int64_t>(0, NextWake(now) - now) / 1'000'000);
+  if (source_ == nullptr) {
+    WaitFor(timeout);
+    return;
+  }
+  events.clear();
+  auto polled = source_->Poll(&events, timeout);
+  const int64_t at = Now();
+  if (!polled.ok()) {
+    log_(repo_.name + ": change events failed (" + polled.status().message() +
+         "); restarting the watch");
+    source_.reset();
+    if (OpenSource()) FullScan(OperationType::kRealtime);
+  }
+  Aggregate(events, at);
+}
+
+void RepositoryWatcher::Aggregate(const std::vector<FsEvent>& events,
+                                  int64_t at) {
+  const int64_t debounce_ns =
+      std::chrono::nanoseconds(options_.aggregation.debounce).count();
+  for (const FsEvent& event : events) {
+    aggregator_.Add(event, at);
+    if (event.kind == FsEvent::Kind::kUnwatched ||
+        event.kind == FsEvent::Kind::kRootGone) {
+      deadline_stale_ = true;  // handed out at once
+    } else if (!deadline_.has_value() || at + debounce_ns < *deadline_) {
+      deadline_ = at + debounce_ns;
     }
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
+}
+
+void RepositoryWatcher::RunDueWork() {
+  const int64_t now = Now();
+  TakeReadyWork(now);
+  ServeRequests();
+  LookForRoot(now);
+  if (!root_missing_ && Now() >= next_reconcile_ns_) {
+    Reconcile(OperationType::kReconciliation);
+  }
+  if (!root_missing_ && !unwatched_.empty() &&
+      Now() >= next_unwatched_rescan_ns_) {
+    RescanUnwatched();
+  }
+}
+
+void RepositoryWatcher::TakeReadyWork(int64_t now) {
+  if (now < next_take_ns_ || deadline_stale_ || !deadline_.has_value() ||
+      now < *deadline_) {
+    return;
+  }
+  deadline_stale_ = true;
+  ReadyWork work = aggregator_.TakeReady(now);
+  if (work.empty()) return;
+  next_take_ns_ = now + kBatchGapNs;
+  Apply(work);
+}
+
+void RepositoryWatcher::LookForRoot(int64_t now) {
+  if (!root_missing_ || now < next_root_look_ns_) return;
+  next_root_look_ns_ = now + Ns(options_.poll_interval);
+  if (!setup_.backend->CheckRoot().ok()) return;
+  log_(repo_.name + ": the root is back; reconciling");
+  root_missing_ = false;
+  OpenSource();
+  if (!root_missing_) Reconcile(OperationType::kReconciliation);
+}
+
+void RepositoryWatcher::ShutDown() {
   if (source_ != nullptr) source_->Close();
   if (keeper_->lost()) {
     log_(repo_.name +
