@@ -14,6 +14,7 @@
 #include "cli/output.h"
 #include "cli/scan_runner.h"
 #include "cli/stop_signals.h"
+#include "common/logging.h"
 #include "sync/worker.h"
 
 namespace tidemark::cli {
@@ -28,8 +29,9 @@ struct WorkerFlags {
   ScanSettings settings;
 };
 
-void Log(const std::string& worker_id, const std::string& line) {
-  std::cout << "worker " << worker_id << ": " << line << std::endl;
+void LogAs(const std::string& worker_id, LogLevel level,
+           const std::string& line) {
+  Log(level, "worker " + worker_id + ": " + line);
 }
 
 ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
@@ -77,24 +79,28 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
         }
         return Status::Ok();
       },
-      [&id](const std::string& line) { Log(id, line); });
+      [&id](LogLevel level, const std::string& line) {
+        LogAs(id, level, line);
+      });
 
   StopSignals signals([&] {
-    Log(id,
-        "stopping after the scan in progress (signal again to exit at once)");
+    LogAs(id, LogLevel::kInfo,
+          "stopping after the scan in progress (signal again to exit at "
+          "once)");
     worker.Stop();
   });
-  Log(id, "serving " +
-              (flags.names.empty()
-                   ? std::string("every repository")
-                   : std::to_string(flags.names.size()) + " repositories") +
-              " in " + ctx.db_display() + "; heartbeat " +
-              FormatDuration(heartbeat) + ", lease timeout " +
-              FormatDuration(timeout) + ", scan interval " +
-              FormatDuration(interval));
+  LogAs(id, LogLevel::kInfo,
+        "serving " +
+            (flags.names.empty()
+                 ? std::string("every repository")
+                 : std::to_string(flags.names.size()) + " repositories") +
+            " in " + ctx.db_display() + "; heartbeat " +
+            FormatDuration(heartbeat) + ", lease timeout " +
+            FormatDuration(timeout) + ", scan interval " +
+            FormatDuration(interval));
   Status ran = worker.Run();
   if (!ran.ok()) return ctx.ReportError(ran, false);
-  Log(id, "stopped");
+  LogAs(id, LogLevel::kInfo, "stopped");
   return ExitCode::kOk;
 }
 

@@ -135,7 +135,8 @@ void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
   status.mode = mode;
   status.reason = reason;
   if (Status s = gateway_.SetWatchStatus(status); !s.ok()) {
-    log_(repo_.name + ": could not record the watch state: " + s.message());
+    log_(LogLevel::kWarning,
+         repo_.name + ": could not record the watch state: " + s.message());
     return;
   }
   published_ = true;
@@ -143,7 +144,8 @@ void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
   published_reason_ = std::move(reason);
   std::string line = repo_.name + ": " + std::string(WatchModeName(mode));
   if (!published_reason_.empty()) line += " — " + published_reason_;
-  log_(line);
+  log_(mode == WatchMode::kDegraded ? LogLevel::kWarning : LogLevel::kInfo,
+       line);
 }
 
 void RepositoryWatcher::Finished(const SyncOperation& op,
@@ -152,7 +154,9 @@ void RepositoryWatcher::Finished(const SyncOperation& op,
     std::lock_guard<std::mutex> lock(mu_);
     status_.last_operation = op;
   }
-  log_(repo_.name + ": " + what + " " + Counts(op));
+  log_(op.status == OperationStatus::kCompleted ? LogLevel::kInfo
+                                                : LogLevel::kWarning,
+       repo_.name + ": " + what + " " + Counts(op));
 }
 
 bool RepositoryWatcher::OpenSource() {
@@ -185,6 +189,9 @@ void RepositoryWatcher::RootGone(const std::string& reason) {
   source_.reset();
   root_missing_ = true;
   next_root_look_ns_ = Now() + Ns(options_.poll_interval);
+  log_(LogLevel::kDebug, repo_.name + ": the root is gone (" + reason +
+                             "); looking for it again in " +
+                             Describe(options_.poll_interval));
   if (repo_.state != RepositoryState::kOffline) {
     (void)gateway_.SetRepositoryState(repo_, RepositoryState::kOffline, reason);
   }
@@ -259,6 +266,10 @@ void RepositoryWatcher::Reconcile(OperationType type) {
   FullScan(type);  // brings it forward when it fails
   next_reconcile_ns_ =
       std::min(next_reconcile_ns_, Now() + Ns(options_.reconcile_interval));
+  if (failed_attempts_ == 0) {  // else SyncFailed said when it is retried
+    log_(LogLevel::kDebug, repo_.name + ": next reconciliation in " +
+                               Describe(options_.reconcile_interval));
+  }
 }
 
 milliseconds RepositoryWatcher::RetryDelay() const {
@@ -272,8 +283,10 @@ milliseconds RepositoryWatcher::RetryDelay() const {
 
 void RepositoryWatcher::SyncFailed(const std::string& what, const Status& why,
                                    bool full_scan) {
-  log_(repo_.name + ": " + what + " failed: " + why.message());
-  if (why.code() == StatusCode::kCancelled || ShouldStop()) return;
+  const bool cancelled = why.code() == StatusCode::kCancelled;
+  log_(cancelled ? LogLevel::kInfo : LogLevel::kWarning,
+       repo_.name + ": " + what + " failed: " + why.message());
+  if (cancelled || ShouldStop()) return;
   // What that work was to look at is forgotten by the aggregator: a full
   // reconciliation catches it up once the catalog answers again. Batches
   // that fail while one is pending do not postpone it.
@@ -284,13 +297,14 @@ void RepositoryWatcher::SyncFailed(const std::string& what, const Status& why,
   failure_ = what + " failed (" + why.message() +
              "); a full reconciliation is retried in " + Describe(delay) +
              " (attempt " + std::to_string(failed_attempts_ + 1) + ")";
-  log_(repo_.name + ": " + failure_);
+  log_(LogLevel::kWarning, repo_.name + ": " + failure_);
 }
 
 void RepositoryWatcher::Recovered() {
   if (failed_attempts_ == 0) return;
-  log_(repo_.name + ": caught up after " + std::to_string(failed_attempts_) +
-       " failed attempt(s)");
+  log_(LogLevel::kInfo, repo_.name + ": caught up after " +
+                            std::to_string(failed_attempts_) +
+                            " failed attempt(s)");
   failed_attempts_ = 0;
   failure_.clear();
   // The retry that was pending is this scan's job done.
@@ -371,6 +385,10 @@ void RepositoryWatcher::AddUnwatched(const std::string& directory,
   });
   if (unwatched_.empty()) {
     next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+    log_(LogLevel::kDebug, repo_.name + ": '" + DisplayPath(directory) +
+                               "' is not watched (" + reason +
+                               "); a rescan is scheduled in " +
+                               Describe(options_.unwatched_rescan));
   }
   unwatched_.insert(directory);
 }
@@ -399,6 +417,13 @@ void RepositoryWatcher::RescanUnwatched() {
 }
 
 void RepositoryWatcher::Apply(const ReadyWork& work) {
+  log_(LogLevel::kDebug,
+       repo_.name + ": events ready: " + std::to_string(work.paths.size()) +
+           " paths, " + std::to_string(work.deletions.size()) + " deletions, " +
+           std::to_string(work.moves.size()) + " moves, " +
+           std::to_string(work.rescans.size()) + " rescans, " +
+           std::to_string(work.unwatched.size()) + " unwatched" +
+           (work.root_gone.has_value() ? ", root gone" : ""));
   for (const ReadyWork::Unwatched& u : work.unwatched) {
     AddUnwatched(u.directory, u.reason);
   }
@@ -446,12 +471,13 @@ void RepositoryWatcher::ServeRequests() {
     request.taken_at_ns = now;
     request.taken_by = keeper_->lease().holder;
     if (Status s = gateway_.UpdateRequest(request); !s.ok()) {
-      log_(repo_.name + ": could not take request " +
-           std::to_string(request.id) + ": " + s.message());
+      log_(LogLevel::kWarning, repo_.name + ": could not take request " +
+                                   std::to_string(request.id) + ": " +
+                                   s.message());
     }
   }
-  log_(repo_.name + ": reconciliation requested by " +
-       taken.front().requested_by);
+  log_(LogLevel::kInfo, repo_.name + ": reconciliation requested by " +
+                            taken.front().requested_by);
   Reconcile(OperationType::kReconciliation);
   for (SyncRequest& request : taken) {
     request.operation_id = last_full_scan_id_;
@@ -541,8 +567,9 @@ void RepositoryWatcher::AwaitEvents(std::vector<FsEvent>& events) {
   auto polled = source_->Poll(&events, timeout);
   const int64_t at = Now();
   if (!polled.ok()) {
-    log_(repo_.name + ": change events failed (" + polled.status().message() +
-         "); restarting the watch");
+    log_(LogLevel::kWarning, repo_.name + ": change events failed (" +
+                                 polled.status().message() +
+                                 "); restarting the watch");
     source_.reset();
     if (OpenSource()) FullScan(OperationType::kRealtime);
   }
@@ -596,7 +623,7 @@ void RepositoryWatcher::LookForRoot(int64_t now) {
   if (!root_missing_ || now < next_root_look_ns_) return;
   next_root_look_ns_ = now + Ns(options_.poll_interval);
   if (!setup_.backend->CheckRoot().ok()) return;
-  log_(repo_.name + ": the root is back; reconciling");
+  log_(LogLevel::kInfo, repo_.name + ": the root is back; reconciling");
   root_missing_ = false;
   OpenSource();
   if (!root_missing_) Reconcile(OperationType::kReconciliation);
@@ -605,8 +632,8 @@ void RepositoryWatcher::LookForRoot(int64_t now) {
 void RepositoryWatcher::ShutDown() {
   if (source_ != nullptr) source_->Close();
   if (keeper_->lost()) {
-    log_(repo_.name +
-         ": gave up the repository: " + keeper_->lost_status().message());
+    log_(LogLevel::kWarning, repo_.name + ": gave up the repository: " +
+                                 keeper_->lost_status().message());
   } else {
     SetMode(WatchMode::kStopped, "");
   }
