@@ -341,7 +341,6 @@ Status PathBatch::RemoveGone(std::vector<RecordKey> gone) {
     return Status::Ok();
   }
   MassRemovalCheck check;
-  check.removing = gone_count;
   check.repository_records = totals.files;
   check.recently_removed = options_.recently_removed;
   check.threshold = options_.mass_removal_threshold;
@@ -350,15 +349,9 @@ Status PathBatch::RemoveGone(std::vector<RecordKey> gone) {
       "check the storage, then confirm with `tidemark scan " + repo_.name +
       " --allow-mass-removal` (stop `tidemark watch` first, or run it with "
       "--allow-mass-removal)";
-  MassRemovalDecision mass = DecideMassRemoval(check);
-  if (mass.pause) {
-    report_.removals_deferred = gone_count;
-    report_.removal_pause_reason = std::move(mass.reason);
-    return Status::Ok();
-  }
-  ASSIGN_OR_RETURN(
-      RemovalOutcome removed,
-      RemoveConfirmed(backend_, gateway_, repo_.id, std::move(gone), op_));
+  ASSIGN_OR_RETURN(RemovalOutcome removed,
+                   RemoveUnlessMass(backend_, gateway_, repo_.id,
+                                    std::move(gone), std::move(check), op_));
   report_.rows_written += removed.rows_written;
   report_.removals_deferred += removed.deferred;
   report_.removal_pause_reason = removed.DeferredReason();

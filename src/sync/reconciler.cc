@@ -118,8 +118,7 @@ class Scan {
   void ReportLeftovers(const WriterFileListing& listed);
   Result<ReconcileReport> ListingFailed(const Status& why);
   Status ApplyRemovals(const MergeSummary& merged, int64_t records_read);
-  Status RemoveUnlessMass(std::vector<RecordKey> removable,
-                          int64_t records_read);
+  Status RemoveGone(std::vector<RecordKey> removable, int64_t records_read);
   Status FinishOperation(const MergeSummary& merged);
   // The scan failed (the root, the listing): a failed operation row, and
   // an offline repository when `offline`.
@@ -374,7 +373,7 @@ Status Scan::ApplyRemovals(const MergeSummary& merged, int64_t records_read) {
   }
   gone_.clear();
   report_.removals_deferred = hidden;
-  RETURN_IF_ERROR(RemoveUnlessMass(std::move(removable), records_read));
+  RETURN_IF_ERROR(RemoveGone(std::move(removable), records_read));
   if (hidden > 0) {
     PrependReason(unlisted.DeferredReason(hidden),
                   report_.removal_pause_reason);
@@ -382,20 +381,18 @@ Status Scan::ApplyRemovals(const MergeSummary& merged, int64_t records_read) {
   return Status::Ok();
 }
 
-Status Scan::RemoveUnlessMass(std::vector<RecordKey> removable,
-                              int64_t records_read) {
-  const auto gone_count = static_cast<int64_t>(removable.size());
+Status Scan::RemoveGone(std::vector<RecordKey> removable,
+                        int64_t records_read) {
   // Every record of the scope passed through the merge exactly once. The
   // threshold is a share of the repository (rule 3), so a scoped scan asks
   // for the repository's count, and only when something is gone.
   int64_t repository_records = records_read;
-  if (scoped() && gone_count > 0) {
+  if (scoped() && !removable.empty()) {
     ASSIGN_OR_RETURN(const RepositoryTotals totals, store_.Totals(repo_.id));
     repository_records = totals.files;
   }
   // Rule 3: pause a mass disappearance until it is confirmed.
   MassRemovalCheck check;
-  check.removing = gone_count;
   check.repository_records = repository_records;
   check.listed_empty = scanned_ == 0;
   check.scoped = scoped();
@@ -403,15 +400,10 @@ Status Scan::RemoveUnlessMass(std::vector<RecordKey> removable,
   check.allowed = options_.allow_mass_removal;
   check.how_to_confirm =
       "check the storage, then re-run with --allow-mass-removal to confirm";
-  MassRemovalDecision mass = DecideMassRemoval(check);
-  if (mass.pause) {
-    report_.removals_deferred += gone_count;
-    report_.removal_pause_reason = std::move(mass.reason);
-    return Status::Ok();
-  }
   ASSIGN_OR_RETURN(
       RemovalOutcome removed,
-      RemoveConfirmed(backend_, gateway_, repo_.id, std::move(removable), op_));
+      RemoveUnlessMass(backend_, gateway_, repo_.id, std::move(removable),
+                       std::move(check), op_));
   report_.rows_written += removed.rows_written;
   report_.removals_deferred += removed.deferred;
   report_.removal_pause_reason = removed.DeferredReason();

@@ -65,6 +65,7 @@ void PrependReason(const std::string& reason, std::string& reasons) {
 }
 
 std::string RemovalOutcome::DeferredReason() const {
+  if (!pause_reason.empty()) return pause_reason;
   if (deferred == 0) return "";
   return std::to_string(deferred) +
          " removals deferred: their paths could not be checked again";
@@ -96,6 +97,23 @@ Result<RemovalOutcome> RemoveConfirmed(StorageBackend& backend,
     outcome.rows_written += applied.rows_written;
   }
   return outcome;
+}
+
+Result<RemovalOutcome> RemoveUnlessMass(StorageBackend& backend,
+                                        Gateway& gateway, int64_t repository_id,
+                                        std::vector<RecordKey> gone,
+                                        MassRemovalCheck check,
+                                        SyncOperation& op) {
+  check.removing = static_cast<int64_t>(gone.size());
+  MassRemovalDecision mass = DecideMassRemoval(check);
+  if (!mass.pause) {
+    return RemoveConfirmed(backend, gateway, repository_id, std::move(gone),
+                           op);
+  }
+  RemovalOutcome paused;
+  paused.deferred = check.removing;
+  paused.pause_reason = std::move(mass.reason);
+  return paused;
 }
 
 }  // namespace tidemark

@@ -90,7 +90,10 @@ void PrependReason(const std::string& reason, std::string& reasons);
 
 struct RemovalOutcome {
   int64_t rows_written = 0;
-  int64_t deferred = 0;  // paths that could not be checked again: kept
+  // Records kept: every one when paused, else the paths that could not be
+  // checked again.
+  int64_t deferred = 0;
+  std::string pause_reason;  // MassRemovalDecision::reason when paused
 
   // Why the operation is partial, for its row; "" when nothing was deferred.
   std::string DeferredReason() const;
@@ -103,6 +106,14 @@ Result<RemovalOutcome> RemoveConfirmed(StorageBackend& backend,
                                        Gateway& gateway, int64_t repository_id,
                                        std::vector<RecordKey> gone,
                                        SyncOperation& op);
+
+// The last step of a sync: rule 3 (DecideMassRemoval, with `check.removing`
+// set to the size of `gone`), then, unless paused, RemoveConfirmed.
+Result<RemovalOutcome> RemoveUnlessMass(StorageBackend& backend,
+                                        Gateway& gateway, int64_t repository_id,
+                                        std::vector<RecordKey> gone,
+                                        MassRemovalCheck check,
+                                        SyncOperation& op);
 
 }  // namespace tidemark
 
