@@ -22,6 +22,8 @@
 #include "common/time_format.h"
 #include "server/listen_address.h"
 #include "server/webhooks.h"
+#include "storage/root_confinement.h"
+#include "storage/storage_url.h"
 
 namespace tidemark::api {
 namespace {
@@ -72,6 +74,29 @@ void PrintRoutes(const server::HttpServer& http) {
   std::cout << nlohmann::json{{"routes", std::move(routes)}}.dump(1) << "\n";
 }
 
+// [serve] allowed_roots, as written and resolved, for the root confinement:
+// a repository registered inside them cannot later be led outside them by
+// a replaced folder or link.
+std::vector<ConfinedFolder> ConfinedFolders(const cli::CliContext& ctx,
+                                            const cli::ServeConfig& config) {
+  std::vector<ConfinedFolder> folders;
+  for (const std::string& entry : config.allowed_roots) {
+    auto written = ParseLocation(entry);
+    if (!written.ok()) continue;
+    ConfinedFolder folder{*written, std::nullopt};
+    if (written->scheme == "file") {
+      auto real = ctx.wiring().resolve_url(FileUrlFromPath(written->path));
+      if (real.ok()) {
+        if (auto resolved = ParseLocation(*real); resolved.ok()) {
+          folder.resolved = *resolved;
+        }
+      }
+    }
+    folders.push_back(std::move(folder));
+  }
+  return folders;
+}
+
 cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   const cli::ServeConfig& config = ctx.config().serve;
   auto listen =
@@ -99,6 +124,7 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
       return ctx.ReportError(s, false);
     }
   }
+  ConfineRoots(ConfinedFolders(ctx, config));
   // Printing the routes only reads: it never creates a catalog.
   if (flags.print_routes) ctx.OnlyReads();
   auto store = ctx.Store();

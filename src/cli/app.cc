@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/commands.h"
@@ -36,6 +38,32 @@ void AddLogFormatOption(CLI::App* command, LogFormat* format) {
       "Logs: one line per event on standard output, at level info and "
       "above; -v adds debug lines (leases taken, renewed and lost, change "
       "sets applied, rescans scheduled), -q keeps only errors.");
+}
+
+void AddWithSubcommands(CLI::App* app, std::vector<CLI::App*>& out) {
+  out.push_back(app);
+  for (CLI::App* sub : app->get_subcommands({})) AddWithSubcommands(sub, out);
+}
+
+// The first "--flag=VALUE" in `argv` whose flag takes no value: CLI11
+// refuses a value unlike the default with its own jargon ("disallowed flag
+// override") and takes one like it ("--dry-run=true") silently.
+std::optional<std::string> FlagGivenAValue(CLI::App& app, int argc,
+                                           char** argv) {
+  std::vector<CLI::App*> apps;
+  AddWithSubcommands(&app, apps);
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--") break;
+    const size_t eq = arg.find('=');
+    if (!arg.starts_with("--") || eq == std::string_view::npos) continue;
+    const std::string name(arg.substr(0, eq));
+    for (CLI::App* each : apps) {
+      const CLI::Option* option = each->get_option_no_throw(name);
+      if (option != nullptr && option->get_expected_max() == 0) return name;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -84,6 +112,11 @@ int RunCli(int argc, char** argv, const Wiring& wiring,
   const std::vector<CLI::App*> daemons = app.get_subcommands(IsDaemonCommand);
   for (CLI::App* daemon : daemons) AddLogFormatOption(daemon, &log_format);
 
+  if (auto flag = FlagGivenAValue(app, argc, argv)) {
+    std::cerr << "tidemark: error: " << *flag << " takes no value: give "
+              << *flag << " alone, or leave it out\n";
+    return static_cast<int>(ExitCode::kUsage);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

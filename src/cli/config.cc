@@ -111,7 +111,16 @@ Status ReadNumber(std::string_view origin, const toml::table& table,
   if (node == nullptr) return Status::Ok();
   const std::string what = KeyName(section, key);
   std::optional<T> value;
-  if (node->is_integer()) value = static_cast<T>(node->as_integer()->get());
+  if (node->is_integer()) {
+    // 0x10, 0o20 and 0b10000 are TOML integers, but nobody means a
+    // threshold or a size in hex: as from a flag, a number is decimal.
+    if (node->as_integer()->flags() != toml::value_flags::none) {
+      return Bad(origin, *node,
+                 what + " must be written in decimal " + RangeText(min, max) +
+                     ", not in hexadecimal, octal or binary");
+    }
+    value = static_cast<T>(node->as_integer()->get());
+  }
   if (!kWhole && node->is_floating_point()) {
     value = static_cast<T>(node->as_floating_point()->get());
   }

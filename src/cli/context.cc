@@ -54,6 +54,18 @@ Status CliContext::Prepare() {
     return Status::InvalidArgument("--worker-id '" + worker_id_.substr(0, 40) +
                                    "...' is longer than 200 characters");
   }
+  // Other workers print it (status, history): a newline or an escape
+  // sequence in it would reach their terminals.
+  for (const char c : worker_id_) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      return Status::InvalidArgument(
+          "the worker id (--worker-id, TIDEMARK_WORKER_ID or [worker] id) "
+          "holds a control character (byte " +
+          std::to_string(byte) +
+          "); use letters, digits and punctuation, e.g. 'host-a:1'");
+    }
+  }
   return Status::Ok();
 }
 

@@ -29,6 +29,15 @@ Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
                             "' was removed while this command waited for "
                             "it; nothing was changed");
   }
+  if (fresh->detached) {
+    // `repo remove` keeps a repository's records as they were: no scan,
+    // write or repair may change them (the API answers 409 the same way).
+    return Status::FailedPrecondition(
+        "repository '" + repo.name +
+        "' is detached (removed, its records kept): nothing is synced or "
+        "written to it; attach it again with 'tidemark repo add " +
+        repo.name + " " + fresh->url + "' first");
+  }
   repo = std::move(fresh).value();
   return std::make_unique<WriteLease>(std::move(turn), std::move(keeper));
 }

@@ -22,7 +22,18 @@ ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
   if (flags.names.empty()) {
     auto all = (*store)->ListRepositories();
     if (!all.ok()) return ctx.ReportError(all.status(), flags.settings.json);
-    repos = std::move(all).value();
+    // Detached repositories keep their records as they were: a scan of
+    // "everything" (cron) leaves them alone; naming one is refused.
+    for (Repository& repo : *all) {
+      if (!repo.detached) repos.push_back(std::move(repo));
+    }
+    if (repos.empty() && !all->empty()) {
+      return ctx.ReportError(
+          Status::NotFound("every repository in " + ctx.db_display() +
+                           " is detached; attach one again with 'tidemark "
+                           "repo add NAME PATH'"),
+          flags.settings.json);
+    }
     if (repos.empty()) {
       return ctx.ReportError(
           Status::NotFound("no repositories to scan in " + ctx.db_display() +

@@ -3,9 +3,11 @@
 // step (writes/consistent_writer.h), each under the repository's lease.
 // Inputs are checked before the lease is taken, so a typo fails fast.
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -15,6 +17,7 @@
 #include "check/drift_format.h"
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "cli/stop_signals.h"
 #include "cli/write_session.h"
 #include "common/paths.h"
 #include "writes/consistent_writer.h"
@@ -60,7 +63,12 @@ class InputSource final : public ByteSource {
   InputSource(const InputSource&) = delete;
   InputSource& operator=(const InputSource&) = delete;
 
+  // Set by the signal thread of `put` (StopSignals) on SIGINT or SIGTERM:
+  // the next read fails Cancelled, and the write removes its temporary.
+  void StopOn(const std::atomic<bool>* stop) { stop_ = stop; }
+
   Result<size_t> Read(char* buf, size_t n) override {
+    RETURN_IF_ERROR(WaitForInput());
     ssize_t got;
     do {
       got = read(fd_, buf, n);
@@ -79,6 +87,26 @@ class InputSource final : public ByteSource {
   }
 
  private:
+  Status Stopped() const {
+    return Status::Cancelled("put was stopped by a signal after " +
+                             std::to_string(total_) + " bytes of " + name_ +
+                             "; nothing was written");
+  }
+
+  // Waits until the input has bytes (or its end), looking at the stop
+  // flag every 200 ms: a pipe with no writer yet must not keep Ctrl-C
+  // from stopping put. A regular file never waits.
+  Status WaitForInput() const {
+    if (stop_ == nullptr) return Status::Ok();
+    while (!stop_->load()) {
+      if (opened_.has_value()) return Status::Ok();
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = poll(&p, 1, 200);
+      if (ready != 0 && !(ready < 0 && errno == EINTR)) return Status::Ok();
+    }
+    return Stopped();
+  }
+
   // At the end of a regular file: it must be the file opened, whole.
   Status CheckUnchanged() const {
     struct stat now;
@@ -100,6 +128,7 @@ class InputSource final : public ByteSource {
   const std::string name_;
   const std::optional<struct stat> opened_;
   int64_t total_ = 0;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // Opens the input of `put`: standard input for "-", else the regular file
@@ -192,6 +221,12 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
   auto input = OpenInput(flags.file);
   if (!input.ok()) return ctx.ReportError(input.status(), flags.json);
+  // Ctrl-C or SIGTERM ends the upload cleanly: the temporary is removed,
+  // the operation ends failed and the lease is let go (a second signal
+  // exits at once). Taken before the lease's heartbeat thread starts.
+  std::atomic<bool> stop{false};
+  StopSignals signals([&stop] { stop = true; });
+  (*input)->StopOn(&stop);
   auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->Upload(*path, **input);

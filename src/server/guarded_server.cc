@@ -95,12 +95,19 @@ class GuardedStream final : public httplib::Stream {
     return false;
   }
 
+  // A deadline for the reads of a request's header, then of its body.
   void StartHeader(Clock::time_point deadline) {
     deadline_ = deadline;
     timed_out_ = false;
+    reading_body_ = false;
   }
-  void EndHeader() { deadline_.reset(); }
-  bool header_timed_out() const { return timed_out_; }
+  void StartBody(Clock::time_point deadline) {
+    deadline_ = deadline;
+    reading_body_ = true;
+  }
+  void EndDeadline() { deadline_.reset(); }
+  bool timed_out() const { return timed_out_; }
+  bool body_timed_out() const { return timed_out_ && reading_body_; }
   size_t written() const { return written_; }
 
  private:
@@ -168,7 +175,15 @@ class GuardedStream final : public httplib::Stream {
   size_t written_ = 0;
   std::optional<Clock::time_point> deadline_;
   bool timed_out_ = false;
+  bool reading_body_ = false;
 };
+
+// The least rate at which a body must arrive once its header is in: a
+// body of N bytes may take the header deadline plus N / kMinBodyRate
+// seconds. A client trickling a byte every few seconds would otherwise
+// hold a pool thread for as long as it liked (httplib's timeout is per
+// recv).
+constexpr int64_t kMinBodyBytesPerSecond = 16 * 1024;
 
 // The connection this thread serves, for the handlers httplib calls while
 // it serves one of its requests.
@@ -237,10 +252,19 @@ GuardedServer::GuardedServer(Limits limits, HeaderCheck check,
 }
 
 bool GuardedServer::HeaderTimedOut() {
-  return current != nullptr && current->stream.header_timed_out();
+  return current != nullptr && current->stream.timed_out();
 }
 
 HttpError GuardedServer::HeaderTimeout() const {
+  if (current != nullptr && current->stream.body_timed_out()) {
+    return HttpError{
+        408, "request_timeout",
+        "the request body did not arrive whole in time: a body may take " +
+            std::to_string(limits_.header_timeout.count()) +
+            " ms ([serve] header_timeout_ms) plus one second per " +
+            std::to_string(kMinBodyBytesPerSecond / 1024) +
+            " KiB; send it faster"};
+  }
   return HttpError{408, "request_timeout",
                    "the request header did not arrive whole within " +
                        std::to_string(limits_.header_timeout.count()) +
@@ -292,10 +316,19 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
       ok = process_request(
           stream, left == 1, client_closes,
           [this, &stream, &connection](httplib::Request& request) {
-            stream.EndHeader();
+            stream.EndDeadline();
             if (check_) connection.refusal = check_(request);
+            if (connection.refusal) return;
+            const uint64_t length =
+                request.get_header_value<uint64_t>("Content-Length");
+            if (length > 0) {
+              stream.StartBody(Clock::now() + limits_.header_timeout +
+                               milliseconds(static_cast<int64_t>(
+                                   length * 1000 / kMinBodyBytesPerSecond)));
+            }
           });
-      if (stream.header_timed_out()) {
+      stream.EndDeadline();
+      if (stream.timed_out()) {
         // httplib answers a header cut short with 400 (which the error
         // handler turns into the 408), but a request line cut short with
         // nothing.

@@ -1,10 +1,11 @@
 // GuardedServer: cpp-httplib's Server with its connection loop replaced, for
 // the defences httplib 0.11 does not have:
-//   - a deadline for the whole header of each request: httplib's read
-//     timeout applies to each recv, so a client sending a byte every few
-//     seconds held a pool thread for as long as it liked (40 of them kept
-//     /healthz waiting 37 s); past the deadline the client gets 408 and the
-//     connection is closed;
+//   - a deadline for the whole header of each request, and then for its
+//     body (the header's deadline again plus a second per 16 KiB): httplib's
+//     read timeout applies to each recv, so a client sending a byte every
+//     few seconds held a pool thread for as long as it liked (40 of them
+//     kept /healthz waiting 37 s); past the deadline the client gets 408
+//     and the connection is closed;
 //   - at most N connections at once per client address (ConnectionGate):
 //     the others are answered 503 before anything of theirs is read;
 //   - a check of each request's header before its body is read
@@ -48,8 +49,8 @@ class GuardedServer final : public httplib::Server {
   GuardedServer(Limits limits, HeaderCheck check, RefusalObserver observe);
 
   // For httplib's error handler, on the thread that serves the request:
-  // whether the request's header missed its deadline, and the 408 to
-  // answer then.
+  // whether the request's header or body missed its deadline, and the 408
+  // to answer then.
   static bool HeaderTimedOut();
   HttpError HeaderTimeout() const;
 

@@ -10,6 +10,7 @@
 
 #include "server/body_framing.h"
 #include "server/guarded_server.h"
+#include "server/query_params.h"
 
 namespace tidemark::server {
 namespace {
@@ -32,18 +33,51 @@ HttpError Undeclared(const std::string& code, const std::string& what,
   return error;
 }
 
+// The first key that one object of JSON `text` has twice, at any depth
+// (nullopt when none, or when `text` is not JSON: that is the handler's to
+// refuse). nlohmann keeps the last of two, a proxy or an audit log may
+// read the first: {"dry_run": true, "dry_run": false} must not run.
+std::optional<std::string> FieldGivenTwice(const std::string& text) {
+  std::vector<std::set<std::string>> open_objects;
+  std::optional<std::string> twice;
+  auto callback = [&](int /*depth*/, nlohmann::json::parse_event_t event,
+                      nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      open_objects.emplace_back();
+    } else if (event == Event::object_end) {
+      if (!open_objects.empty()) open_objects.pop_back();
+    } else if (event == Event::key && !open_objects.empty() && !twice &&
+               parsed.is_string()) {
+      if (!open_objects.back().insert(parsed.get<std::string>()).second) {
+        twice = parsed.get<std::string>();
+      }
+    }
+    return true;
+  };
+  const nlohmann::json parsed = nlohmann::json::parse(text, callback, false);
+  (void)parsed;
+  return twice;
+}
+
 // 400 naming the first query parameter, or top-level field of a JSON
 // object body, that the route does not take, with the ones it does.
-std::optional<HttpError> UndeclaredInput(const httplib::Request& request,
+std::optional<HttpError> UndeclaredInput(const ApiRequest& api_request,
                                          const std::string& route,
                                          const DeclaredInputs& inputs) {
+  const httplib::Request& request = api_request.http;
   const std::string where = "for " + request.method + " " + route;
-  for (const auto& [name, value] : request.params) {
+  for (const auto& [name, value] : api_request.query_pairs) {
     if (inputs.query.contains(name) || name == "access_token") continue;
     return Undeclared("unknown_parameter", "query parameter", name, where,
                       inputs.query);
   }
   if (inputs.json_fields && !request.body.empty()) {
+    if (auto twice = FieldGivenTwice(request.body)) {
+      return BadRequest("field '" + twice->substr(0, 64) +
+                        "' is given twice in the body " + where +
+                        "; give it once. Nothing was done");
+    }
     // A body that is not a JSON object is the handler's to refuse.
     const auto body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_object()) {
@@ -101,13 +135,21 @@ const std::string& ApiRequest::param(const std::string& name) const {
 }
 
 bool ApiRequest::has_query(const std::string& name) const {
-  return http.has_param(name.c_str());
+  return query_count(name) > 0;
+}
+
+size_t ApiRequest::query_count(const std::string& name) const {
+  size_t count = 0;
+  for (const auto& pair : query_pairs) count += pair.first == name;
+  return count;
 }
 
 std::string ApiRequest::query(const std::string& name,
                               const std::string& fallback) const {
-  return http.has_param(name.c_str()) ? http.get_param_value(name.c_str())
-                                      : fallback;
+  for (const auto& [key, value] : query_pairs) {
+    if (key == name) return value;
+  }
+  return fallback;
 }
 
 std::string ApiRequest::header(const std::string& name) const {
@@ -134,7 +176,7 @@ HttpServer::HttpServer(HttpServerOptions options, Metrics& metrics)
   server_ = std::make_unique<GuardedServer>(
       GuardedServer::Limits{options_.header_timeout,
                             options_.connections_per_address},
-      [this](httplib::Request& request) { return FrameBody(request); },
+      [this](httplib::Request& request) { return CheckHeader(request); },
       [this](const HttpError& refused) { metrics_.RecordError(refused.code); });
   const size_t threads = options_.threads;
   server_->new_task_queue = [threads] {
@@ -210,25 +252,39 @@ void HttpServer::WriteError(const HttpError& error, httplib::Response& res) {
   res.set_content(ErrorBody(error), ContentType("application/json"));
 }
 
-std::optional<HttpError> HttpServer::Admit(ApiRequest& request,
-                                           Role need) const {
-  std::string authorization = request.header("Authorization");
+std::variant<Role, HttpError> HttpServer::Authorize(
+    const std::string& authorization_header,
+    const std::vector<std::pair<std::string, std::string>>& query,
+    Role need) const {
+  std::string authorization = authorization_header;
   // EventSource cannot send headers: the token may come as a parameter.
-  if (authorization.empty() && request.has_query("access_token")) {
-    authorization = "Bearer " + request.query("access_token");
+  if (authorization.empty()) {
+    for (const auto& [name, value] : query) {
+      if (name == "access_token") {
+        authorization = "Bearer " + value;
+        break;
+      }
+    }
   }
-  if (need == Role::kPublic && authorization.empty()) {
-    request.role = Role::kPublic;
-    return std::nullopt;
-  }
+  if (need == Role::kPublic && authorization.empty()) return Role::kPublic;
   auto role = options_.tokens.Authenticate(authorization);
   if (auto* error = std::get_if<HttpError>(&role)) return *error;
+  if (!Allowed(std::get<Role>(role), need)) {
+    return RoleRefusal(std::get<Role>(role), need);
+  }
+  return std::get<Role>(role);
+}
+
+std::optional<HttpError> HttpServer::Admit(ApiRequest& request,
+                                           Role need) const {
+  auto role =
+      Authorize(request.header("Authorization"), request.query_pairs, need);
+  if (auto* error = std::get_if<HttpError>(&role)) return *error;
   request.role = std::get<Role>(role);
-  if (!Allowed(request.role, need)) return RoleRefusal(request.role, need);
   return std::nullopt;
 }
 
-std::optional<HttpError> HttpServer::FrameBody(
+std::optional<HttpError> HttpServer::CheckHeader(
     httplib::Request& request) const {
   FramingFields fields;
   fields.method = request.method;
@@ -242,12 +298,27 @@ std::optional<HttpError> HttpServer::FrameBody(
   auto framing = CheckFraming(fields, options_.max_body_bytes);
   if (auto* refused = std::get_if<HttpError>(&framing)) return *refused;
   const Framing& body = std::get<Framing>(framing);
-  if (!body.length_given) {
-    for (const auto& [method, regex] : body_routes_) {
-      if (method == request.method && std::regex_match(request.path, regex)) {
-        return LengthRequired(request.method, request.path);
-      }
+  const RoutePattern* route = nullptr;
+  for (const RoutePattern& pattern : patterns_) {
+    if (pattern.method == request.method &&
+        std::regex_match(request.path, pattern.regex)) {
+      route = &pattern;
+      break;
     }
+  }
+  if (route != nullptr && !body.length_given &&
+      route->body == Body::kRequired) {
+    return LengthRequired(request.method, request.path);
+  }
+  if (route == nullptr && body.length > 0) {
+    // Nothing here takes it: said before the body is read, not after.
+    return NotFoundError("no route for " + request.method + " " + request.path +
+                         "; see /api/v1/openapi.json");
+  }
+  if (route != nullptr && body.length > 0) {
+    auto role = Authorize(request.get_header_value("Authorization"),
+                          ParseQueryString(request.target), route->need);
+    if (auto* error = std::get_if<HttpError>(&role)) return *error;
   }
   // One Content-Length in plain digits: httplib reads exactly that many
   // bytes (none when there was no Content-Length; it would read to the end
@@ -308,7 +379,7 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
                           Role need, RawHandler handler, Body body) {
   routes_.push_back({method, path, need});
   auto [regex, names] = CompileTemplate(path);
-  if (body == Body::kRequired) body_routes_.emplace_back(method, regex);
+  patterns_.push_back({method, std::regex(regex), need, body});
   std::optional<DeclaredInputs> inputs;
   if (options_.declared_inputs) {
     std::string declared = path;
@@ -321,14 +392,14 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
                                     const httplib::Request& req,
                                     httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
-    ApiRequest request{req, {}, Role::kPublic};
+    ApiRequest request{req, {}, Role::kPublic, ParseQueryString(req.target)};
     for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
       request.params[names[i]] = req.matches[i + 1].str();
     }
     std::optional<HttpError> refused = Admit(request, need);
     if (!refused &&
         req.body.size() != req.get_header_value<uint64_t>("Content-Length")) {
-      // FrameBody gave every request one Content-Length, and httplib
+      // CheckHeader gave every request one Content-Length, and httplib
       // refuses a body that ends before it; checked again here because a
       // body cut short must never reach a handler that writes it.
       refused = BadRequest("the body has " + std::to_string(req.body.size()) +
@@ -336,7 +407,7 @@ void HttpServer::RawRoute(const std::string& method, const std::string& path,
                            req.get_header_value("Content-Length") +
                            "; nothing was done");
     }
-    if (!refused && inputs) refused = UndeclaredInput(req, path, *inputs);
+    if (!refused && inputs) refused = UndeclaredInput(request, path, *inputs);
     if (refused) {
       metrics_.RecordError(refused->code);
       WriteError(*refused, res);

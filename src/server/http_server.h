@@ -41,9 +41,14 @@ struct ApiRequest {
   const httplib::Request& http;
   std::map<std::string, std::string> params;  // from the path template
   Role role = Role::kPublic;
+  // The query string's pairs in order (ParseQueryString), never a form
+  // body's: httplib merges an x-www-form-urlencoded body into its params,
+  // which would read an uploaded file's bytes as parameters.
+  std::vector<std::pair<std::string, std::string>> query_pairs;
 
   const std::string& param(const std::string& name) const;
   bool has_query(const std::string& name) const;
+  size_t query_count(const std::string& name) const;
   std::string query(const std::string& name,
                     const std::string& fallback = "") const;
   std::string header(const std::string& name) const;
@@ -139,13 +144,27 @@ class HttpServer {
 
  private:
   struct Matched;
+  struct RoutePattern {
+    std::string method;
+    std::regex regex;
+    Role need;
+    Body body;
+  };
   // Authenticates and authorizes; fills `request.role` or returns the error.
   std::optional<HttpError> Admit(ApiRequest& request, Role need) const;
-  // Frames the body of `request` from its header (body_framing.h) before
-  // any of it is read: a request without Content-Length gets
+  // The role of the bearer token of a request (Authorization, or the
+  // access_token query parameter) if it may use a route that needs `need`.
+  std::variant<Role, HttpError> Authorize(
+      const std::string& authorization,
+      const std::vector<std::pair<std::string, std::string>>& query,
+      Role need) const;
+  // Checks the header of `request` before any of its body is read: frames
+  // the body (body_framing.h: a request without Content-Length gets
   // "Content-Length: 0", so httplib reads no body, unless its route needs
-  // one (411). The error is the answer.
-  std::optional<HttpError> FrameBody(httplib::Request& request) const;
+  // one, 411), and for a request that has a body, authenticates and
+  // authorizes it, so a client without the right token cannot make the
+  // server read (and wait for) its body. The error is the answer.
+  std::optional<HttpError> CheckHeader(httplib::Request& request) const;
   void Answer(const std::string& route, ApiResult& result,
               httplib::Response& response) const;
 
@@ -153,8 +172,9 @@ class HttpServer {
   Metrics& metrics_;
   std::unique_ptr<GuardedServer> server_;
   std::vector<RouteInfo> routes_;
-  // The routes that need a body (Body::kRequired): method and path regex.
-  std::vector<std::pair<std::string, std::regex>> body_routes_;
+  // Every route's method, path regex, role and body need, in the order
+  // httplib matches them.
+  std::vector<RoutePattern> patterns_;
   int port_ = 0;
   // The listening socket, noted while Bind creates it (httplib calls the
   // socket options hook from inside bind; Bind runs before Run's threads).

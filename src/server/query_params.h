@@ -12,12 +12,25 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "server/http_error.h"
 #include "server/http_server.h"
 
 namespace tidemark::server {
+
+// The name=value pairs of the query string of a request target
+// ("/path?a=1&b=x%20y"), in order, percent-decoded ('+' is a space). Pairs
+// are split at '&' only and a pair at its first '=' only, so
+// "recursive=true;dry_run=true" is one parameter whose value is
+// "true;dry_run=true" (which QueryBool refuses), never "true". A pair
+// without '=' has the empty value. An invalid escape ("%zz") is kept as
+// written.
+std::vector<std::pair<std::string, std::string>> ParseQueryString(
+    std::string_view target);
 
 // "true" or "false"; `fallback` when the parameter is absent.
 std::variant<bool, HttpError> QueryBool(const ApiRequest& request,

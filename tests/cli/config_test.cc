@@ -119,6 +119,10 @@ TEST(ConfigTest, EveryNumericKeyAcceptsItsWholeRange) {
                                << ": " << config.status().ToString();
     }
   }
+  // TOML's digit separators are a decimal still.
+  auto separated = ParseConfig("[scan]\nbatch_size = 1_000\n", "t.toml");
+  ASSERT_TRUE(separated.ok()) << separated.status().ToString();
+  EXPECT_EQ(separated->batch_size, 1000u);
 }
 
 // The values that switched safety rules off or crashed the scan (issue 15:
@@ -150,7 +154,7 @@ TEST(ConfigTest, EveryNumericKeyRefusesBadValues) {
                                     "1979-05-27"};
     // A whole-number key takes no fraction, not even a whole one.
     if (!real) {
-      bad.insert(bad.end(), {"1.5", "5000.0", "1e3"});
+      bad.insert(bad.end(), {"1.5", "5000.0", "1e3", "0x10", "0o20", "0b1"});
     } else {
       bad.insert(bad.end(), {"-0.5", "1.0000001", "100000000"});
     }

@@ -266,6 +266,27 @@ TEST_P(ScanCliTest, RepoListAndRemove) {
   RunResult refused = ws_.Run({"reconcile", "lib"});
   EXPECT_EQ(refused.exit_code, 4) << refused.err;
   EXPECT_NE(refused.err.find("detached"), std::string::npos) << refused.err;
+  // Nothing syncs or writes a detached repository: its records stay as
+  // they were (a scan of everything from cron removed the record of a
+  // deleted file; put, mv and rm went through).
+  ws_.Write("added", "2");
+  const std::string upload = ws_.WriteLocal("upload", "3");
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{
+           {"scan"},
+           {"scan", "lib"},
+           {"put", "lib", "uploaded", upload},
+           {"mv", "lib", "x", "y"},
+           {"rm", "lib", "x"},
+           {"repair", "lib", "--adopt-orphaned"}}) {
+    RunResult r = ws_.Run(args);
+    EXPECT_NE(r.exit_code, 0) << args[0] << ": " << r.out;
+    EXPECT_NE(r.err.find("detached"), std::string::npos)
+        << args[0] << ": " << r.err;
+  }
+  EXPECT_EQ(ws_.ListFiles(), (std::vector<std::string>{"added", "x"}));
+  EXPECT_EQ(CatalogPaths(), std::vector<std::string>{"x"});
+  ASSERT_EQ(std::remove(ws_.Path("added").c_str()), 0);
   // Options other than those it was made with are refused, not dropped.
   RunResult other =
       ws_.Run({"repo", "add", "lib", ws_.root(), "--layout", "products"});

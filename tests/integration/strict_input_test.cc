@@ -202,7 +202,20 @@ TEST_P(StrictFlagTest, TheBusyTimeoutFromTheEnvironmentIsStrict) {
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
-// A flag is given or not: `--dry-run=0` ran the real repair.
+// A worker id is printed by other workers (status, history): an escape
+// sequence or a newline in it reached their terminals.
+TEST_P(StrictFlagTest, AWorkerIdWithControlCharactersIsRefused) {
+  ExpectUsageError({"--worker-id", "x\x1b[31mRED", "scan", "lib"},
+                   {"worker id", "control character"});
+  ExpectUsageError({"scan", "lib"}, {"worker id", "control character"},
+                   {"TIDEMARK_WORKER_ID=a\nb"});
+  ExpectNothingLeftBehind("worker ids with control characters");
+  RunResult ok = ws_.Run({"--worker-id", "host-a:1", "scan", "lib"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
+// A flag is given or not: `--dry-run=0` ran the real repair, and
+// `--dry-run=true` was taken silently.
 TEST_P(StrictFlagTest, BooleanFlagsTakeNoValue) {
   ws_.Write("orphan.jpg", "o");
   struct Case {
@@ -214,9 +227,13 @@ TEST_P(StrictFlagTest, BooleanFlagsTakeNoValue) {
         Case{{"repair", "lib", "--remove-orphaned", "--dry-run=no"}, "dry-run"},
         Case{{"repair", "lib", "--remove-orphaned", "--dry-run=false"},
              "dry-run"},
+        Case{{"repair", "lib", "--remove-orphaned", "--dry-run=true"},
+             "dry-run"},
         Case{{"scan", "lib", "--allow-mass-removal=yes"}, "allow-mass-removal"},
-        Case{{"status", "lib", "--json=no"}, "json"}}) {
-    ExpectUsageError(c.args, {c.flag, "flag override"});
+        Case{{"status", "lib", "--json=no"}, "json"},
+        Case{{"status", "lib", "--json=true"}, "json"},
+        Case{{"--quiet=true", "status", "lib"}, "quiet"}}) {
+    ExpectUsageError(c.args, {c.flag, "takes no value"});
     EXPECT_EQ(ws_.ListFiles().size(), 11u);
   }
   ExpectNothingLeftBehind("boolean flags with values");

@@ -18,8 +18,11 @@ namespace {
 constexpr char kPhoto[] = "products/p1/hero.jpg";
 constexpr char kPhotoFolder[] = "products/p1";
 
+// Numbered far past this process's own writes: the live writer's name
+// must not be the one the backend gives its own temporary (numbered from 1
+// in each process), which made the first Put fail.
 std::string TempIn(const std::string& folder, const ProcessIdentity& writer) {
-  return JoinPath(folder, TemporaryName(writer, 1));
+  return JoinPath(folder, TemporaryName(writer, 1'000'001));
 }
 
 std::string OldCopyOf(const std::string& path, const ProcessIdentity& writer) {

@@ -13,6 +13,7 @@
 #include "common/paths.h"
 #include "common/writer_files.h"
 #include "storage/local/parallel_walker.h"
+#include "storage/local/pinned_root.h"
 #include "storage/local/posix_error.h"
 #include "storage/storage_url.h"
 
@@ -36,7 +37,7 @@ StorageEntry EntryFromStat(std::string path, const struct stat& st) {
 }
 
 // An object's parent directory, opened, and its name in it.
-struct Location {
+struct ObjectLocation {
   UniqueFd parent;
   std::string path;  // normalized relative path
   std::string name;  // last component
@@ -84,8 +85,10 @@ class LocalReadStream final : public ReadStream {
 
 class LocalBackend final : public StorageBackend {
  public:
-  LocalBackend(std::string root, std::string url)
-      : root_(std::move(root)), url_(std::move(url)) {}
+  LocalBackend(std::string root, std::string url, PinnedRoot pinned)
+      : root_(std::move(root)),
+        url_(std::move(url)),
+        pinned_(std::move(pinned)) {}
 
   BackendCapabilities Capabilities() const override {
     BackendCapabilities caps;
@@ -124,7 +127,8 @@ class LocalBackend final : public StorageBackend {
   }
 
   Result<StorageEntry> Stat(std::string_view path) override {
-    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation loc,
+                     Locate(path, /*create=*/false, O_PATH));
     struct stat st;
     if (fstatat(loc.parent.get(), loc.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
         0) {
@@ -147,7 +151,8 @@ class LocalBackend final : public StorageBackend {
         return OpenedStream(std::move(fd), std::move(rel), st);
       }
     }
-    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation loc,
+                     Locate(path, /*create=*/false, O_PATH));
     // O_NONBLOCK keeps a fifo from blocking the open; it is rejected below.
     UniqueFd fd(
         openat(loc.parent.get(), loc.name.c_str(),
@@ -181,7 +186,8 @@ class LocalBackend final : public StorageBackend {
 
   Result<StorageEntry> WriteFrom(std::string_view path,
                                  ByteSource& source) override {
-    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/true, O_RDONLY));
+    ASSIGN_OR_RETURN(ObjectLocation loc,
+                     Locate(path, /*create=*/true, O_RDONLY));
     // Named after this process (common/writer_files.h): if it is killed
     // before the rename, the next writer of this folder knows the file is
     // a dead writer's and removes it.
@@ -219,7 +225,8 @@ class LocalBackend final : public StorageBackend {
   }
 
   Status Remove(std::string_view path) override {
-    ASSIGN_OR_RETURN(Location loc, Locate(path, /*create=*/false, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation loc,
+                     Locate(path, /*create=*/false, O_PATH));
     if (unlinkat(loc.parent.get(), loc.name.c_str(), 0) != 0) {
       if (errno == EISDIR) return NotAnObject(loc.path);
       return PosixError("cannot remove " + Quote(loc.path), errno);
@@ -231,13 +238,14 @@ class LocalBackend final : public StorageBackend {
     // Both paths are checked before anything is touched.
     RETURN_IF_ERROR(NormalizeObjectPath(from).status());
     RETURN_IF_ERROR(NormalizeObjectPath(to).status());
-    ASSIGN_OR_RETURN(Location src, Locate(from, /*create=*/false, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation src,
+                     Locate(from, /*create=*/false, O_PATH));
     struct stat st;
     if (fstatat(src.parent.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
         0) {
       return PosixError("cannot move " + Quote(src.path), errno);
     }
-    ASSIGN_OR_RETURN(Location dst, Locate(to, /*create=*/true, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation dst, Locate(to, /*create=*/true, O_PATH));
     const std::string what =
         "cannot move " + Quote(src.path) + " to " + Quote(dst.path);
     if (renameat2(src.parent.get(), src.name.c_str(), dst.parent.get(),
@@ -261,14 +269,15 @@ class LocalBackend final : public StorageBackend {
   Status Copy(std::string_view from, std::string_view to) override {
     RETURN_IF_ERROR(NormalizeObjectPath(from).status());
     RETURN_IF_ERROR(NormalizeObjectPath(to).status());
-    ASSIGN_OR_RETURN(Location src, Locate(from, /*create=*/false, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation src,
+                     Locate(from, /*create=*/false, O_PATH));
     struct stat st;
     if (fstatat(src.parent.get(), src.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) !=
         0) {
       return PosixError("cannot copy " + Quote(src.path), errno);
     }
     RETURN_IF_ERROR(RequireObject(src.path, st));
-    ASSIGN_OR_RETURN(Location dst, Locate(to, /*create=*/true, O_PATH));
+    ASSIGN_OR_RETURN(ObjectLocation dst, Locate(to, /*create=*/true, O_PATH));
     const std::string what =
         "cannot copy " + Quote(src.path) + " to " + Quote(dst.path);
     // A hard link shares the inode, which Write never edits (it renames a
@@ -290,7 +299,7 @@ class LocalBackend final : public StorageBackend {
  private:
   // Copies the regular file `src` into a temporary sibling of `dst` and
   // renames it into place without replacing anything.
-  static Status CopyBytes(const Location& src, const Location& dst,
+  static Status CopyBytes(const ObjectLocation& src, const ObjectLocation& dst,
                           const std::string& what) {
     UniqueFd in(openat(src.parent.get(), src.name.c_str(),
                        O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
@@ -360,9 +369,15 @@ class LocalBackend final : public StorageBackend {
   // The root directory, opened with `flags`. A missing root is Unavailable:
   // the storage is offline, which is not the same as empty.
   Result<UniqueFd> OpenRoot(int flags) const {
-    UniqueFd fd(open(root_.c_str(), flags | O_DIRECTORY | O_CLOEXEC));
-    if (fd.valid()) return fd;
-    const int err = errno;
+    const int opened = OpenPinnedRoot(pinned_, flags);
+    if (opened >= 0) return UniqueFd(opened);
+    const int err = -opened;
+    if (err == ELOOP && pinned_.no_symlinks) {
+      return Status::Unavailable(
+          "storage root " + Quote(root_) + " (" + Quote(pinned_.path) +
+          ") is now reached through a symlink that was not there when this "
+          "operation began; nothing was read or written there");
+    }
     if (err == ENOENT || err == ENOTDIR) {
       return Status::Unavailable("storage root " + Quote(root_) +
                                  " is missing or not a directory (is the "
@@ -373,8 +388,8 @@ class LocalBackend final : public StorageBackend {
 
   // Validates `path` and opens its parent directory with `flags`, creating
   // missing parents when `create` is set. Never follows symlinks.
-  Result<Location> Locate(std::string_view path, bool create, int flags) {
-    Location loc;
+  Result<ObjectLocation> Locate(std::string_view path, bool create, int flags) {
+    ObjectLocation loc;
     ASSIGN_OR_RETURN(loc.path, NormalizeObjectPath(path));
     ASSIGN_OR_RETURN(UniqueFd root, OpenRoot(O_PATH));
     const size_t slash = loc.path.rfind('/');
@@ -435,8 +450,9 @@ class LocalBackend final : public StorageBackend {
     return Status::Ok();
   }
 
-  const std::string root_;
+  const std::string root_;  // as given, for messages
   const std::string url_;
+  const PinnedRoot pinned_;  // what is opened (pinned_root.h)
 };
 
 }  // namespace
@@ -449,8 +465,9 @@ Result<std::unique_ptr<StorageBackend>> OpenLocalBackend(
         " is not an absolute path; give a path starting with '/'");
   }
   ASSIGN_OR_RETURN(StorageUrl url, ParseStorageUrl(absolute_root, "/"));
-  return std::unique_ptr<StorageBackend>(
-      std::make_unique<LocalBackend>(url.path, url.canonical));
+  ASSIGN_OR_RETURN(PinnedRoot pinned, PinRoot(url.path));
+  return std::unique_ptr<StorageBackend>(std::make_unique<LocalBackend>(
+      url.path, url.canonical, std::move(pinned)));
 }
 
 }  // namespace tidemark

@@ -14,7 +14,10 @@
 //
 // The root is looked up on every operation, so a root that disappears and
 // comes back (an unmounted disk) is handled: while it is missing, operations
-// fail with Unavailable. Thread-safe; holds no descriptors between calls.
+// fail with Unavailable. Its links are resolved once, when the backend is
+// opened, and never followed again (pinned_root.h): a link changed under a
+// running operation makes it fail with Unavailable rather than act
+// elsewhere. Thread-safe; holds no descriptors between calls.
 #ifndef TIDEMARK_STORAGE_LOCAL_LOCAL_BACKEND_H_
 #define TIDEMARK_STORAGE_LOCAL_LOCAL_BACKEND_H_
 
@@ -29,7 +32,8 @@ namespace tidemark {
 // A backend rooted at `absolute_root`, which is normalized lexically
 // ("/srv//photos/" -> "/srv/photos"). Succeeds even if the root is missing
 // right now; CheckRoot reports that. InvalidArgument if the path is not
-// absolute or contains a NUL byte.
+// absolute or contains a NUL byte; Unavailable if the root confinement
+// (storage/root_confinement.h) refuses where it leads.
 Result<std::unique_ptr<StorageBackend>> OpenLocalBackend(
     const std::string& absolute_root);
 

@@ -31,6 +31,7 @@ import {
   client,
   ok,
   openEvents,
+  rawRequest,
   request,
   runJob,
   tinyWebRoot,
@@ -93,6 +94,28 @@ apiDescribe("auth", () => {
     const page = await anon().get("/");
     assert.equal(page.status, 200);
     assert.match(page.body, /<title>tidemark<\/title>/);
+  });
+
+  // The token was checked only once the whole body was in: three
+  // addresses trickling bodies without a token held every thread.
+  test("a body is never read before its sender is let in: 401 or 403 at once, nothing written", async () => {
+    const header = (route, auth) =>
+      `PUT ${route} HTTP/1.1\r\nHost: test\r\n${auth ? `Authorization: Bearer ${auth}\r\n` : ""}` +
+      "Content-Length: 1000000\r\n\r\n";
+    const cases = [
+      ["/api/v1/repositories/docs/objects/unread.txt", undefined, 401, "unauthenticated"],
+      ["/api/v1/repositories/docs/objects/unread.txt", "not-a-token", 401, "unauthenticated"],
+      ["/api/v1/repositories/docs/objects/unread.txt", TOKENS.reader, 403, "forbidden"],
+      ["/no/such/route", TOKENS.admin, 404, "not_found"],
+    ];
+    for (const [route, token, status, code] of cases) {
+      // Only the header is sent: an answer at all means the body was not
+      // waited for (the read timeout would end it with another answer).
+      const res = await rawRequest(base, header(route, token), { timeout: 4000 });
+      assertError(res, status, code, `PUT ${route} with ${token ?? "no token"}`);
+      assert.equal(res.headers.connection, "close", "the unread body ends the connection");
+    }
+    assert.equal(existsSync(path.join(docs(), "unread.txt")), false, "nothing was written");
   });
 
   test("without a token every API route is 401 unauthenticated", async () => {

@@ -7,7 +7,7 @@
 //   docs   truth=catalog: a.txt, dir/x.txt, dir/y.txt
 //   cars   the cars layout, one car
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
@@ -18,9 +18,13 @@ import { apiDescribe, assertError, client, ok, rawRequest, request, tinyWebRoot 
 const BAD_BOOLEANS = [
   "1", "0", "yes", "no", "YES", "TRUE", "True", "FALSE", "on", "off", "t", "f", "", "tru", "truee",
   "%20true", "true%20", "%00", "true%00", "null",
+  // A pair is split at its first '=' and pairs at '&' only: these are one
+  // value each, never "true" (httplib read "true;dry_run=true" as "true").
+  "true;dry_run=true", "yes=true", "true=true", "x=true",
 ];
 const BAD_NUMBERS = [
   "abc", "-1", "1e3", "0x10", "+5", "5abc", "", "%205", "5%20", "1.5", "nan", "inf", "99999999999999999999", "%00",
+  "abc=2", "2;x=2",
 ];
 
 apiDescribe("inputs", () => {
@@ -81,8 +85,10 @@ apiDescribe("inputs", () => {
 
   test("a parameter given twice is 400, whichever comes first", async () => {
     for (const [method, route, name, body] of BOOLEAN_ROUTES) {
-      // (The same pair twice is one parameter: httplib keeps one copy.)
-      for (const pair of [`${name}=true&${name}=false`, `${name}=false&${name}=true`, `${name}=true&${name}=1`]) {
+      for (const pair of [
+        `${name}=true&${name}=false`, `${name}=false&${name}=true`, `${name}=true&${name}=1`,
+        `${name}=true&${name}=true`, `${name}=false&${name}=false`,
+      ]) {
         const target = route.replace(`${name}=VALUE`, pair);
         const res = await request(server.base, method, target, { body });
         assertError(res, 400, "invalid_argument", `${method} ${target}`);
@@ -134,6 +140,60 @@ apiDescribe("inputs", () => {
     assert.equal(ok(await api.get("/api/v1/jobs")).jobs.length, jobsBefore, "no job was started");
     assert.equal(existsSync(path.join(docs(), "moved")), false, "nothing was moved");
     await assertNothingChanged("unknown fields");
+  });
+
+  // nlohmann keeps the last of two keys; a proxy, an audit log or a
+  // reviewer may read the first: {"dry_run": true, "dry_run": false} ran
+  // the real repair.
+  test("a field given twice in a JSON body is 400 naming it, at any depth, and nothing starts", async () => {
+    const jobsBefore = ok(await api.get("/api/v1/jobs")).jobs.length;
+    const cases = [
+      ["/api/v1/repositories/docs/repairs", '{"missing":"drop","dry_run":true,"dry_run":false}', "dry_run"],
+      ["/api/v1/repositories/docs/repairs", '{"dry_run":false,"missing":"drop","dry_run":true}', "dry_run"],
+      ["/api/v1/repositories/docs/move", '{"from":"dir","to":"moved","to":"other"}', "to"],
+      ["/api/v1/repositories/docs/checks", '{"scope":"dir","scope":"a.txt"}', "scope"],
+    ];
+    for (const [route, body, name] of cases) {
+      const res = await request(server.base, "POST", route, { body, headers: { "Content-Type": "application/json" } });
+      assertError(res, 400, "invalid_argument", `${route} ${body}`);
+      assert.ok(res.json.error.includes(`'${name}'`), `the 400 names ${name}: ${res.json.error}`);
+      assert.match(res.json.error, /given twice/, res.json.error);
+    }
+    assert.equal(ok(await api.get("/api/v1/jobs")).jobs.length, jobsBefore, "no job was started");
+    assert.equal(existsSync(path.join(docs(), "moved")), false, "nothing was moved");
+    assert.equal(existsSync(path.join(docs(), "other")), false, "nothing was moved");
+    await assertNothingChanged("fields given twice");
+  });
+
+  // curl --data-binary sends "application/x-www-form-urlencoded", and
+  // httplib parsed such a body into the request's parameters: a file
+  // holding "dry_run=true" was answered 200 and not stored, and a
+  // .properties file was refused as an unknown parameter.
+  test("an upload's bytes are the object whatever its Content-Type, never parameters", async () => {
+    const form = { "Content-Type": "application/x-www-form-urlencoded" };
+    const cases = [
+      ["form1.txt", "dry_run=true"],
+      ["app.properties", "name=tidemark\nversion=1\n"],
+      ["both.txt", "recursive=true&dry_run=false"],
+    ];
+    for (const [name, body] of cases) {
+      const route = `/api/v1/repositories/docs/objects/${name}`;
+      const res = await request(server.base, "PUT", route, { body, headers: form });
+      assert.ok(res.status === 200 || res.status === 201, `PUT ${name}: HTTP ${res.status} ${res.body}`);
+      assert.equal(res.json.dry_run, false, `PUT ${name} was a real write: ${res.body}`);
+      assert.equal(readFileSync(path.join(docs(), name), "utf8"), body, `${name} holds the bytes sent`);
+      const file = ok(await api.get(`/api/v1/repositories/docs/files/${name}`));
+      assert.equal(file.size, Buffer.byteLength(body), `${name}'s record has the size sent`);
+    }
+    // With a real parameter in the query, the body's look-alike is not a
+    // second one.
+    const res = await request(server.base, "PUT", "/api/v1/repositories/docs/objects/form2.txt?dry_run=true", {
+      body: "dry_run=false",
+      headers: form,
+    });
+    assert.equal(ok(res).dry_run, true, res.body);
+    assert.equal(existsSync(path.join(docs(), "form2.txt")), false, "the dry run wrote nothing");
+    for (const [name] of cases) ok(await api.del(`/api/v1/repositories/docs/objects/${name}`));
   });
 
   test("query booleans that are well formed still work", async () => {

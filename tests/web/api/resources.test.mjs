@@ -265,7 +265,7 @@ function resourcesSuite(kind) {
     test("leftovers of a dead writer: a check reports them, a write in their folder and a repair settle them", async () => {
       // The names a writer of this host that is gone would have left: this
       // process's pid, started at another time (docs/ARCHITECTURE.md).
-      const boot = (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).replace(/[^0-9a-f]/g, "").slice(0, 12);
+      const boot = (await readFile("/proc/sys/kernel/random/boot_id", "utf8")).replace(/[^0-9a-f]/g, "");
       const ns = readlinkSync("/proc/self/ns/pid").match(/\[(\d+)\]/)[1];
       const stat = (await readFile("/proc/self/stat", "utf8")).split(")").pop().trim().split(" ");
       const writer = `${boot}.${ns}.${process.pid}.${Number(stat[19]) + 1}`;

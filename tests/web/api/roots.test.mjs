@@ -12,12 +12,23 @@
 //   tmp/outside/
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, symlink } from "node:fs/promises";
+import { mkdir, rename, symlink } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
 
 import { makeTmp, removeTmp, startServer, tidemark, writeTree } from "../harness.mjs";
-import { apiDescribe, assertError, client, ok, request, tinyWebRoot, TOKENS, tokensToml, writeConfig } from "./api_harness.mjs";
+import {
+  apiDescribe,
+  assertError,
+  client,
+  ok,
+  request,
+  runJob,
+  tinyWebRoot,
+  TOKENS,
+  tokensToml,
+  writeConfig,
+} from "./api_harness.mjs";
 
 apiDescribe("allowed roots", () => {
   let tmp;
@@ -105,6 +116,47 @@ apiDescribe("allowed roots", () => {
     }
     ok(await operator.post("/api/v1/repositories", { name: "later", url: at("allowed", "later"), allow_offline: true }), 201);
     assert.equal(existsSync(at("allowed", "later")), false, "registering creates no folder");
+  });
+
+  // A root registered inside the allowed folders, then replaced by a link
+  // to a folder outside them by someone who can write there: uploads,
+  // deletes and syncs went through the link.
+  test("a root replaced by a link that leads outside is offline: nothing is written, deleted or listed there", async () => {
+    await writeTree(at("allowed", "swap"), { "kept.txt": "k\n" });
+    ok(await operator.post("/api/v1/repositories", { name: "swap", url: at("allowed", "swap") }), 201);
+    const before = await runJob(server.base, "/api/v1/repositories/swap/checks", {}, TOKENS.operator);
+    assert.equal(before.status, "succeeded", JSON.stringify(before));
+    const adopt = await runJob(server.base, "/api/v1/repositories/swap/repairs", { orphaned: "adopt" }, TOKENS.admin);
+    assert.equal(adopt.status, "succeeded", JSON.stringify(adopt));
+    assert.equal(ok(await operator.get("/api/v1/repositories/swap")).totals.files, 1);
+
+    await rename(at("allowed", "swap"), at("allowed", "swap.bak"));
+    await symlink(at("outside"), at("allowed", "swap"));
+    const attempts = [
+      ["PUT", "/api/v1/repositories/swap/objects/evil.txt", { body: "evil\n" }],
+      ["DELETE", "/api/v1/repositories/swap/objects/secret.txt", {}],
+      ["DELETE", "/api/v1/repositories/swap/objects/kept.txt", {}],
+      ["POST", "/api/v1/repositories/swap/move", { json: { from: "secret.txt", to: "moved.txt" } }],
+    ];
+    for (const [method, route, opts] of attempts) {
+      const res = await request(server.base, method, route, { token: TOKENS.admin, ...opts });
+      assert.ok(res.status >= 400, `${method} ${route} is refused: HTTP ${res.status} ${res.body}`);
+    }
+    const check = await runJob(server.base, "/api/v1/repositories/swap/checks", {}, TOKENS.operator);
+    assert.notEqual(check.status, "succeeded", `a check does not list the link's target: ${JSON.stringify(check)}`);
+    assert.match(JSON.stringify(check), /allowed_roots/, "and says why");
+    const repair = await runJob(server.base, "/api/v1/repositories/swap/repairs", { orphaned: "adopt", missing: "drop" }, TOKENS.admin);
+    assert.notEqual(repair.status, "succeeded", JSON.stringify(repair));
+
+    assert.equal(existsSync(at("outside", "evil.txt")), false, "nothing was uploaded outside");
+    assert.equal(existsSync(at("outside", "secret.txt")), true, "nothing was deleted outside");
+    assert.equal(existsSync(at("outside", "moved.txt")), false, "nothing was moved outside");
+    const files = ok(await operator.get("/api/v1/repositories/swap/files"));
+    assert.deepEqual(
+      files.files.map((f) => f.path),
+      ["kept.txt"],
+      "the catalog keeps its record and takes nothing from outside",
+    );
   });
 
   test("a detached repository takes no writes; its records stay readable", async () => {

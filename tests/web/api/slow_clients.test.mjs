@@ -64,6 +64,24 @@ apiDescribe("slow clients", () => {
     return { answer: answer ?? (await health), whileTrickling };
   }
 
+  // /healthz answers while every client still trickles; then each is
+  // closed by the server with a 408 whose message matches `says`.
+  async function expectHealthyThenCutOff(clients, what, says) {
+    try {
+      const { answer, whileTrickling } = await healthWhileTrickling(clients);
+      assert.equal(answer.status, 200, answer.body);
+      assert.ok(whileTrickling, "/healthz answered while the slow clients were still trickling");
+      for (const c of clients) {
+        const r = await c.answer;
+        assert.ok(c.closedByServer, "the server closed the slow client");
+        assertError(r, 408, "request_timeout", what);
+        assert.match(r.json.error, says);
+      }
+    } finally {
+      for (const c of clients) c.stop();
+    }
+  }
+
   test("one address past connections_per_address gets 503 at once; /healthz answers meanwhile", async () => {
     const clients = Array.from({ length: 6 }, () =>
       trickle(server.base, HEADER, { intervalMs: TRICKLE_MS, localAddress: "127.0.0.2" }),
@@ -90,6 +108,18 @@ apiDescribe("slow clients", () => {
     }
   });
 
+  // A body had no deadline at all: a client sending its header whole and
+  // then a byte of its body every 4 s held its thread for as long as it
+  // liked. A body gets the header's deadline again plus a second per 16 KiB.
+  test("clients trickling a body into every thread are cut off with 408 naming the body; /healthz answers", async () => {
+    const put = (n) =>
+      `PUT /api/v1/repositories/none/objects/slow${n} HTTP/1.1\r\nHost: test\r\nContent-Length: 1000\r\n\r\n`;
+    const clients = [2, 3, 4, 5].map((n) =>
+      trickle(server.base, "x".repeat(1000), { prefix: put(n), intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` }),
+    );
+    await expectHealthyThenCutOff(clients, "a body past its deadline", /body/);
+  });
+
   test("clients that fill every thread are cut off at the header deadline with 408; /healthz answers", async () => {
     // One per address, so the per-address limit does not stop them: the
     // four hold all four threads. Two trickle from the request line on, two
@@ -100,18 +130,6 @@ apiDescribe("slow clients", () => {
         ? trickle(server.base, HEADER, { intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` })
         : trickle(server.base, HEADER.slice(line.length), { prefix: line, intervalMs: TRICKLE_MS, localAddress: `127.0.0.${n}` }),
     );
-    try {
-      const { answer, whileTrickling } = await healthWhileTrickling(clients);
-      assert.equal(answer.status, 200, answer.body);
-      assert.ok(whileTrickling, "/healthz answered while the slow clients were still trickling");
-      for (const c of clients) {
-        const r = await c.answer;
-        assert.ok(c.closedByServer, "the server closed the slow client");
-        assertError(r, 408, "request_timeout", "a header past header_timeout_ms");
-        assert.match(r.json.error, /header_timeout_ms/);
-      }
-    } finally {
-      for (const c of clients) c.stop();
-    }
+    await expectHealthyThenCutOff(clients, "a header past header_timeout_ms", /header_timeout_ms/);
   });
 });
