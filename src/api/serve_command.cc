@@ -17,6 +17,7 @@
 #include "cli/command_options.h"
 #include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
+#include "common/logging.h"
 #include "common/strict_parse.h"
 #include "common/time_format.h"
 #include "server/listen_address.h"
@@ -131,15 +132,11 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   auto gateway = ctx.GetGateway();
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), false);
 
-  std::mutex log_mu;
-  auto log = [&](const std::string& line) {
-    std::lock_guard<std::mutex> lock(log_mu);
-    if (!ctx.options().quiet) std::cout << line << std::endl;
-  };
+  auto log = [](const std::string& line) { Log(LogLevel::kInfo, line); };
   server::EventHub hub;
   server::Metrics metrics;
   EventBridge bridge(**gateway, **store, hub);
-  auto daemon = cli::DaemonSetup::Make(ctx, flags.daemon, log);
+  auto daemon = cli::DaemonSetup::Make(ctx, flags.daemon, &Log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   JobRunner jobs(ctx.clock(), 200, [&](const Job& job) {
     hub.Publish("ResourceChanged",

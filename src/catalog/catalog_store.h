@@ -1,5 +1,6 @@
 // CatalogStore: the seam between tidemark and the database that holds the
-// catalog (SQLite embedded; PostgreSQL in a later issue).
+// catalog: SqliteCatalog when embedded, PostgresCatalog in production (and
+// the in-memory fake of the tests).
 //
 // A store owns its connection(s). Opening a store applies the versioned schema
 // migrations (catalog/migrations.h); a database whose schema is newer than the

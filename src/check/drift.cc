@@ -172,6 +172,163 @@ void SortEntities(DriftReport& report) {
   }
 }
 
+// The merge's sink: classifies every path into the report (its items, its
+// totals and its entity groups).
+class DriftCollector {
+ public:
+  DriftCollector(const DriftOptions& options, bool compare_inodes,
+                 DriftReport& report)
+      : options_(options),
+        compare_inodes_(compare_inodes),
+        report_(report),
+        grouper_(options.layout, report) {}
+
+  Status OnPlanItem(const PlanItem& plan);
+  void OnSubtreeError(const std::string& dir, const Status& error);
+  // Records below directories that could not be listed.
+  int64_t unobserved() const { return unobserved_; }
+
+ private:
+  void Synced(const PlanItem& plan);
+  void Orphaned(const PlanItem& plan);
+  void Modified(const PlanItem& plan);
+  void Missing(const PlanItem& plan);
+  void Unobserved(const PlanItem& plan);
+  DriftItem* Push(DriftKind kind, const std::string& path, int group);
+  // Paths the repository's filters reject are neither orphaned nor missing.
+  bool Filtered(const std::string& path) const {
+    return options_.filter != nullptr &&
+           !options_.filter->AcceptWithParents(path, /*is_directory=*/false);
+  }
+
+  const DriftOptions& options_;
+  const bool compare_inodes_;
+  DriftReport& report_;
+  EntityGrouper grouper_;
+  // The directory whose listing failed, for the records below it.
+  std::string failed_dir_;
+  std::string failed_message_;
+  int64_t seen_ = 0;
+  int64_t unobserved_ = 0;
+};
+
+Status DriftCollector::OnPlanItem(const PlanItem& plan) {
+  if (seen_++ % kCancelEvery == 0 && options_.cancel != nullptr &&
+      options_.cancel->load()) {
+    return Status::Cancelled("the check was stopped");
+  }
+  switch (plan.action) {
+    case PlanAction::kUnchanged:
+      Synced(plan);
+      break;
+    case PlanAction::kAdd:
+      Orphaned(plan);
+      break;
+    case PlanAction::kChange:
+      Modified(plan);
+      break;
+    case PlanAction::kGone:
+      if (!Filtered(plan.record->path)) Missing(plan);
+      break;
+    case PlanAction::kUnobserved:
+      if (!Filtered(plan.record->path)) Unobserved(plan);
+      break;
+  }
+  return Status::Ok();
+}
+
+DriftItem* DriftCollector::Push(DriftKind kind, const std::string& path,
+                                int group) {
+  DriftItem& item = report_.items.emplace_back();
+  item.kind = kind;
+  item.path = path;
+  item.entity = group;
+  return &item;
+}
+
+void DriftCollector::Synced(const PlanItem& plan) {
+  DriftTotals& t = report_.totals;
+  ++t.synced;
+  ++t.storage_files;
+  ++t.catalog_files;
+  const int group = grouper_.OfFile(plan.entry->path);
+  if (group >= 0) ++report_.entities[group].synced;
+  if (!options_.list_synced) return;
+  DriftItem* item = Push(DriftKind::kSynced, plan.entry->path, group);
+  item->record_id = plan.record->id;
+  item->seen = FingerprintOf(*plan.entry);
+  if (group >= 0) {
+    report_.entities[group].synced_paths.push_back(plan.entry->path);
+  }
+}
+
+void DriftCollector::Orphaned(const PlanItem& plan) {
+  ++report_.totals.orphaned;
+  ++report_.totals.storage_files;
+  const int group = grouper_.OfFile(plan.entry->path);
+  DriftItem* item = Push(DriftKind::kOrphaned, plan.entry->path, group);
+  item->seen = FingerprintOf(*plan.entry);
+  if (group >= 0) report_.entities[group].orphaned.push_back(item->path);
+}
+
+void DriftCollector::Modified(const PlanItem& plan) {
+  ++report_.totals.modified;
+  ++report_.totals.storage_files;
+  ++report_.totals.catalog_files;
+  const int group = grouper_.OfFile(plan.entry->path);
+  DriftItem* item = Push(DriftKind::kModified, plan.entry->path, group);
+  item->record_id = plan.record->id;
+  item->seen = FingerprintOf(*plan.entry);
+  item->detail = DescribeDifference(*plan.record, *plan.entry, compare_inodes_);
+  if (group >= 0) report_.entities[group].modified.push_back(item->path);
+}
+
+void DriftCollector::Missing(const PlanItem& plan) {
+  ++report_.totals.missing;
+  ++report_.totals.catalog_files;
+  const int group = grouper_.OfFile(plan.record->path);
+  DriftItem* item = Push(DriftKind::kMissing, plan.record->path, group);
+  item->record_id = plan.record->id;
+  if (group >= 0) report_.entities[group].missing.push_back(item->path);
+}
+
+void DriftCollector::Unobserved(const PlanItem& plan) {
+  ++report_.totals.errors;
+  ++report_.totals.catalog_files;
+  ++unobserved_;
+  const int group = grouper_.OfFile(plan.record->path);
+  DriftItem* item = Push(DriftKind::kError, plan.record->path, group);
+  item->record_id = plan.record->id;
+  item->detail = "not checked: could not list '" + DisplayPath(failed_dir_) +
+                 "': " + failed_message_;
+  if (group >= 0) {
+    report_.entities[group].errors.push_back({item->path, item->detail});
+  }
+}
+
+void DriftCollector::OnSubtreeError(const std::string& dir,
+                                    const Status& error) {
+  failed_dir_ = dir;
+  failed_message_ = error.message();
+  ++report_.totals.errors;
+  const int group = grouper_.OfDirectory(dir);
+  DriftItem* item = Push(DriftKind::kError, dir, group);
+  item->detail = "could not list this directory: " + error.message();
+  if (group >= 0) {
+    report_.entities[group].errors.push_back({dir, item->detail});
+  }
+}
+
+// The totals that sum up the others, once every path was classified.
+void SumUp(DriftReport& report, int64_t unobserved) {
+  DriftTotals& t = report.totals;
+  t.leftovers = static_cast<int64_t>(report.leftovers.size());
+  t.files = t.synced + t.orphaned + t.missing + t.modified + unobserved;
+  for (const EntityDrift& e : report.entities) {
+    if (!e.kind.empty()) ++t.entities;
+  }
+}
+
 }  // namespace
 
 std::string_view DriftKindName(DriftKind kind) {
@@ -217,111 +374,13 @@ Result<DriftReport> CheckDrift(StorageBackend& backend, CatalogStore& store,
   ListingCursor observations(listed);
   CompareOptions compare;
   compare.compare_inodes = backend.Capabilities().has_inodes;
-  EntityGrouper grouper(options.layout, report);
-  DriftTotals& t = report.totals;
-  // The directory whose listing failed, for the records below it.
-  std::string failed_dir;
-  std::string failed_message;
-  int64_t seen = 0;
-  int64_t unobserved = 0;
-
-  auto push = [&](DriftKind kind, const std::string& path, int group) {
-    DriftItem& item = report.items.emplace_back();
-    item.kind = kind;
-    item.path = path;
-    item.entity = group;
-    return &item;
-  };
-  auto filtered = [&](const std::string& path) {
-    return options.filter != nullptr &&
-           !options.filter->AcceptWithParents(path, /*is_directory=*/false);
-  };
-  auto sink = [&](const PlanItem& plan) -> Status {
-    if (seen++ % kCancelEvery == 0 && options.cancel != nullptr &&
-        options.cancel->load()) {
-      return Status::Cancelled("the check was stopped");
-    }
-    switch (plan.action) {
-      case PlanAction::kUnchanged: {
-        ++t.synced;
-        ++t.storage_files;
-        ++t.catalog_files;
-        const int group = grouper.OfFile(plan.entry->path);
-        if (group >= 0) ++report.entities[group].synced;
-        if (options.list_synced) {
-          DriftItem* item = push(DriftKind::kSynced, plan.entry->path, group);
-          item->record_id = plan.record->id;
-          item->seen = FingerprintOf(*plan.entry);
-          if (group >= 0) {
-            report.entities[group].synced_paths.push_back(plan.entry->path);
-          }
-        }
-        break;
-      }
-      case PlanAction::kAdd: {
-        ++t.orphaned;
-        ++t.storage_files;
-        const int group = grouper.OfFile(plan.entry->path);
-        DriftItem* item = push(DriftKind::kOrphaned, plan.entry->path, group);
-        item->seen = FingerprintOf(*plan.entry);
-        if (group >= 0) report.entities[group].orphaned.push_back(item->path);
-        break;
-      }
-      case PlanAction::kChange: {
-        ++t.modified;
-        ++t.storage_files;
-        ++t.catalog_files;
-        const int group = grouper.OfFile(plan.entry->path);
-        DriftItem* item = push(DriftKind::kModified, plan.entry->path, group);
-        item->record_id = plan.record->id;
-        item->seen = FingerprintOf(*plan.entry);
-        item->detail = DescribeDifference(*plan.record, *plan.entry,
-                                          compare.compare_inodes);
-        if (group >= 0) report.entities[group].modified.push_back(item->path);
-        break;
-      }
-      case PlanAction::kGone: {
-        if (filtered(plan.record->path)) break;
-        ++t.missing;
-        ++t.catalog_files;
-        const int group = grouper.OfFile(plan.record->path);
-        DriftItem* item = push(DriftKind::kMissing, plan.record->path, group);
-        item->record_id = plan.record->id;
-        if (group >= 0) report.entities[group].missing.push_back(item->path);
-        break;
-      }
-      case PlanAction::kUnobserved: {
-        if (filtered(plan.record->path)) break;
-        ++t.errors;
-        ++t.catalog_files;
-        ++unobserved;
-        const int group = grouper.OfFile(plan.record->path);
-        DriftItem* item = push(DriftKind::kError, plan.record->path, group);
-        item->record_id = plan.record->id;
-        item->detail = "not checked: could not list '" +
-                       DisplayPath(failed_dir) + "': " + failed_message;
-        if (group >= 0) {
-          report.entities[group].errors.push_back({item->path, item->detail});
-        }
-        break;
-      }
-    }
-    return Status::Ok();
-  };
-  auto on_subtree_error = [&](const std::string& dir, const Status& error) {
-    failed_dir = dir;
-    failed_message = error.message();
-    ++t.errors;
-    const int group = grouper.OfDirectory(dir);
-    DriftItem* item = push(DriftKind::kError, dir, group);
-    item->detail = "could not list this directory: " + error.message();
-    if (group >= 0) {
-      report.entities[group].errors.push_back({dir, item->detail});
-    }
-  };
-
-  auto merged =
-      MergePlan(records, observations, compare, sink, on_subtree_error);
+  DriftCollector collector(options, compare.compare_inodes, report);
+  auto merged = MergePlan(
+      records, observations, compare,
+      [&](const PlanItem& plan) { return collector.OnPlanItem(plan); },
+      [&](const std::string& dir, const Status& error) {
+        collector.OnSubtreeError(dir, error);
+      });
   if (!merged.ok()) {
     if (merged.status().code() == StatusCode::kCancelled) {
       return merged.status();
@@ -335,11 +394,7 @@ Result<DriftReport> CheckDrift(StorageBackend& backend, CatalogStore& store,
   report.subtree_errors = merged->subtree_errors;
   ASSIGN_OR_RETURN(report.leftovers, ClassifyLeftovers(backend, store, repo,
                                                        listed.writer_files()));
-  t.leftovers = static_cast<int64_t>(report.leftovers.size());
-  t.files = t.synced + t.orphaned + t.missing + t.modified + unobserved;
-  for (const EntityDrift& e : report.entities) {
-    if (!e.kind.empty()) ++t.entities;
-  }
+  SumUp(report, collector.unobserved());
   SortEntities(report);
   return report;
 }

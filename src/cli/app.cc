@@ -1,8 +1,6 @@
 #include "cli/app.h"
 
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
+#include <algorithm>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,9 +8,37 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/logging.h"
 
 namespace tidemark::cli {
 namespace {
+
+// The long-running commands: they log one line per event, with time and
+// level, on standard output, and take --log-format.
+bool IsDaemonCommand(const CLI::App* command) {
+  const std::string& name = command->get_name();
+  return name == "watch" || name == "serve" || name == "worker";
+}
+
+void AddLogFormatOption(CLI::App* command, LogFormat* format) {
+  command
+      ->add_option_function<std::string>(
+          "--log-format",
+          [format](const std::string& text) {
+            auto parsed = ParseLogFormat(text, "--log-format");
+            if (!parsed.ok()) {
+              throw CLI::ValidationError(parsed.status().message());
+            }
+            *format = *parsed;
+          },
+          "Log lines as text (time, level, message) or json (one object "
+          "per line: time, level, message, thread); default text")
+      ->type_name("text|json");
+  command->footer(
+      "Logs: one line per event on standard output, at level info and "
+      "above; -v adds debug lines (leases taken, renewed and lost, change "
+      "sets applied, rescans scheduled), -q keeps only errors.");
+}
 
 void AddWithSubcommands(CLI::App* app, std::vector<CLI::App*>& out) {
   out.push_back(app);
@@ -82,6 +108,9 @@ int RunCli(int argc, char** argv, const Wiring& wiring,
   RegisterWriteCommands(app, ctx, runners);
   RegisterCarsCommands(app, ctx, runners);
   for (const CommandRegistrar& add : more) add(app, ctx, runners);
+  LogFormat log_format = LogFormat::kText;
+  const std::vector<CLI::App*> daemons = app.get_subcommands(IsDaemonCommand);
+  for (CLI::App* daemon : daemons) AddLogFormatOption(daemon, &log_format);
 
   if (auto flag = FlagGivenAValue(app, argc, argv)) {
     std::cerr << "tidemark: error: " << *flag << " takes no value: give "
@@ -95,12 +124,16 @@ int RunCli(int argc, char** argv, const Wiring& wiring,
     return code == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
   }
 
-  auto logger = spdlog::stderr_color_st("tidemark");
-  logger->set_pattern("tidemark: %l: %v");
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(g.quiet     ? spdlog::level::err
-                    : g.verbose ? spdlog::level::debug
-                                : spdlog::level::warn);
+  const bool daemon = std::any_of(daemons.begin(), daemons.end(),
+                                  [](CLI::App* d) { return d->parsed(); });
+  LogSetup log;
+  log.style = daemon ? LogStyle::kDaemon : LogStyle::kCommand;
+  log.format = log_format;
+  log.level = g.quiet     ? LogLevel::kError
+              : g.verbose ? LogLevel::kDebug
+              : daemon    ? LogLevel::kInfo
+                          : LogLevel::kWarning;
+  SetUpLogging(log);
 
   if (Status s = ctx.Prepare(); !s.ok()) {
     return static_cast<int>(ctx.ReportError(s, false));

@@ -7,7 +7,6 @@
 // at once (the catalog stays consistent; the leases then expire).
 
 #include <condition_variable>
-#include <iostream>
 #include <memory>
 #include <mutex>
 
@@ -15,17 +14,14 @@
 #include "cli/commands.h"
 #include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
+#include "common/logging.h"
 
 namespace tidemark::cli {
 namespace {
 
 ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
-  std::mutex log_mu;
-  auto log = [&](const std::string& line) {
-    std::lock_guard<std::mutex> lock(log_mu);
-    if (!ctx.options().quiet) std::cout << line << std::endl;
-  };
-  auto daemon = DaemonSetup::Make(ctx, flags, log);
+  auto log = [](const std::string& line) { Log(LogLevel::kInfo, line); };
+  auto daemon = DaemonSetup::Make(ctx, flags, &Log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   SyncManager& manager = (*daemon)->manager();
 

@@ -6,7 +6,6 @@
 // leases; a second signal exits at once (the leases then expire).
 
 #include <chrono>
-#include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
@@ -14,6 +13,7 @@
 #include "cli/output.h"
 #include "cli/scan_runner.h"
 #include "cli/stop_signals.h"
+#include "common/logging.h"
 #include "sync/worker.h"
 
 namespace tidemark::cli {
@@ -28,8 +28,39 @@ struct WorkerFlags {
   ScanSettings settings;
 };
 
-void Log(const std::string& worker_id, const std::string& line) {
-  std::cout << "worker " << worker_id << ": " << line << std::endl;
+void LogAs(const std::string& worker_id, LogLevel level,
+           const std::string& line) {
+  Log(level, "worker " + worker_id + ": " + line);
+}
+
+// A scan's result (ScanRepository's JSON) as one log line; an error when it
+// failed, for the Worker to log.
+Status LogScan(const std::string& worker_id, const nlohmann::json& result) {
+  const std::string name = result.value("repository", "");
+  const std::string status = result.value("status", "");
+  if (result.contains("error")) {
+    return Status::Internal("the scan failed: " +
+                            result["error"].get<std::string>());
+  }
+  if (status == "skipped") {
+    LogAs(worker_id, LogLevel::kInfo,
+          name + ": skipped: " + result.value("reason", ""));
+    return Status::Ok();
+  }
+  const std::string note = result.value("error_message", "");
+  if (status == "failed") return Status::Internal("the scan failed: " + note);
+  const nlohmann::json& c = result["counters"];
+  LogAs(worker_id, status == "completed" ? LogLevel::kInfo : LogLevel::kWarning,
+        name + ": " + status + ": scanned " +
+            std::to_string(c.value("scanned", int64_t{0})) + ", +" +
+            std::to_string(c.value("added", int64_t{0})) + " ~" +
+            std::to_string(c.value("updated", int64_t{0})) + " >" +
+            std::to_string(c.value("moved", int64_t{0})) + " -" +
+            std::to_string(c.value("removed", int64_t{0})) + ", " +
+            std::to_string(c.value("errors", int64_t{0})) + " errors in " +
+            std::to_string(result.value("duration_ms", int64_t{0})) + " ms" +
+            (note.empty() ? "" : " (" + note + ")"));
+  return Status::Ok();
 }
 
 ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
@@ -66,35 +97,39 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
   const std::string id = ctx.worker_id();
   ScanSettings settings = flags.settings;
   settings.progress = false;
+  // Each scan's result is logged (LogScan), never printed beside the log.
+  settings.json = true;
+  settings.report_errors = false;
   settings.type = OperationType::kReconciliation;
   Worker worker(
       **store, **gateway, options,
       [&](Repository& repo) -> Status {
-        nlohmann::json ignored;
-        const ExitCode code = ScanRepository(ctx, repo, settings, ignored);
-        if (code == ExitCode::kFailed) {
-          return Status::Internal("the scan failed (see above)");
-        }
-        return Status::Ok();
+        nlohmann::json result;
+        ScanRepository(ctx, repo, settings, result);
+        return LogScan(id, result);
       },
-      [&id](const std::string& line) { Log(id, line); });
+      [&id](LogLevel level, const std::string& line) {
+        LogAs(id, level, line);
+      });
 
   StopSignals signals([&] {
-    Log(id,
-        "stopping after the scan in progress (signal again to exit at once)");
+    LogAs(id, LogLevel::kInfo,
+          "stopping after the scan in progress (signal again to exit at "
+          "once)");
     worker.Stop();
   });
-  Log(id, "serving " +
-              (flags.names.empty()
-                   ? std::string("every repository")
-                   : std::to_string(flags.names.size()) + " repositories") +
-              " in " + ctx.db_display() + "; heartbeat " +
-              FormatDuration(heartbeat) + ", lease timeout " +
-              FormatDuration(timeout) + ", scan interval " +
-              FormatDuration(interval));
+  LogAs(id, LogLevel::kInfo,
+        "serving " +
+            (flags.names.empty()
+                 ? std::string("every repository")
+                 : std::to_string(flags.names.size()) + " repositories") +
+            " in " + ctx.db_display() + "; heartbeat " +
+            FormatDuration(heartbeat) + ", lease timeout " +
+            FormatDuration(timeout) + ", scan interval " +
+            FormatDuration(interval));
   Status ran = worker.Run();
   if (!ran.ok()) return ctx.ReportError(ran, false);
-  Log(id, "stopped");
+  LogAs(id, LogLevel::kInfo, "stopped");
   return ExitCode::kOk;
 }
 

@@ -15,6 +15,7 @@
 
 #include "catalog/records.h"
 #include "common/hash_algorithm.h"
+#include "common/logging.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
 #include "sync/lease_keeper.h"
@@ -69,7 +70,8 @@ using RepositorySetupFn =
     std::function<Result<RepositorySetup>(const Repository& repo)>;
 using ChangeSourceFactory = std::function<Result<std::unique_ptr<ChangeSource>>(
     const std::string& watch_root)>;
-using DaemonLogFn = std::function<void(const std::string& line)>;
+// The daemon's lines ("lib: startup completed ..."), with their level.
+using DaemonLogFn = LogFn;
 
 }  // namespace tidemark
 

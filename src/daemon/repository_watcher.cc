@@ -135,7 +135,8 @@ void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
   status.mode = mode;
   status.reason = reason;
   if (Status s = gateway_.SetWatchStatus(status); !s.ok()) {
-    log_(repo_.name + ": could not record the watch state: " + s.message());
+    log_(LogLevel::kWarning,
+         repo_.name + ": could not record the watch state: " + s.message());
     return;
   }
   published_ = true;
@@ -143,7 +144,8 @@ void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
   published_reason_ = std::move(reason);
   std::string line = repo_.name + ": " + std::string(WatchModeName(mode));
   if (!published_reason_.empty()) line += " — " + published_reason_;
-  log_(line);
+  log_(mode == WatchMode::kDegraded ? LogLevel::kWarning : LogLevel::kInfo,
+       line);
 }
 
 void RepositoryWatcher::Finished(const SyncOperation& op,
@@ -152,7 +154,9 @@ void RepositoryWatcher::Finished(const SyncOperation& op,
     std::lock_guard<std::mutex> lock(mu_);
     status_.last_operation = op;
   }
-  log_(repo_.name + ": " + what + " " + Counts(op));
+  log_(op.status == OperationStatus::kCompleted ? LogLevel::kInfo
+                                                : LogLevel::kWarning,
+       repo_.name + ": " + what + " " + Counts(op));
 }
 
 bool RepositoryWatcher::OpenSource() {
@@ -185,6 +189,9 @@ void RepositoryWatcher::RootGone(const std::string& reason) {
   source_.reset();
   root_missing_ = true;
   next_root_look_ns_ = Now() + Ns(options_.poll_interval);
+  log_(LogLevel::kDebug, repo_.name + ": the root is gone (" + reason +
+                             "); looking for it again in " +
+                             Describe(options_.poll_interval));
   if (repo_.state != RepositoryState::kOffline) {
     (void)gateway_.SetRepositoryState(repo_, RepositoryState::kOffline, reason);
   }
@@ -259,6 +266,10 @@ void RepositoryWatcher::Reconcile(OperationType type) {
   FullScan(type);  // brings it forward when it fails
   next_reconcile_ns_ =
       std::min(next_reconcile_ns_, Now() + Ns(options_.reconcile_interval));
+  if (failed_attempts_ == 0) {  // else SyncFailed said when it is retried
+    log_(LogLevel::kDebug, repo_.name + ": next reconciliation in " +
+                               Describe(options_.reconcile_interval));
+  }
 }
 
 milliseconds RepositoryWatcher::RetryDelay() const {
@@ -272,8 +283,10 @@ milliseconds RepositoryWatcher::RetryDelay() const {
 
 void RepositoryWatcher::SyncFailed(const std::string& what, const Status& why,
                                    bool full_scan) {
-  log_(repo_.name + ": " + what + " failed: " + why.message());
-  if (why.code() == StatusCode::kCancelled || ShouldStop()) return;
+  const bool cancelled = why.code() == StatusCode::kCancelled;
+  log_(cancelled ? LogLevel::kInfo : LogLevel::kWarning,
+       repo_.name + ": " + what + " failed: " + why.message());
+  if (cancelled || ShouldStop()) return;
   // What that work was to look at is forgotten by the aggregator: a full
   // reconciliation catches it up once the catalog answers again. Batches
   // that fail while one is pending do not postpone it.
@@ -284,13 +297,14 @@ void RepositoryWatcher::SyncFailed(const std::string& what, const Status& why,
   failure_ = what + " failed (" + why.message() +
              "); a full reconciliation is retried in " + Describe(delay) +
              " (attempt " + std::to_string(failed_attempts_ + 1) + ")";
-  log_(repo_.name + ": " + failure_);
+  log_(LogLevel::kWarning, repo_.name + ": " + failure_);
 }
 
 void RepositoryWatcher::Recovered() {
   if (failed_attempts_ == 0) return;
-  log_(repo_.name + ": caught up after " + std::to_string(failed_attempts_) +
-       " failed attempt(s)");
+  log_(LogLevel::kInfo, repo_.name + ": caught up after " +
+                            std::to_string(failed_attempts_) +
+                            " failed attempt(s)");
   failed_attempts_ = 0;
   failure_.clear();
   // The retry that was pending is this scan's job done.
@@ -371,6 +385,10 @@ void RepositoryWatcher::AddUnwatched(const std::string& directory,
   });
   if (unwatched_.empty()) {
     next_unwatched_rescan_ns_ = Now() + Ns(options_.unwatched_rescan);
+    log_(LogLevel::kDebug, repo_.name + ": '" + DisplayPath(directory) +
+                               "' is not watched (" + reason +
+                               "); a rescan is scheduled in " +
+                               Describe(options_.unwatched_rescan));
   }
   unwatched_.insert(directory);
 }
@@ -399,6 +417,13 @@ void RepositoryWatcher::RescanUnwatched() {
 }
 
 void RepositoryWatcher::Apply(const ReadyWork& work) {
+  log_(LogLevel::kDebug,
+       repo_.name + ": events ready: " + std::to_string(work.paths.size()) +
+           " paths, " + std::to_string(work.deletions.size()) + " deletions, " +
+           std::to_string(work.moves.size()) + " moves, " +
+           std::to_string(work.rescans.size()) + " rescans, " +
+           std::to_string(work.unwatched.size()) + " unwatched" +
+           (work.root_gone.has_value() ? ", root gone" : ""));
   for (const ReadyWork::Unwatched& u : work.unwatched) {
     AddUnwatched(u.directory, u.reason);
   }
@@ -446,12 +471,13 @@ void RepositoryWatcher::ServeRequests() {
     request.taken_at_ns = now;
     request.taken_by = keeper_->lease().holder;
     if (Status s = gateway_.UpdateRequest(request); !s.ok()) {
-      log_(repo_.name + ": could not take request " +
-           std::to_string(request.id) + ": " + s.message());
+      log_(LogLevel::kWarning, repo_.name + ": could not take request " +
+                                   std::to_string(request.id) + ": " +
+                                   s.message());
     }
   }
-  log_(repo_.name + ": reconciliation requested by " +
-       taken.front().requested_by);
+  log_(LogLevel::kInfo, repo_.name + ": reconciliation requested by " +
+                            taken.front().requested_by);
   Reconcile(OperationType::kReconciliation);
   for (SyncRequest& request : taken) {
     request.operation_id = last_full_scan_id_;
@@ -461,122 +487,153 @@ void RepositoryWatcher::ServeRequests() {
 }
 
 void RepositoryWatcher::Loop() {
-  const bool watching = OpenSource();
-  if (!root_missing_) {
-    SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
-            watching ? "" : "starting; no change events for this storage");
-    Reconcile(OperationType::kStartup);
-  } else {
-    next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
-  }
+  StartUp();
   std::vector<FsEvent> events;
   while (!ShouldStop()) {
-    // Publish what we are doing now.
-    if (root_missing_) {
-      SetMode(WatchMode::kPolling,
-              "the root cannot be reached (" + repo_.state_reason +
-                  "); looking again every " + Describe(options_.poll_interval));
-    } else if (!failure_.empty()) {
-      SetMode(WatchMode::kDegraded, failure_);
-    } else if (!unwatched_.empty()) {
-      std::string first = unwatched_.begin()->empty()
-                              ? std::string("the root")
-                              : "'" + DisplayPath(*unwatched_.begin()) + "'";
-      SetMode(WatchMode::kDegraded,
-              std::to_string(unwatched_.size()) +
-                  " directories are not watched (first: " + first +
-                  "): " + unwatched_reason_ + "; they are rescanned every " +
-                  Describe(options_.unwatched_rescan));
-    } else if (source_ == nullptr) {
-      SetMode(WatchMode::kPolling,
-              "no change events for this storage; reconciled every " +
-                  Describe(options_.reconcile_interval));
-    } else {
-      SetMode(WatchMode::kWatching, "");
-    }
-
-    int64_t now = Now();
-    int64_t wake = now + kTickNs;
-    // While the root is missing, only the look for it is scheduled.
-    if (!root_missing_) wake = std::min(wake, next_reconcile_ns_);
-    // The aggregator's deadline costs a pass over what is pending, so it is
-    // recomputed only after work was taken; new events can only bring it
-    // forward to their own debounce (waking early is harmless).
-    if (deadline_stale_) {
-      deadline_ = aggregator_.NextDeadline();
-      deadline_stale_ = false;
-    }
-    if (deadline_.has_value()) {
-      wake = std::min(wake, std::max(*deadline_, next_take_ns_));
-    }
-    if (!unwatched_.empty() && !root_missing_) {
-      wake = std::min(wake, next_unwatched_rescan_ns_);
-    }
-    if (root_missing_) wake = std::min(wake, next_root_look_ns_);
-    const auto timeout =
-        milliseconds(std::max<int64_t>(0, wake - now) / 1'000'000);
-    if (source_ != nullptr) {
-      events.clear();
-      auto polled = source_->Poll(&events, timeout);
-      const int64_t at = Now();
-      if (!polled.ok()) {
-        log_(repo_.name + ": change events failed (" +
-             polled.status().message() + "); restarting the watch");
-        source_.reset();
-        if (OpenSource()) FullScan(OperationType::kRealtime);
-      }
-      const int64_t debounce_ns =
-          std::chrono::nanoseconds(options_.aggregation.debounce).count();
-      for (const FsEvent& event : events) {
-        aggregator_.Add(event, at);
-        if (event.kind == FsEvent::Kind::kUnwatched ||
-            event.kind == FsEvent::Kind::kRootGone) {
-          deadline_stale_ = true;  // handed out at once
-        } else if (!deadline_.has_value() || at + debounce_ns < *deadline_) {
-          deadline_ = at + debounce_ns;
-        }
-      }
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
-      }
-    } else {
-      WaitFor(timeout);
-    }
+    PublishMode();
+    AwaitEvents(events);
     if (ShouldStop()) break;
+    RunDueWork();
+  }
+  ShutDown();
+}
 
-    now = Now();
-    if (now >= next_take_ns_ && !deadline_stale_ && deadline_.has_value() &&
-        now >= *deadline_) {
-      deadline_stale_ = true;
-      ReadyWork work = aggregator_.TakeReady(now);
-      if (!work.empty()) {
-        next_take_ns_ = now + kBatchGapNs;
-        Apply(work);
-      }
-    }
-    ServeRequests();
-    if (root_missing_ && now >= next_root_look_ns_) {
-      next_root_look_ns_ = now + Ns(options_.poll_interval);
-      if (setup_.backend->CheckRoot().ok()) {
-        log_(repo_.name + ": the root is back; reconciling");
-        root_missing_ = false;
-        OpenSource();
-        if (!root_missing_) Reconcile(OperationType::kReconciliation);
-      }
-    }
-    if (!root_missing_ && Now() >= next_reconcile_ns_) {
-      Reconcile(OperationType::kReconciliation);
-    }
-    if (!root_missing_ && !unwatched_.empty() &&
-        Now() >= next_unwatched_rescan_ns_) {
-      RescanUnwatched();
+void RepositoryWatcher::StartUp() {
+  const bool watching = OpenSource();
+  if (root_missing_) {
+    next_reconcile_ns_ = Now() + Ns(options_.reconcile_interval);
+    return;
+  }
+  SetMode(watching ? WatchMode::kWatching : WatchMode::kPolling,
+          watching ? "" : "starting; no change events for this storage");
+  Reconcile(OperationType::kStartup);
+}
+
+void RepositoryWatcher::PublishMode() {
+  if (root_missing_) {
+    SetMode(WatchMode::kPolling,
+            "the root cannot be reached (" + repo_.state_reason +
+                "); looking again every " + Describe(options_.poll_interval));
+  } else if (!failure_.empty()) {
+    SetMode(WatchMode::kDegraded, failure_);
+  } else if (!unwatched_.empty()) {
+    std::string first = unwatched_.begin()->empty()
+                            ? std::string("the root")
+                            : "'" + DisplayPath(*unwatched_.begin()) + "'";
+    SetMode(WatchMode::kDegraded,
+            std::to_string(unwatched_.size()) +
+                " directories are not watched (first: " + first +
+                "): " + unwatched_reason_ + "; they are rescanned every " +
+                Describe(options_.unwatched_rescan));
+  } else if (source_ == nullptr) {
+    SetMode(WatchMode::kPolling,
+            "no change events for this storage; reconciled every " +
+                Describe(options_.reconcile_interval));
+  } else {
+    SetMode(WatchMode::kWatching, "");
+  }
+}
+
+int64_t RepositoryWatcher::NextWake(int64_t now) {
+  int64_t wake = now + kTickNs;
+  // While the root is missing, only the look for it is scheduled.
+  if (!root_missing_) wake = std::min(wake, next_reconcile_ns_);
+  // The aggregator's deadline costs a pass over what is pending, so it is
+  // recomputed only after work was taken; new events can only bring it
+  // forward to their own debounce (waking early is harmless).
+  if (deadline_stale_) {
+    deadline_ = aggregator_.NextDeadline();
+    deadline_stale_ = false;
+  }
+  if (deadline_.has_value()) {
+    wake = std::min(wake, std::max(*deadline_, next_take_ns_));
+  }
+  if (!unwatched_.empty() && !root_missing_) {
+    wake = std::min(wake, next_unwatched_rescan_ns_);
+  }
+  if (root_missing_) wake = std::min(wake, next_root_look_ns_);
+  return wake;
+}
+
+void RepositoryWatcher::AwaitEvents(std::vector<FsEvent>& events) {
+  const int64_t now = Now();
+  const auto timeout =
+      milliseconds(std::max<int64_t>(0, NextWake(now) - now) / 1'000'000);
+  if (source_ == nullptr) {
+    WaitFor(timeout);
+    return;
+  }
+  events.clear();
+  auto polled = source_->Poll(&events, timeout);
+  const int64_t at = Now();
+  if (!polled.ok()) {
+    log_(LogLevel::kWarning, repo_.name + ": change events failed (" +
+                                 polled.status().message() +
+                                 "); restarting the watch");
+    source_.reset();
+    if (OpenSource()) FullScan(OperationType::kRealtime);
+  }
+  Aggregate(events, at);
+}
+
+void RepositoryWatcher::Aggregate(const std::vector<FsEvent>& events,
+                                  int64_t at) {
+  const int64_t debounce_ns =
+      std::chrono::nanoseconds(options_.aggregation.debounce).count();
+  for (const FsEvent& event : events) {
+    aggregator_.Add(event, at);
+    if (event.kind == FsEvent::Kind::kUnwatched ||
+        event.kind == FsEvent::Kind::kRootGone) {
+      deadline_stale_ = true;  // handed out at once
+    } else if (!deadline_.has_value() || at + debounce_ns < *deadline_) {
+      deadline_ = at + debounce_ns;
     }
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  status_.pending_paths = static_cast<int64_t>(aggregator_.pending());
+}
+
+void RepositoryWatcher::RunDueWork() {
+  const int64_t now = Now();
+  TakeReadyWork(now);
+  ServeRequests();
+  LookForRoot(now);
+  if (!root_missing_ && Now() >= next_reconcile_ns_) {
+    Reconcile(OperationType::kReconciliation);
+  }
+  if (!root_missing_ && !unwatched_.empty() &&
+      Now() >= next_unwatched_rescan_ns_) {
+    RescanUnwatched();
+  }
+}
+
+void RepositoryWatcher::TakeReadyWork(int64_t now) {
+  if (now < next_take_ns_ || deadline_stale_ || !deadline_.has_value() ||
+      now < *deadline_) {
+    return;
+  }
+  deadline_stale_ = true;
+  ReadyWork work = aggregator_.TakeReady(now);
+  if (work.empty()) return;
+  next_take_ns_ = now + kBatchGapNs;
+  Apply(work);
+}
+
+void RepositoryWatcher::LookForRoot(int64_t now) {
+  if (!root_missing_ || now < next_root_look_ns_) return;
+  next_root_look_ns_ = now + Ns(options_.poll_interval);
+  if (!setup_.backend->CheckRoot().ok()) return;
+  log_(LogLevel::kInfo, repo_.name + ": the root is back; reconciling");
+  root_missing_ = false;
+  OpenSource();
+  if (!root_missing_) Reconcile(OperationType::kReconciliation);
+}
+
+void RepositoryWatcher::ShutDown() {
   if (source_ != nullptr) source_->Close();
   if (keeper_->lost()) {
-    log_(repo_.name +
-         ": gave up the repository: " + keeper_->lost_status().message());
+    log_(LogLevel::kWarning, repo_.name + ": gave up the repository: " +
+                                 keeper_->lost_status().message());
   } else {
     SetMode(WatchMode::kStopped, "");
   }

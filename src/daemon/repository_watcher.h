@@ -42,6 +42,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "catalog/catalog_store.h"
 #include "daemon/daemon_options.h"
@@ -87,7 +88,29 @@ class RepositoryWatcher {
   const std::string& name() const { return repo_.name; }
 
  private:
+  // The loop's steps, in order: StartUp, then until stopped PublishMode,
+  // AwaitEvents (Poll, or a wait without a source) and RunDueWork, then
+  // ShutDown.
   void Loop();
+  // Starts watching, then the startup sync (unless the root is missing).
+  void StartUp();
+  // Publishes the mode the loop is in now (SetMode).
+  void PublishMode();
+  // When the loop must next wake: the earliest of its tick, the next
+  // reconciliation, the aggregator's deadline, the next rescan of the
+  // unwatched directories and the next look for a missing root.
+  int64_t NextWake(int64_t now);
+  // Waits until NextWake, handing the events that arrive to the aggregator
+  // (and restarting a source that failed).
+  void AwaitEvents(std::vector<FsEvent>& events);
+  void Aggregate(const std::vector<FsEvent>& events, int64_t at);
+  // Ready paths, requests, the root's return, the scheduled reconciliation
+  // and the rescans of unwatched directories, each when due.
+  void RunDueWork();
+  void TakeReadyWork(int64_t now);
+  void LookForRoot(int64_t now);
+  // Closes the source and says why the loop ended.
+  void ShutDown();
   // Opens and starts the change source; false when there is none (polled).
   bool OpenSource();
   void Apply(const ReadyWork& work);

@@ -63,7 +63,7 @@ void SyncManager::ControlLoop() {
     poked_ = false;
     lock.unlock();
     if (Status s = Discover(); !s.ok()) {
-      LogOnce("",
+      LogOnce("", LogLevel::kWarning,
               "could not read the catalog: " + s.message() + "; trying again");
     }
     lock.lock();
@@ -80,21 +80,22 @@ bool SyncManager::InScope(const Repository& repo) {
   if (options_.not_followed) {
     const std::string why = options_.not_followed(repo);
     if (!why.empty()) {
-      LogOnce(repo.name, repo.name + ": " + why);
+      LogOnce(repo.name, LogLevel::kInfo, repo.name + ": " + why);
       return false;
     }
   }
   return true;
 }
 
-void SyncManager::LogOnce(const std::string& name, const std::string& line) {
+void SyncManager::LogOnce(const std::string& name, LogLevel level,
+                          const std::string& line) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto& said = said_[name];
     if (said == line) return;
     said = line;
   }
-  log_(line);
+  log_(level, line);
 }
 
 void SyncManager::StartWatcher(const Repository& repo) {
@@ -102,7 +103,8 @@ void SyncManager::StartWatcher(const Repository& repo) {
   if (!keeper.ok()) {
     // Held by a live worker: it syncs the repository; we take over when
     // its lease expires.
-    LogOnce(repo.name, repo.name + ": " + keeper.status().message());
+    LogOnce(repo.name, LogLevel::kInfo,
+            repo.name + ": " + keeper.status().message());
     return;
   }
   // Under the lease, look again: it may have been detached or removed since
@@ -117,7 +119,7 @@ void SyncManager::StartWatcher(const Repository& repo) {
   gateway_.ForgetIndexer((*fresh)->id);
   auto setup = setup_(**fresh);
   if (!setup.ok()) {
-    LogOnce(repo.name,
+    LogOnce(repo.name, LogLevel::kWarning,
             repo.name + ": cannot sync: " + setup.status().message());
     return;  // the keeper releases the lease
   }
@@ -171,7 +173,8 @@ Status SyncManager::Discover() {
   }
   dropped.clear();  // joins their threads, outside the lock
   for (const std::string& name : unwatched) {
-    log_(name + ": no longer in the catalog, or detached; unwatched");
+    log_(LogLevel::kInfo,
+         name + ": no longer in the catalog, or detached; unwatched");
   }
 
   if (!to_start.empty()) {
@@ -185,9 +188,9 @@ Status SyncManager::Discover() {
       if (lease != leases.end() && lease->live() &&
           lease->holder != gateway_.worker_id() &&
           gateway_.HolderFate(*lease) != ProcessFate::kGone) {
-        LogOnce(repo->name, repo->name + ": held by " + lease->holder + " (" +
-                                DescribeExpiry(*lease) +
-                                "); waiting to take it over");
+        LogOnce(repo->name, LogLevel::kInfo,
+                repo->name + ": held by " + lease->holder + " (" +
+                    DescribeExpiry(*lease) + "); waiting to take it over");
         continue;
       }
       StartWatcher(*repo);

@@ -77,7 +77,8 @@ class SyncManager {
   // Takes the lease and starts a watcher; logs why not otherwise.
   void StartWatcher(const Repository& repo);
   // Logs `line` for `name` unless it is what was last said about it.
-  void LogOnce(const std::string& name, const std::string& line);
+  void LogOnce(const std::string& name, LogLevel level,
+               const std::string& line);
 
   CatalogStore& store_;
   Gateway& gateway_;

@@ -1,5 +1,7 @@
 #include "sync/gateway.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -215,6 +217,9 @@ Result<ApplyResult> Gateway::Apply(ChangeSet& set) {
                         static_cast<int64_t>(set.updated.size()) +
                         result.removed;
   rows_written_ += result.rows_written;
+  spdlog::debug(
+      "repository {}: change set applied: {} added, {} updated, {} removed",
+      set.repository_id, set.added.size(), set.updated.size(), result.removed);
   if (has_subscribers_.load()) Publish(set, result.removed);
   if (indexed) {
     Notify(MakeNotice(GatewayNotice::Kind::kEntitiesRecomputed,

@@ -60,6 +60,8 @@ Result<std::unique_ptr<LeaseKeeper>> LeaseKeeper::Acquire(
         repo.name, gone.holder, gone.process.pid, gone.token,
         DescribeExpiry(gone));
   }
+  spdlog::debug("{}: lease taken (token {}, for {} ms)", repo.name,
+                got.lease.token, timing.timeout.count());
   return std::unique_ptr<LeaseKeeper>(
       new LeaseKeeper(gateway, repo, timing, std::move(got)));
 }
@@ -81,7 +83,12 @@ LeaseKeeper::~LeaseKeeper() {
   wake_.notify_all();
   heartbeat_.join();
   // Best effort: if the catalog is unreachable the lease simply expires.
-  (void)gateway_.ReleaseLease(repo_.id);
+  if (Status s = gateway_.ReleaseLease(repo_.id); s.ok()) {
+    spdlog::debug("{}: lease released", repo_.name);
+  } else {
+    spdlog::debug("{}: lease not released ({}); it expires", repo_.name,
+                  s.message());
+  }
 }
 
 bool LeaseKeeper::lost() const {
@@ -109,9 +116,17 @@ void LeaseKeeper::Heartbeat() {
     lock.lock();
     if (!renewed.ok() && renewed.status().code() == StatusCode::kAborted) {
       lost_ = renewed.status();
+      spdlog::debug("{}: lease lost: {}", repo_.name, lost_.message());
       return;
     }
     wait = renewed.ok() ? timing_.heartbeat : retry;
+    if (renewed.ok()) {
+      spdlog::debug("{}: lease renewed (token {}, for {} ms)", repo_.name,
+                    renewed->token, timing_.timeout.count());
+    } else {
+      spdlog::debug("{}: lease renewal failed ({}); trying again in {} ms",
+                    repo_.name, renewed.status().message(), wait.count());
+    }
   }
 }
 

@@ -37,7 +37,35 @@ std::string UnlistedSubtrees::DeferredReason(int64_t deferred) const {
          "sync can look there";
 }
 
+MassRemovalDecision DecideMassRemoval(const MassRemovalCheck& check) {
+  MassRemovalDecision decision;
+  if (check.removing <= 0 || check.allowed) return decision;
+  const auto share =
+      static_cast<double>(check.removing + check.recently_removed);
+  const auto whole =
+      static_cast<double>(check.repository_records + check.recently_removed);
+  decision.pause = check.listed_empty || share > check.threshold * whole;
+  if (!decision.pause) return decision;
+  decision.reason = "mass removal paused: " + std::to_string(check.removing) +
+                    " of " + std::to_string(check.repository_records) +
+                    " records would be removed";
+  if (check.listed_empty) {
+    decision.reason +=
+        check.scoped ? " (the scope listed empty)" : " (the root listed empty)";
+  } else if (check.recently_removed > 0) {
+    decision.reason +=
+        " (after " + std::to_string(check.recently_removed) + " just before)";
+  }
+  decision.reason += "; " + check.how_to_confirm;
+  return decision;
+}
+
+void PrependReason(const std::string& reason, std::string& reasons) {
+  reasons = reasons.empty() ? reason : reason + "; " + reasons;
+}
+
 std::string RemovalOutcome::DeferredReason() const {
+  if (!pause_reason.empty()) return pause_reason;
   if (deferred == 0) return "";
   return std::to_string(deferred) +
          " removals deferred: their paths could not be checked again";
@@ -69,6 +97,23 @@ Result<RemovalOutcome> RemoveConfirmed(StorageBackend& backend,
     outcome.rows_written += applied.rows_written;
   }
   return outcome;
+}
+
+Result<RemovalOutcome> RemoveUnlessMass(StorageBackend& backend,
+                                        Gateway& gateway, int64_t repository_id,
+                                        std::vector<RecordKey> gone,
+                                        MassRemovalCheck check,
+                                        SyncOperation& op) {
+  check.removing = static_cast<int64_t>(gone.size());
+  MassRemovalDecision mass = DecideMassRemoval(check);
+  if (!mass.pause) {
+    return RemoveConfirmed(backend, gateway, repository_id, std::move(gone),
+                           op);
+  }
+  RemovalOutcome paused;
+  paused.deferred = check.removing;
+  paused.pause_reason = std::move(mass.reason);
+  return paused;
 }
 
 }  // namespace tidemark

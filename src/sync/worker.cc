@@ -42,9 +42,9 @@ std::vector<std::string> Worker::HeldRepositories() const {
   return out;
 }
 
-void Worker::Log(const std::string& line) {
+void Worker::Log(LogLevel level, const std::string& line) {
   std::lock_guard<std::mutex> lock(log_mu_);
-  log_(line);
+  log_(level, line);
 }
 
 void Worker::Stop() {
@@ -72,7 +72,7 @@ Status Worker::Run() {
   }
   for (auto& [name, held] : released) {
     held.keeper.reset();  // releases the lease
-    Log("released repository '" + name + "'");
+    Log(LogLevel::kInfo, "released repository '" + name + "'");
   }
   return Status::Ok();
 }
@@ -91,8 +91,8 @@ Worker::SteadyTime Worker::TakeFree() {
   SteadyTime next = steady_clock::now() + options_.poll;
   auto repos = store_.ListRepositories();
   if (!repos.ok()) {
-    Log("cannot list repositories: " + repos.status().ToString() +
-        "; retrying");
+    Log(LogLevel::kWarning, "cannot list repositories: " +
+                                repos.status().ToString() + "; retrying");
     return next;
   }
   std::set<std::string> present;
@@ -136,18 +136,18 @@ Worker::SteadyTime Worker::TakeFree() {
     if (!keeper.ok()) {
       // Taken in the meantime (Unavailable), or a real error.
       if (keeper.status().code() != StatusCode::kUnavailable) {
-        Log("cannot take repository '" + repo.name +
-            "': " + keeper.status().ToString());
+        Log(LogLevel::kWarning, "cannot take repository '" + repo.name +
+                                    "': " + keeper.status().ToString());
       }
       continue;
     }
     const std::optional<Lease>& gone = (*keeper)->taken_from_gone();
-    Log("took repository '" + repo.name + "' (lease token " +
-        std::to_string((*keeper)->lease().token) +
-        (gone ? ", at once from worker '" + gone->holder +
-                    "', whose process is gone"
-              : std::string()) +
-        ")");
+    Log(LogLevel::kInfo, "took repository '" + repo.name + "' (lease token " +
+                             std::to_string((*keeper)->lease().token) +
+                             (gone ? ", at once from worker '" + gone->holder +
+                                         "', whose process is gone"
+                                   : std::string()) +
+                             ")");
     {
       std::lock_guard<std::mutex> lock(mu_);
       held_[repo.name] =
@@ -183,7 +183,7 @@ std::vector<std::unique_ptr<LeaseKeeper>> Worker::DropGoneLocked() {
       ++it;
       continue;
     }
-    Log("gave up repository '" + it->first + "': " + why);
+    Log(LogLevel::kWarning, "gave up repository '" + it->first + "': " + why);
     dropped.push_back(std::move(it->second.keeper));
     it = held_.erase(it);
   }
@@ -216,6 +216,7 @@ void Worker::ScanLoop() {
     }
     Repository repo = held_[due].repo;
     lock.unlock();
+    Log(LogLevel::kDebug, "'" + due + "' is due: syncing it");
     // The row changes with every scan (generation, state): read it fresh.
     auto fresh = store_.FindRepository(due);
     if (fresh.ok() && fresh->has_value() && (*fresh)->id == repo.id) {
@@ -235,7 +236,10 @@ void Worker::ScanLoop() {
       }
     }
     Status synced = sync_(repo);
-    if (!synced.ok()) Log("sync of '" + due + "' failed: " + synced.ToString());
+    if (!synced.ok()) {
+      Log(LogLevel::kWarning,
+          "sync of '" + due + "' failed: " + synced.ToString());
+    }
     if (!requests.empty()) {
       auto last = store_.ListOperations(repo.id, 1);
       for (SyncRequest& request : requests) {

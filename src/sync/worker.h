@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "catalog/catalog_store.h"
+#include "common/logging.h"
 #include "sync/gateway.h"
 #include "sync/lease_keeper.h"
 
@@ -50,7 +51,6 @@ class Worker {
   // Syncs one repository whose lease this worker holds. An error is logged
   // and the repository is tried again after `interval`.
   using SyncFn = std::function<Status(Repository& repo)>;
-  using LogFn = std::function<void(const std::string& line)>;
 
   Worker(CatalogStore& store, Gateway& gateway, WorkerOptions options,
          SyncFn sync, LogFn log);
@@ -82,7 +82,7 @@ class Worker {
   // the dropped keepers are returned, to be destroyed without the lock.
   std::vector<std::unique_ptr<LeaseKeeper>> DropGoneLocked();
   bool InScope(const Repository& repo) const;
-  void Log(const std::string& line);
+  void Log(LogLevel level, const std::string& line);
 
   CatalogStore& store_;
   Gateway& gateway_;

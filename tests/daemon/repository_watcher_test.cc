@@ -71,7 +71,7 @@ class RepositoryWatcherTest : public ::testing::Test {
     ASSERT_TRUE(keeper.ok()) << keeper.status().ToString();
     watcher_ = std::make_unique<RepositoryWatcher>(
         store_, gateway_, repo_, std::move(setup), std::move(*keeper), options_,
-        changes_.Factory(), [this](const std::string& line) {
+        changes_.Factory(), [this](LogLevel, const std::string& line) {
           std::lock_guard<std::mutex> lock(log_mu_);
           log_.push_back(line);
         });

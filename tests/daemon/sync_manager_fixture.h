@@ -173,7 +173,7 @@ class SyncManagerTest : public ::testing::TestWithParam<CatalogStoreFactory> {
   void StartManager() {
     manager_ = std::make_unique<SyncManager>(
         *store_, *gateway_, options_, LocalSetup, changes_.Factory(),
-        [this](const std::string& line) {
+        [this](LogLevel, const std::string& line) {
           std::lock_guard<std::mutex> lock(log_mu_);
           log_.push_back(line);
         });

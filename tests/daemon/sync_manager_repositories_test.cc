@@ -235,7 +235,7 @@ TEST_P(SyncManagerRepositoriesTest,
                                               gateway_options);
   manager_ = std::make_unique<SyncManager>(*hooked_, *hooked_gateway_, options_,
                                            LocalSetup, changes_.Factory(),
-                                           [](const std::string&) {});
+                                           [](LogLevel, const std::string&) {});
   ASSERT_TRUE(manager_->Start().ok());
   WaitUntilWatching(repo);
 

@@ -15,12 +15,12 @@ namespace {
 TEST_P(SyncManagerTest, RejectsIntervalsThatAreNotPositive) {
   options_.discovery = milliseconds(0);
   SyncManager manager(*store_, *gateway_, options_, LocalSetup,
-                      changes_.Factory(), [](const std::string&) {});
+                      changes_.Factory(), [](LogLevel, const std::string&) {});
   EXPECT_EQ(manager.Start().code(), StatusCode::kInvalidArgument);
   options_.discovery = milliseconds(50);
   options_.lease.heartbeat = options_.lease.timeout;
   SyncManager again(*store_, *gateway_, options_, LocalSetup,
-                    changes_.Factory(), [](const std::string&) {});
+                    changes_.Factory(), [](LogLevel, const std::string&) {});
   EXPECT_EQ(again.Start().code(), StatusCode::kInvalidArgument);
 }
 

@@ -192,7 +192,10 @@ TEST_P(StrictFlagTest, TheBusyTimeoutFromTheEnvironmentIsStrict) {
   for (const char* value : {"50abc", "", " 50", "50 ", "0", "-1", "0x10", "1e3",
                             "3600001", "99999999999999999999"}) {
     const std::string env = std::string("TIDEMARK_BUSY_TIMEOUT_MS=") + value;
-    ExpectUsageError({"scan", "lib"}, {"TIDEMARK_BUSY_TIMEOUT_MS"}, {env});
+    // The message names the variable and the value as given.
+    ExpectUsageError(
+        {"scan", "lib"},
+        {"TIDEMARK_BUSY_TIMEOUT_MS", "'" + std::string(value) + "'"}, {env});
   }
   ExpectNothingLeftBehind("bad TIDEMARK_BUSY_TIMEOUT_MS");
   RunResult ok = ws_.Run({"scan", "lib"}, {"TIDEMARK_BUSY_TIMEOUT_MS=3600000"});

@@ -127,9 +127,9 @@ TEST_F(LeaseTest, WorkersShareRepositoriesAndOneTakesOverWhenTheOtherStops) {
     };
   };
   Worker worker_a(store_, a_, options, sync_counter(synced_by_a),
-                  [](const std::string&) {});
+                  [](LogLevel, const std::string&) {});
   Worker worker_b(store_, b_, options, sync_counter(synced_by_b),
-                  [](const std::string&) {});
+                  [](LogLevel, const std::string&) {});
   std::thread run_a([&] { EXPECT_TRUE(worker_a.Run().ok()); });
   for (int i = 0; i < 400 && worker_a.HeldRepositories().size() < 2; ++i) {
     std::this_thread::sleep_for(milliseconds(5));
@@ -175,7 +175,7 @@ TEST_F(LeaseTest, WorkerTakesOverWhileItsOwnScanStillRuns) {
         gate_cv.wait(lock, [&] { return open; });
         return Status::Ok();
       },
-      [](const std::string&) {});
+      [](LogLevel, const std::string&) {});
   std::thread run([&] { EXPECT_TRUE(worker_a.Run().ok()); });
   for (int i = 0; i < 400 && !scanning; ++i) {
     std::this_thread::sleep_for(milliseconds(5));

@@ -143,7 +143,7 @@ TEST_F(ProcessLeaseTest, WorkerTakesAGoneHoldersRepositoryWithoutWaiting) {
         ++synced;
         return Status::Ok();
       },
-      [](const std::string&) {});
+      [](LogLevel, const std::string&) {});
   std::thread run([&] { EXPECT_TRUE(worker.Run().ok()); });
   for (int i = 0; i < 400 && worker.HeldRepositories().empty(); ++i) {
     std::this_thread::sleep_for(milliseconds(5));
