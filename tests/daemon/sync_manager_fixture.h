@@ -29,6 +29,7 @@
 #include "common/clock.h"
 #include "daemon/daemon_test_util.h"
 #include "daemon/sync_manager.h"
+#include "fakes/catalog_store_wrapper.h"
 #include "fakes/scripted_change_source.h"
 #include "storage/backend_factories.h"
 #include "sync/hasher.h"
@@ -43,31 +44,17 @@ inline constexpr char kWorker[] = "daemon-under-test";
 // A CatalogStore that passes everything to another one and runs a hook
 // after each ListRepositories (the first read of the SyncManager's
 // discovery), so a test can act in the middle of a discovery.
-class ListHookCatalog final : public CatalogStore {
+class ListHookCatalog final : public CatalogStoreWrapper {
  public:
-  explicit ListHookCatalog(CatalogStore& base) : base_(base) {}
+  explicit ListHookCatalog(CatalogStore& base) : CatalogStoreWrapper(base) {}
 
   void SetAfterListRepositories(std::function<void()> hook) {
     std::lock_guard<std::mutex> lock(mu_);
     hook_ = std::move(hook);
   }
 
-  int SchemaVersion() const override { return base_.SchemaVersion(); }
-  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
-    return base_.RenewLease(fence, ttl_ms);
-  }
-  Status ReleaseLease(const WriteFence& fence) override {
-    return base_.ReleaseLease(fence);
-  }
-  Result<std::vector<Lease>> ListLeases() override {
-    return base_.ListLeases();
-  }
-  Result<std::optional<Repository>> FindRepository(
-      std::string_view name) override {
-    return base_.FindRepository(name);
-  }
   Result<std::vector<Repository>> ListRepositories() override {
-    auto repos = base_.ListRepositories();
+    auto repos = CatalogStoreWrapper::ListRepositories();
     std::function<void()> hook;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -76,55 +63,8 @@ class ListHookCatalog final : public CatalogStore {
     if (hook) hook();
     return repos;
   }
-  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
-                                              size_t limit) override {
-    return base_.ReadRecords(range, limit);
-  }
-  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
-                                               std::string_view path) override {
-    return base_.FindRecord(repository_id, path);
-  }
-  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
-                                                     uint64_t device,
-                                                     uint64_t inode) override {
-    return base_.FindRecordsByInode(repository_id, device, inode);
-  }
-  Result<RepositoryTotals> Totals(int64_t repository_id) override {
-    return base_.Totals(repository_id);
-  }
-  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
-    return base_.ListEntities(q);
-  }
-  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
-                                                    size_t limit) override {
-    return base_.ListOperations(repository_id, limit);
-  }
-  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
-    return base_.ListWatchStatuses();
-  }
-  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
-                                                bool pending_only) override {
-    return base_.ListRequests(repository_id, pending_only);
-  }
-  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
-    return base_.FindRequest(id);
-  }
-  Status BeginBulkLoad() override { return base_.BeginBulkLoad(); }
-  Status EndBulkLoad() override { return base_.EndBulkLoad(); }
-
- protected:
-  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
-                                      const LeaseClaim& claim,
-                                      int64_t ttl_ms) override {
-    return base_.AcquireLease(repository_id, claim, ttl_ms);
-  }
-  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
-      const WriteFence* fence) override {
-    return fence != nullptr ? base_.Begin(*fence) : base_.Begin();
-  }
 
  private:
-  CatalogStore& base_;
   std::mutex mu_;
   std::function<void()> hook_;  // guarded by mu_
 };
