@@ -286,7 +286,7 @@ TEST_P(LeftoversTest, AStreamedUploadIsHashedOnTheWayAndAllOrNothing) {
             HashBytes(content, HashAlgorithm::kSha256));
 }
 
-INSTANTIATE_WRITER_TEST_SUITE_P(LeftoversTest);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(LeftoversTest);
 
 }  // namespace
 }  // namespace tidemark
