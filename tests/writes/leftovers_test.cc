@@ -18,8 +18,12 @@ namespace {
 constexpr char kPhoto[] = "products/p1/hero.jpg";
 constexpr char kPhotoFolder[] = "products/p1";
 
+// A temporary of `writer`, numbered far beyond what this process's own
+// writes reach: the live writer is this process, and its next temporary
+// (numbered from 0 in a fresh process, as ctest runs each case) must not
+// be the file a case laid out (that Put would fail with EEXIST).
 std::string TempIn(const std::string& folder, const ProcessIdentity& writer) {
-  return JoinPath(folder, TemporaryName(writer, 1));
+  return JoinPath(folder, TemporaryName(writer, 1'000'000'000));
 }
 
 std::string OldCopyOf(const std::string& path, const ProcessIdentity& writer) {
