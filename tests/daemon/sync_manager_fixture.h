@@ -33,6 +33,7 @@
 #include "fakes/scripted_change_source.h"
 #include "storage/backend_factories.h"
 #include "sync/hasher.h"
+#include "testing/catalog_reads.h"
 
 namespace tidemark {
 
@@ -184,15 +185,7 @@ class SyncManagerTest : public ::testing::TestWithParam<CatalogStoreFactory> {
     return watch.has_value() && watch->mode == mode;
   }
   std::map<std::string, FileRecord> Records(int64_t repository_id) {
-    RecordRange range;
-    range.repository_id = repository_id;
-    auto records = store_->ReadRecords(range, 1'000'000);
-    EXPECT_TRUE(records.ok()) << records.status().ToString();
-    std::map<std::string, FileRecord> out;
-    if (records.ok()) {
-      for (FileRecord& r : *records) out[r.path] = r;
-    }
-    return out;
+    return RecordsByPath(*store_, repository_id);
   }
   bool HasRecord(int64_t repository_id, const std::string& path) {
     return Records(repository_id).contains(path);

@@ -17,18 +17,6 @@
 namespace tidemark {
 namespace {
 
-std::map<std::string, FileRecord> ReadAll(CatalogStore& store, int64_t repo) {
-  RecordRange range;
-  range.repository_id = repo;
-  auto records = store.ReadRecords(range, 1'000'000);
-  EXPECT_TRUE(records.ok()) << records.status().ToString();
-  std::map<std::string, FileRecord> out;
-  if (records.ok()) {
-    for (FileRecord& r : *records) out[r.path] = r;
-  }
-  return out;
-}
-
 // The scan under test, with its collaborators.
 struct Harness {
   // Registers a repository "repo", or reuses `existing`.
@@ -53,7 +41,7 @@ struct Harness {
   }
 
   std::map<std::string, FileRecord> Records() {
-    return ReadAll(store, repo.id);
+    return RecordsByPath(store, repo.id);
   }
 
   StorageBackend& backend;

@@ -72,15 +72,7 @@ std::vector<std::string> BackendCatalogTest::Objects() {
 }
 
 std::map<std::string, FileRecord> BackendCatalogTest::Records() {
-  RecordRange range;
-  range.repository_id = repo_.id;
-  auto records = store_->ReadRecords(range, 1'000'000);
-  EXPECT_TRUE(records.ok()) << records.status().ToString();
-  std::map<std::string, FileRecord> out;
-  if (records.ok()) {
-    for (FileRecord& r : *records) out[r.path] = r;
-  }
-  return out;
+  return RecordsByPath(*store_, repo_.id);
 }
 
 std::vector<std::string> BackendCatalogTest::RecordPaths() {

@@ -27,6 +27,7 @@
 #include "fakes/fake_clock.h"
 #include "storage/backend_factories.h"
 #include "sync/gateway.h"
+#include "testing/catalog_reads.h"
 
 namespace tidemark {
 
