@@ -86,28 +86,6 @@ void BackendOptions::Set(std::string name, Value value) {
   values_.insert_or_assign(std::move(name), std::move(value));
 }
 
-std::optional<std::string> BackendOptions::GetString(
-    std::string_view name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) return std::nullopt;
-  const auto* value = std::get_if<std::string>(&it->second);
-  return value != nullptr ? std::optional<std::string>(*value) : std::nullopt;
-}
-
-std::optional<int64_t> BackendOptions::GetInteger(std::string_view name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) return std::nullopt;
-  const auto* value = std::get_if<int64_t>(&it->second);
-  return value != nullptr ? std::optional<int64_t>(*value) : std::nullopt;
-}
-
-std::optional<bool> BackendOptions::GetBoolean(std::string_view name) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) return std::nullopt;
-  const auto* value = std::get_if<bool>(&it->second);
-  return value != nullptr ? std::optional<bool>(*value) : std::nullopt;
-}
-
 Result<BackendOptions::Value> ParseOptionValue(const BackendOptionSpec& spec,
                                                std::string_view text) {
   Status status;

@@ -76,11 +76,25 @@ class BackendOptions {
   // The value of `name`, or nullopt when it is unset or of another type
   // (the registry checks types against the specs before a factory sees the
   // options, so a factory reads exactly what it declared).
-  std::optional<std::string> GetString(std::string_view name) const;
-  std::optional<int64_t> GetInteger(std::string_view name) const;
-  std::optional<bool> GetBoolean(std::string_view name) const;
+  std::optional<std::string> GetString(std::string_view name) const {
+    return Get<std::string>(name);
+  }
+  std::optional<int64_t> GetInteger(std::string_view name) const {
+    return Get<int64_t>(name);
+  }
+  std::optional<bool> GetBoolean(std::string_view name) const {
+    return Get<bool>(name);
+  }
 
  private:
+  template <typename T>
+  std::optional<T> Get(std::string_view name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    const T* value = std::get_if<T>(&it->second);
+    return value != nullptr ? std::optional<T>(*value) : std::nullopt;
+  }
+
   std::map<std::string, Value, std::less<>> values_;
 };
 
