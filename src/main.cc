@@ -1,15 +1,20 @@
 // tidemark's entry point and the only place that names concrete backends:
-// it wires the SQLite and PostgreSQL catalogs and the local-folder storage
-// into the CLI, and adds `serve` (src/api) to its commands.
+// it wires the SQLite and PostgreSQL catalogs into the CLI, registers the
+// storage schemes (file: the local folder, watched by inotify) in the
+// BackendRegistry that everything else opens storage through, and adds
+// `serve` (src/api) to its commands.
 #include <unistd.h>
 
 #include <climits>
+#include <cstdio>
 #include <string>
 
 #include "api/serve_command.h"
 #include "catalog/postgres/postgres_catalog.h"
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "cli/app.h"
+#include "cli/exit_codes.h"
+#include "storage/backend_registry.h"
 #include "storage/local/local_backend.h"
 #include "storage/local/real_path.h"
 #include "storage/storage_url.h"
@@ -22,14 +27,39 @@ std::string CurrentDirectory() {
   return getcwd(buf, sizeof(buf)) != nullptr ? std::string(buf) : "/";
 }
 
-tidemark::Result<tidemark::StorageUrl> Parse(const std::string& url) {
+tidemark::Result<tidemark::StorageUrl> Parse(std::string_view url) {
   return tidemark::ParseStorageUrl(url, CurrentDirectory());
+}
+
+// file:///path: a local folder, with inotify for its changes. It takes no
+// options.
+tidemark::StorageScheme FileScheme() {
+  tidemark::StorageScheme file;
+  file.name = "file";
+  file.open_backend = [](std::string_view url, const tidemark::BackendOptions&)
+      -> tidemark::Result<std::unique_ptr<tidemark::StorageBackend>> {
+    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
+    return tidemark::OpenLocalBackend(parsed.path);
+  };
+  file.open_change_source = [](std::string_view url,
+                               const tidemark::BackendOptions&)
+      -> tidemark::Result<std::unique_ptr<tidemark::ChangeSource>> {
+    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
+    return tidemark::OpenInotifyChangeSource(parsed.path);
+  };
+  return file;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  tidemark::BackendRegistry backends;
+  if (tidemark::Status s = backends.Register(FileScheme()); !s.ok()) {
+    std::fprintf(stderr, "tidemark: %s\n", s.ToString().c_str());
+    return static_cast<int>(tidemark::cli::ExitCode::kFailed);
+  }
   tidemark::cli::Wiring wiring;
+  wiring.backends = &backends;
   wiring.open_catalog = [](const std::string& db, int busy_timeout_ms,
                            tidemark::cli::CatalogAccess access)
       -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
@@ -58,18 +88,10 @@ int main(int argc, char** argv) {
     ASSIGN_OR_RETURN(std::string real, tidemark::RealPath(parsed.path));
     return tidemark::FileUrlFromPath(real);
   };
-  wiring.open_backend = [](const std::string& url)
-      -> tidemark::Result<std::unique_ptr<tidemark::StorageBackend>> {
-    ASSIGN_OR_RETURN(tidemark::StorageUrl parsed, Parse(url));
-    if (parsed.scheme != "file") {
-      return tidemark::Status::InvalidArgument(
-          "storage scheme '" + parsed.scheme +
-          "' is not supported by this build; use file:///absolute/path");
-    }
-    return tidemark::OpenLocalBackend(parsed.path);
-  };
-  wiring.open_change_source = [](const std::string& root) {
-    return tidemark::OpenInotifyChangeSource(root);
+  // Per-repository options (credentials, endpoints) come from the config
+  // once a scheme takes any; the local folder takes none.
+  wiring.open_backend = [&backends](const std::string& url) {
+    return backends.OpenBackend(url);
   };
   return tidemark::cli::RunCli(argc, argv, wiring,
                                {tidemark::api::RegisterServeCommand});

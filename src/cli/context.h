@@ -16,10 +16,10 @@
 #include "cli/exit_codes.h"
 #include "cli/writer_turns.h"
 #include "common/clock.h"
+#include "storage/backend_registry.h"
 #include "storage/storage_backend.h"
 #include "sync/gateway.h"
 #include "sync/lease_keeper.h"
-#include "watch/change_source.h"
 
 namespace tidemark::cli {
 
@@ -47,9 +47,10 @@ struct Wiring {
   // Opens the backend for a canonical URL.
   std::function<Result<std::unique_ptr<StorageBackend>>(const std::string&)>
       open_backend;
-  // Opens the change source that watches a local directory (inotify).
-  std::function<Result<std::unique_ptr<ChangeSource>>(const std::string&)>
-      open_change_source;
+  // The storage schemes of this build (storage/backend_registry.h): their
+  // backends, change sources and per-repository options. main.cc owns it
+  // and fills open_backend from it; null in tests that need neither.
+  const BackendRegistry* backends = nullptr;
 };
 
 struct GlobalOptions {

@@ -3,7 +3,7 @@
 #include "cli/domain.h"
 #include "cli/durations.h"
 #include "cli/output.h"
-#include "storage/storage_url.h"
+#include "storage/backend_registry.h"
 
 namespace tidemark::cli {
 
@@ -53,10 +53,18 @@ Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
   for (const std::string& name : flags.names) {
     RETURN_IF_ERROR(ctx.FindRepository(name).status());
   }
+  ChangeSourceFactory sources;
+  if (const BackendRegistry* backends = ctx.wiring().backends) {
+    // Setup makes a repository's URL its watch root where its scheme has
+    // change events.
+    sources = [backends](const std::string& url) {
+      return backends->OpenChangeSource(url);
+    };
+  }
   d->manager_ = std::make_unique<SyncManager>(
       *store, *gateway, options,
       [self](const Repository& repo) { return self->Setup(repo); },
-      ctx.wiring().open_change_source, d->log_);
+      std::move(sources), d->log_);
   return d;
 }
 
@@ -80,9 +88,9 @@ Result<RepositorySetup> DaemonSetup::Setup(const Repository& repo) {
   out.batch_size = settings.batch_size;
   out.threads = settings.threads;
   out.mass_removal_threshold = settings.mass_removal_threshold;
-  if (auto url = ParseStorageUrl(repo.url, "/");
-      url.ok() && url->scheme == "file") {
-    out.watch_root = url->path;
+  if (const BackendRegistry* backends = ctx_.wiring().backends;
+      backends != nullptr && backends->HasChangeSource(repo.url)) {
+    out.watch_root = repo.url;
   }
   return out;
 }

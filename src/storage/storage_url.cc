@@ -49,20 +49,6 @@ std::string Quote(std::string_view input) {
   return "'" + DisplayPath(input) + "'";
 }
 
-// The scheme of "scheme://...", lower-cased, or "" when `input` has none.
-std::string SchemeOf(std::string_view input) {
-  const size_t colon = input.find("://");
-  if (colon == std::string_view::npos || colon == 0) return "";
-  if (!std::isalpha(static_cast<unsigned char>(input[0]))) return "";
-  std::string scheme;
-  for (char c : input.substr(0, colon)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return "";
-    scheme += static_cast<char>(std::tolower(u));
-  }
-  return scheme;
-}
-
 // Removes ".", ".." and empty components of an absolute path.
 std::string NormalizeAbsolute(std::string_view path) {
   std::vector<std::string_view> parts;
@@ -144,6 +130,19 @@ Result<StorageUrl> ParseFileUrl(std::string_view input) {
 
 }  // namespace
 
+std::string StorageUrlScheme(std::string_view input) {
+  const size_t colon = input.find("://");
+  if (colon == std::string_view::npos || colon == 0) return "";
+  if (!std::isalpha(static_cast<unsigned char>(input[0]))) return "";
+  std::string scheme;
+  for (char c : input.substr(0, colon)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != '+' && c != '-' && c != '.') return "";
+    scheme += static_cast<char>(std::tolower(u));
+  }
+  return scheme;
+}
+
 std::string FileUrlFromPath(std::string_view absolute_path) {
   return "file://" + PercentEncode(absolute_path, IsPathByteSafe);
 }
@@ -158,7 +157,7 @@ Result<StorageUrl> ParseStorageUrl(std::string_view url_or_path,
     return Status::InvalidArgument("storage location " + Quote(url_or_path) +
                                    " contains a NUL byte; remove it");
   }
-  const std::string scheme = SchemeOf(url_or_path);
+  const std::string scheme = StorageUrlScheme(url_or_path);
   if (scheme == "file") return ParseFileUrl(url_or_path);
   if (scheme == "s3" || scheme == "webdav" || scheme == "webdavs") {
     return Status::InvalidArgument(

@@ -32,6 +32,10 @@ struct StorageUrl {
 Result<StorageUrl> ParseStorageUrl(std::string_view url_or_path,
                                    std::string_view cwd);
 
+// The scheme of "scheme://...", lower-cased ("S3://b" -> "s3"), or "" when
+// `url_or_path` has none (a plain path, "file:/x").
+std::string StorageUrlScheme(std::string_view url_or_path);
+
 // "file://" followed by `absolute_path` with every byte outside RFC 3986
 // pchar and '/' percent-encoded.
 std::string FileUrlFromPath(std::string_view absolute_path);

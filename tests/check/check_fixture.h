@@ -1,7 +1,8 @@
-// The fixture of the check and repair suites: one storage backend and one
-// catalog store (every real and fake combination), a Gateway, and a
-// repository "repo" over the backend, with helpers to seed the catalog by a
-// scan and to snapshot both sides. One fixture per test; not thread-safe.
+// The fixture of the check and repair suites: BackendCatalogTest (one
+// storage backend and one catalog store, every real and fake combination, a
+// Gateway, and a repository "repo" over the backend), with helpers to seed
+// the catalog by a scan, to check, and to snapshot both sides. One fixture
+// per test; not thread-safe.
 #ifndef TIDEMARK_TESTS_CHECK_CHECK_FIXTURE_H_
 #define TIDEMARK_TESTS_CHECK_CHECK_FIXTURE_H_
 
@@ -10,20 +11,14 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
-#include "catalog/store_factories.h"
 #include "check/drift.h"
-#include "fakes/fake_clock.h"
-#include "storage/backend_factories.h"
-#include "sync/gateway.h"
 #include "sync/reconciler.h"
+#include "testing/backend_catalog_fixture.h"
 
 namespace tidemark {
-
-using Combo = std::tuple<BackendFactory, CatalogStoreFactory>;
 
 // What a record or an object is, for before/after comparisons.
 struct Snapshot {
@@ -34,38 +29,8 @@ struct Snapshot {
   bool operator==(const Snapshot&) const = default;
 };
 
-class CheckFixture : public ::testing::TestWithParam<Combo> {
+class CheckFixture : public BackendCatalogTest {
  protected:
-  void SetUp() override {
-    if (const auto& skip = std::get<1>(GetParam()).skip_reason) {
-      GTEST_SKIP() << *skip;
-    }
-    storage_dir_ = MakeTempDir();
-    auto backend = std::get<0>(GetParam()).open(storage_dir_);
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(backend).value();
-    auto store = std::get<1>(GetParam()).open(catalog_dir_.path());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    gateway_ = std::make_unique<Gateway>(*store_, clock_);
-    auto repo = gateway_->AddRepository("repo", backend_->RootUrl(), "{}");
-    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    repo_ = *repo;
-  }
-  void TearDown() override {
-    gateway_.reset();
-    store_.reset();
-    backend_.reset();
-    if (!storage_dir_.empty()) RemoveTree(storage_dir_);
-  }
-
-  void Put(const std::string& path, const std::string& content) {
-    ASSERT_TRUE(backend_->Write(path, content).ok()) << path;
-  }
-  void Remove(const std::string& path) {
-    ASSERT_TRUE(backend_->Remove(path).ok()) << path;
-  }
-
   // A full scan: the catalog then matches storage.
   void Scan() {
     Reconciler reconciler(*backend_, *store_, *gateway_);
@@ -85,18 +50,6 @@ class CheckFixture : public ::testing::TestWithParam<Combo> {
     auto report = Check(options);
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? std::move(report).value() : DriftReport{};
-  }
-
-  std::map<std::string, FileRecord> Records() {
-    RecordRange range;
-    range.repository_id = repo_.id;
-    auto records = store_->ReadRecords(range, 1'000'000);
-    EXPECT_TRUE(records.ok()) << records.status().ToString();
-    std::map<std::string, FileRecord> out;
-    if (records.ok()) {
-      for (FileRecord& r : *records) out[r.path] = r;
-    }
-    return out;
   }
 
   Snapshot Snap() {
@@ -138,19 +91,7 @@ class CheckFixture : public ::testing::TestWithParam<Combo> {
     }
     return out;
   }
-
-  std::string storage_dir_;
-  ScopedTempDir catalog_dir_;
-  FakeClock clock_;
-  std::unique_ptr<StorageBackend> backend_;
-  std::unique_ptr<CatalogStore> store_;
-  std::unique_ptr<Gateway> gateway_;
-  Repository repo_;
 };
-
-inline std::string ComboName(const ::testing::TestParamInfo<Combo>& info) {
-  return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-}
 
 }  // namespace tidemark
 

@@ -117,11 +117,7 @@ TEST_P(DriftLayoutTest, AProductScopeChecksOnlyThatProduct) {
   EXPECT_EQ(report.entities[0].orphaned, Paths{"products/a/v/t/new.jpg"});
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, DriftLayoutTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    ComboName);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(DriftLayoutTest);
 
 }  // namespace
 }  // namespace tidemark

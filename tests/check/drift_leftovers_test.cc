@@ -135,13 +135,7 @@ TEST_P(DriftLeftoversTest, WithoutTheFlagARepairLeavesLeftoversAlone) {
   EXPECT_EQ(MustCheck().totals.leftovers, 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, DriftLeftoversTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    [](const auto& info) {
-      return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-    });
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(DriftLeftoversTest);
 
 }  // namespace
 }  // namespace tidemark

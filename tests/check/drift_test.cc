@@ -214,11 +214,7 @@ TEST_P(DriftTest, EntityScopeIsTheFolderOfTheTopLevelEntity) {
   EXPECT_EQ(*scope, "products/abc-123");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, DriftTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    ComboName);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(DriftTest);
 
 }  // namespace
 }  // namespace tidemark

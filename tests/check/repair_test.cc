@@ -201,11 +201,7 @@ TEST_P(RepairTest, CheckingAndPlanningChangeNothing) {
   EXPECT_EQ(Snap(), before);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, RepairTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    ComboName);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(RepairTest);
 
 }  // namespace
 }  // namespace tidemark

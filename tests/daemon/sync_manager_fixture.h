@@ -29,9 +29,11 @@
 #include "common/clock.h"
 #include "daemon/daemon_test_util.h"
 #include "daemon/sync_manager.h"
+#include "fakes/catalog_store_wrapper.h"
 #include "fakes/scripted_change_source.h"
 #include "storage/backend_factories.h"
 #include "sync/hasher.h"
+#include "testing/catalog_reads.h"
 
 namespace tidemark {
 
@@ -43,31 +45,17 @@ inline constexpr char kWorker[] = "daemon-under-test";
 // A CatalogStore that passes everything to another one and runs a hook
 // after each ListRepositories (the first read of the SyncManager's
 // discovery), so a test can act in the middle of a discovery.
-class ListHookCatalog final : public CatalogStore {
+class ListHookCatalog final : public CatalogStoreWrapper {
  public:
-  explicit ListHookCatalog(CatalogStore& base) : base_(base) {}
+  explicit ListHookCatalog(CatalogStore& base) : CatalogStoreWrapper(base) {}
 
   void SetAfterListRepositories(std::function<void()> hook) {
     std::lock_guard<std::mutex> lock(mu_);
     hook_ = std::move(hook);
   }
 
-  int SchemaVersion() const override { return base_.SchemaVersion(); }
-  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
-    return base_.RenewLease(fence, ttl_ms);
-  }
-  Status ReleaseLease(const WriteFence& fence) override {
-    return base_.ReleaseLease(fence);
-  }
-  Result<std::vector<Lease>> ListLeases() override {
-    return base_.ListLeases();
-  }
-  Result<std::optional<Repository>> FindRepository(
-      std::string_view name) override {
-    return base_.FindRepository(name);
-  }
   Result<std::vector<Repository>> ListRepositories() override {
-    auto repos = base_.ListRepositories();
+    auto repos = CatalogStoreWrapper::ListRepositories();
     std::function<void()> hook;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -76,55 +64,8 @@ class ListHookCatalog final : public CatalogStore {
     if (hook) hook();
     return repos;
   }
-  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
-                                              size_t limit) override {
-    return base_.ReadRecords(range, limit);
-  }
-  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
-                                               std::string_view path) override {
-    return base_.FindRecord(repository_id, path);
-  }
-  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
-                                                     uint64_t device,
-                                                     uint64_t inode) override {
-    return base_.FindRecordsByInode(repository_id, device, inode);
-  }
-  Result<RepositoryTotals> Totals(int64_t repository_id) override {
-    return base_.Totals(repository_id);
-  }
-  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
-    return base_.ListEntities(q);
-  }
-  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
-                                                    size_t limit) override {
-    return base_.ListOperations(repository_id, limit);
-  }
-  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
-    return base_.ListWatchStatuses();
-  }
-  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
-                                                bool pending_only) override {
-    return base_.ListRequests(repository_id, pending_only);
-  }
-  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
-    return base_.FindRequest(id);
-  }
-  Status BeginBulkLoad() override { return base_.BeginBulkLoad(); }
-  Status EndBulkLoad() override { return base_.EndBulkLoad(); }
-
- protected:
-  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
-                                      const LeaseClaim& claim,
-                                      int64_t ttl_ms) override {
-    return base_.AcquireLease(repository_id, claim, ttl_ms);
-  }
-  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
-      const WriteFence* fence) override {
-    return fence != nullptr ? base_.Begin(*fence) : base_.Begin();
-  }
 
  private:
-  CatalogStore& base_;
   std::mutex mu_;
   std::function<void()> hook_;  // guarded by mu_
 };
@@ -244,15 +185,7 @@ class SyncManagerTest : public ::testing::TestWithParam<CatalogStoreFactory> {
     return watch.has_value() && watch->mode == mode;
   }
   std::map<std::string, FileRecord> Records(int64_t repository_id) {
-    RecordRange range;
-    range.repository_id = repository_id;
-    auto records = store_->ReadRecords(range, 1'000'000);
-    EXPECT_TRUE(records.ok()) << records.status().ToString();
-    std::map<std::string, FileRecord> out;
-    if (records.ok()) {
-      for (FileRecord& r : *records) out[r.path] = r;
-    }
-    return out;
+    return RecordsByPath(*store_, repository_id);
   }
   bool HasRecord(int64_t repository_id, const std::string& path) {
     return Records(repository_id).contains(path);

@@ -6,86 +6,48 @@ namespace tidemark {
 namespace {
 
 // Passes every call through and notes the record writes for the Commit.
-class FailingTransaction final : public CatalogTransaction {
+class FailingTransaction final : public CatalogTransactionWrapper {
  public:
   FailingTransaction(FailingCatalog& owner,
                      std::unique_ptr<CatalogTransaction> base)
-      : owner_(owner), base_(std::move(base)) {}
+      : CatalogTransactionWrapper(std::move(base)), owner_(owner) {}
 
   Status InsertRecords(std::span<FileRecord> records) override {
-    RETURN_IF_ERROR(base_->InsertRecords(records));
+    RETURN_IF_ERROR(CatalogTransactionWrapper::InsertRecords(records));
     summary_.inserted.insert(summary_.inserted.end(), records.begin(),
                              records.end());
     return Status::Ok();
   }
   Status UpdateRecords(std::span<const FileRecord> records) override {
-    RETURN_IF_ERROR(base_->UpdateRecords(records));
+    RETURN_IF_ERROR(CatalogTransactionWrapper::UpdateRecords(records));
     summary_.updated.insert(summary_.updated.end(), records.begin(),
                             records.end());
     return Status::Ok();
   }
   Result<int64_t> RemoveRecords(std::span<const RecordKey> keys) override {
-    ASSIGN_OR_RETURN(int64_t removed, base_->RemoveRecords(keys));
+    ASSIGN_OR_RETURN(int64_t removed,
+                     CatalogTransactionWrapper::RemoveRecords(keys));
     summary_.removed.insert(summary_.removed.end(), keys.begin(), keys.end());
     return removed;
   }
-  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
-                                              size_t limit) override {
-    return base_->ReadRecords(range, limit);
-  }
-  Status UpsertEntities(std::span<Entity> entities) override {
-    return base_->UpsertEntities(entities);
-  }
-  Status SetEntityBusiness(int64_t id, std::string_view business_json,
-                           int64_t updated_at_ns) override {
-    return base_->SetEntityBusiness(id, business_json, updated_at_ns);
-  }
-  Result<int64_t> DeleteEntities(std::span<const int64_t> ids) override {
-    return base_->DeleteEntities(ids);
-  }
-  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
-    return base_->ListEntities(q);
-  }
-  Result<int64_t> InsertRepository(const Repository& repo) override {
-    return base_->InsertRepository(repo);
-  }
-  Status UpdateRepository(const Repository& repo) override {
-    return base_->UpdateRepository(repo);
-  }
-  Status SetRepositoryDetached(int64_t repository_id, bool detached) override {
-    return base_->SetRepositoryDetached(repository_id, detached);
-  }
-  Status DeleteRepository(int64_t repository_id) override {
-    return base_->DeleteRepository(repository_id);
-  }
   Result<int64_t> InsertOperation(const SyncOperation& op) override {
     ++summary_.operations;
-    return base_->InsertOperation(op);
+    return CatalogTransactionWrapper::InsertOperation(op);
   }
   Status UpdateOperation(const SyncOperation& op) override {
     ++summary_.operations;
-    return base_->UpdateOperation(op);
-  }
-  Status PutWatchStatus(const WatchStatus& s) override {
-    return base_->PutWatchStatus(s);
-  }
-  Result<int64_t> InsertRequest(const SyncRequest& r) override {
-    return base_->InsertRequest(r);
-  }
-  Status UpdateRequest(const SyncRequest& r) override {
-    return base_->UpdateRequest(r);
+    return CatalogTransactionWrapper::UpdateOperation(op);
   }
   Status Commit() override {
     if (std::optional<Status> failure = owner_.ShouldFail(summary_)) {
-      base_.reset();  // rolls back
+      Abandon();  // rolls back
       return *failure;
     }
-    return base_->Commit();
+    return CatalogTransactionWrapper::Commit();
   }
 
  private:
   FailingCatalog& owner_;
-  std::unique_ptr<CatalogTransaction> base_;
   CommitSummary summary_;
 };
 
@@ -114,11 +76,10 @@ std::optional<Status> FailingCatalog::ShouldFail(const CommitSummary& summary) {
 
 Result<std::unique_ptr<CatalogTransaction>> FailingCatalog::BeginTransaction(
     const WriteFence* fence) {
-  Result<std::unique_ptr<CatalogTransaction>> base =
-      fence != nullptr ? base_.Begin(*fence) : base_.Begin();
-  if (!base.ok()) return base.status();
+  ASSIGN_OR_RETURN(std::unique_ptr<CatalogTransaction> base,
+                   CatalogStoreWrapper::BeginTransaction(fence));
   return std::unique_ptr<CatalogTransaction>(
-      std::make_unique<FailingTransaction>(*this, std::move(base).value()));
+      std::make_unique<FailingTransaction>(*this, std::move(base)));
 }
 
 }  // namespace tidemark

@@ -46,7 +46,7 @@ class FaultyListing final : public ListingStream {
 
 Result<std::unique_ptr<ListingStream>> FaultyStorage::List(
     const ListOptions& options) {
-  ASSIGN_OR_RETURN(auto inner, base_.List(options));
+  ASSIGN_OR_RETURN(auto inner, target().List(options));
   return std::unique_ptr<ListingStream>(new FaultyListing(
       std::move(inner), hidden_, fail_after_, failure_, action_at_, action_));
 }

@@ -1,6 +1,6 @@
 // FaultyStorage: wraps any StorageBackend and injects listing faults, in the
 // manner of leveldb's FaultInjectionTestEnv. Everything not listed here is
-// passed through to the wrapped backend.
+// passed through to the wrapped backend (StorageBackendWrapper).
 //
 //   HideFromListing(path)      listings skip `path`, while Stat still sees it
 //                              (a stale or flaky listing);
@@ -30,13 +30,14 @@
 #include <string_view>
 #include <utility>
 
+#include "fakes/storage_backend_wrapper.h"
 #include "storage/storage_backend.h"
 
 namespace tidemark {
 
-class FaultyStorage final : public StorageBackend {
+class FaultyStorage final : public StorageBackendWrapper {
  public:
-  explicit FaultyStorage(StorageBackend& base) : base_(base) {}
+  explicit FaultyStorage(StorageBackend& base) : StorageBackendWrapper(base) {}
 
   void HideFromListing(std::string path) { hidden_.insert(std::move(path)); }
   void FailListingAfter(int items, Status status) {
@@ -72,39 +73,33 @@ class FaultyStorage final : public StorageBackend {
   void OverrideCapabilities(BackendCapabilities caps) { caps_ = caps; }
 
   BackendCapabilities Capabilities() const override {
-    return caps_.has_value() ? *caps_ : base_.Capabilities();
+    return caps_.has_value() ? *caps_ : target().Capabilities();
   }
-  std::string RootUrl() const override { return base_.RootUrl(); }
-  Status CheckRoot() override { return base_.CheckRoot(); }
   Result<std::unique_ptr<ListingStream>> List(
       const ListOptions& options) override;
   Result<StorageEntry> Stat(std::string_view path) override {
     if (stat_hook_) RETURN_IF_ERROR(stat_hook_(path));
-    return base_.Stat(path);
-  }
-  Result<std::unique_ptr<ReadStream>> Open(std::string_view path) override {
-    return base_.Open(path);
+    return target().Stat(path);
   }
   Result<StorageEntry> WriteFrom(std::string_view path,
                                  ByteSource& source) override {
     if (write_hook_) RETURN_IF_ERROR(write_hook_(path));
-    return base_.WriteFrom(path, source);
+    return target().WriteFrom(path, source);
   }
   Status Remove(std::string_view path) override {
     if (remove_hook_) RETURN_IF_ERROR(remove_hook_(path));
-    return base_.Remove(path);
+    return target().Remove(path);
   }
   Status Move(std::string_view from, std::string_view to) override {
     if (move_hook_) RETURN_IF_ERROR(move_hook_(from, to));
-    return base_.Move(from, to);
+    return target().Move(from, to);
   }
   Status Copy(std::string_view from, std::string_view to) override {
     if (copy_hook_) RETURN_IF_ERROR(copy_hook_(from, to));
-    return base_.Copy(from, to);
+    return target().Copy(from, to);
   }
 
  private:
-  StorageBackend& base_;
   std::set<std::string> hidden_;
   int fail_after_ = -1;
   Status failure_;

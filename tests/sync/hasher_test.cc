@@ -6,6 +6,7 @@
 
 #include "common/paths.h"
 #include "fakes/memory_storage.h"
+#include "fakes/storage_backend_wrapper.h"
 
 namespace tidemark {
 namespace {
@@ -39,35 +40,14 @@ TEST(HasherTest, VanishedObjectIsNotFound) {
 
 // Wraps a backend so every Stat of an opened object reports a newer mtime:
 // the object changes while it is being read.
-class EverChangingBackend final : public StorageBackend {
+class EverChangingBackend final : public StorageBackendWrapper {
  public:
-  explicit EverChangingBackend(StorageBackend& base) : base_(base) {}
-  BackendCapabilities Capabilities() const override {
-    return base_.Capabilities();
-  }
-  std::string RootUrl() const override { return base_.RootUrl(); }
-  Status CheckRoot() override { return base_.CheckRoot(); }
-  Result<std::unique_ptr<ListingStream>> List(const ListOptions& o) override {
-    return base_.List(o);
-  }
-  Result<StorageEntry> Stat(std::string_view p) override {
-    return base_.Stat(p);
-  }
+  explicit EverChangingBackend(StorageBackend& base)
+      : StorageBackendWrapper(base) {}
   Result<std::unique_ptr<ReadStream>> Open(std::string_view p) override {
     ++opens;
-    ASSIGN_OR_RETURN(auto inner, base_.Open(p));
+    ASSIGN_OR_RETURN(auto inner, StorageBackendWrapper::Open(p));
     return std::unique_ptr<ReadStream>(new Stream(std::move(inner), &tick_));
-  }
-  Result<StorageEntry> WriteFrom(std::string_view p,
-                                 ByteSource& source) override {
-    return base_.WriteFrom(p, source);
-  }
-  Status Remove(std::string_view p) override { return base_.Remove(p); }
-  Status Move(std::string_view f, std::string_view t) override {
-    return base_.Move(f, t);
-  }
-  Status Copy(std::string_view f, std::string_view t) override {
-    return base_.Copy(f, t);
   }
   int opens = 0;
 
@@ -89,7 +69,6 @@ class EverChangingBackend final : public StorageBackend {
     std::unique_ptr<ReadStream> inner_;
     int64_t* tick_;
   };
-  StorageBackend& base_;
   int64_t tick_ = 0;
 };
 

@@ -9,56 +9,26 @@
 #include <map>
 #include <mutex>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "catalog/store_factories.h"
 #include "fakes/fake_clock.h"
 #include "fakes/faulty_storage.h"
 #include "fakes/memory_storage.h"
-#include "storage/backend_factories.h"
 #include "sync/hasher.h"
 #include "sync/reconciler.h"
+#include "testing/backend_catalog_fixture.h"
 
 namespace tidemark {
 namespace {
 
-using Combo = std::tuple<BackendFactory, CatalogStoreFactory>;
-
-class PathSyncTest : public ::testing::TestWithParam<Combo> {
+class PathSyncTest : public BackendCatalogTest {
  protected:
   void SetUp() override {
-    if (const auto& skip = std::get<1>(GetParam()).skip_reason) {
-      GTEST_SKIP() << *skip;
-    }
-    storage_dir_ = MakeTempDir();
-    auto backend = std::get<0>(GetParam()).open(storage_dir_);
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(backend).value();
-    auto store = std::get<1>(GetParam()).open(catalog_dir_.path());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    gateway_ = std::make_unique<Gateway>(*store_, clock_);
-    auto repo = gateway_->AddRepository("repo", backend_->RootUrl(), "{}");
-    ASSERT_TRUE(repo.ok()) << repo.status().ToString();
-    repo_ = *repo;
+    BackendCatalogTest::SetUp();
     options_.batch_size = 2;  // several batches even in small cases
   }
-  void TearDown() override {
-    gateway_.reset();
-    store_.reset();
-    backend_.reset();
-    if (!storage_dir_.empty()) RemoveTree(storage_dir_);
-  }
 
-  bool local() const { return std::get<0>(GetParam()).name == "local"; }
-
-  void Put(const std::string& path, const std::string& content) {
-    ASSERT_TRUE(backend_->Write(path, content).ok()) << path;
-  }
-  void Remove(const std::string& path) {
-    ASSERT_TRUE(backend_->Remove(path).ok()) << path;
-  }
   // Removes the directory `dir` with everything below it.
   void RemoveDirectory(const std::string& dir) {
     ListOptions list;
@@ -76,13 +46,7 @@ class PathSyncTest : public ::testing::TestWithParam<Combo> {
     for (const std::string& path : paths) Remove(path);
     if (local()) RemoveTree(storage_dir_ + "/" + dir);  // the empty dirs
   }
-  void MakeRootUnreachable() {
-    if (local()) {
-      RemoveTree(storage_dir_);
-    } else {
-      static_cast<MemoryStorage&>(*backend_).SetRootAvailable(false);
-    }
-  }
+  void MakeRootUnreachable() { ASSERT_TRUE(hooks_->LoseRoot().ok()); }
 
   // A full scan, so the catalog starts in step with storage.
   void Seed() {
@@ -107,37 +71,6 @@ class PathSyncTest : public ::testing::TestWithParam<Combo> {
     return report.ok() ? *report : PathSyncReport{};
   }
 
-  std::map<std::string, FileRecord> Records() {
-    RecordRange range;
-    range.repository_id = repo_.id;
-    auto records = store_->ReadRecords(range, 1'000'000);
-    EXPECT_TRUE(records.ok()) << records.status().ToString();
-    std::map<std::string, FileRecord> out;
-    if (records.ok()) {
-      for (FileRecord& r : *records) out[r.path] = r;
-    }
-    return out;
-  }
-  // Newest first.
-  std::vector<SyncOperation> Operations() {
-    auto ops = store_->ListOperations(repo_.id, 1000);
-    EXPECT_TRUE(ops.ok()) << ops.status().ToString();
-    return ops.ok() ? *ops : std::vector<SyncOperation>{};
-  }
-  // The newest operation row, as the catalog holds it.
-  SyncOperation LastOperation() {
-    auto ops = Operations();
-    EXPECT_FALSE(ops.empty());
-    return ops.empty() ? SyncOperation{} : ops.front();
-  }
-
-  std::string storage_dir_;
-  ScopedTempDir catalog_dir_;
-  FakeClock clock_;
-  std::unique_ptr<StorageBackend> backend_;
-  std::unique_ptr<CatalogStore> store_;
-  std::unique_ptr<Gateway> gateway_;
-  Repository repo_;
   PathSyncOptions options_;
 };
 
@@ -598,13 +531,7 @@ TEST_P(PathSyncTest, CancelledMidBatchSkipsWhatWasNotHashedAndRemovesNothing) {
   EXPECT_EQ(op.counters.removed, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, PathSyncTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    [](const auto& info) {
-      return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-    });
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(PathSyncTest);
 
 // What the in-memory storage can show and a real folder cannot: which files
 // were read.

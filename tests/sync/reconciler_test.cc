@@ -5,30 +5,17 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <tuple>
 
 #include "catalog/store_factories.h"
 #include "fakes/fake_clock.h"
 #include "fakes/faulty_storage.h"
 #include "fakes/memory_catalog.h"
 #include "fakes/memory_storage.h"
-#include "storage/backend_factories.h"
 #include "sync/hasher.h"
+#include "testing/backend_catalog_fixture.h"
 
 namespace tidemark {
 namespace {
-
-std::map<std::string, FileRecord> ReadAll(CatalogStore& store, int64_t repo) {
-  RecordRange range;
-  range.repository_id = repo;
-  auto records = store.ReadRecords(range, 1'000'000);
-  EXPECT_TRUE(records.ok()) << records.status().ToString();
-  std::map<std::string, FileRecord> out;
-  if (records.ok()) {
-    for (FileRecord& r : *records) out[r.path] = r;
-  }
-  return out;
-}
 
 // The scan under test, with its collaborators.
 struct Harness {
@@ -54,7 +41,7 @@ struct Harness {
   }
 
   std::map<std::string, FileRecord> Records() {
-    return ReadAll(store, repo.id);
+    return RecordsByPath(store, repo.id);
   }
 
   StorageBackend& backend;
@@ -65,36 +52,20 @@ struct Harness {
   ReconcileOptions options;
 };
 
-using Combo = std::tuple<BackendFactory, CatalogStoreFactory>;
-
-class ReconcilerTest : public ::testing::TestWithParam<Combo> {
+// The fixture's Gateway registers "repo"; each case scans it through a
+// Harness of its own.
+class ReconcilerTest : public BackendCatalogTest {
  protected:
   void SetUp() override {
-    if (const auto& skip = std::get<1>(GetParam()).skip_reason) {
-      GTEST_SKIP() << *skip;
-    }
-    storage_dir_ = MakeTempDir();
-    auto backend = std::get<0>(GetParam()).open(storage_dir_);
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(backend).value();
-    auto store = std::get<1>(GetParam()).open(catalog_dir_.path());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    h_ = std::make_unique<Harness>(*backend_, *store_);
+    BackendCatalogTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    h_ = std::make_unique<Harness>(*backend_, *store_, &repo_);
   }
   void TearDown() override {
     h_.reset();
-    if (!storage_dir_.empty()) RemoveTree(storage_dir_);
+    BackendCatalogTest::TearDown();
   }
 
-  void Put(const std::string& path, const std::string& content) {
-    ASSERT_TRUE(backend_->Write(path, content).ok()) << path;
-  }
-
-  std::string storage_dir_;
-  ScopedTempDir catalog_dir_;
-  std::unique_ptr<StorageBackend> backend_;
-  std::unique_ptr<CatalogStore> store_;
   std::unique_ptr<Harness> h_;
 };
 
@@ -345,13 +316,7 @@ TEST_P(ReconcilerTest, ChangesArePublishedToSubscribers) {
   EXPECT_EQ(added, 3);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BackendsAndStores, ReconcilerTest,
-    ::testing::Combine(::testing::ValuesIn(AllBackendFactories()),
-                       ::testing::ValuesIn(AllCatalogStoreFactories())),
-    [](const auto& info) {
-      return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-    });
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(ReconcilerTest);
 
 // Faults injected at the storage seam, over every catalog store.
 class ReconcilerFaultTest

@@ -11,80 +11,20 @@
 #include <random>
 #include <utility>
 
+#include "fakes/catalog_store_wrapper.h"
+
 namespace tidemark {
 namespace {
 
 // A CatalogStore that forwards to a PostgresCatalog and owns the schema it
 // lives in: destroying it closes the store, then drops the schema.
-class SchemaOwningStore final : public CatalogStore {
+class SchemaOwningStore final : public CatalogStoreWrapper {
  public:
   SchemaOwningStore(std::unique_ptr<PostgresTestSchema> schema,
                     std::unique_ptr<CatalogStore> store)
-      : schema_(std::move(schema)), store_(std::move(store)) {}
-
-  int SchemaVersion() const override { return store_->SchemaVersion(); }
-  Result<Lease> RenewLease(const WriteFence& fence, int64_t ttl_ms) override {
-    return store_->RenewLease(fence, ttl_ms);
-  }
-  Status ReleaseLease(const WriteFence& fence) override {
-    return store_->ReleaseLease(fence);
-  }
-  Result<std::vector<Lease>> ListLeases() override {
-    return store_->ListLeases();
-  }
-  Result<std::optional<Repository>> FindRepository(
-      std::string_view name) override {
-    return store_->FindRepository(name);
-  }
-  Result<std::vector<Repository>> ListRepositories() override {
-    return store_->ListRepositories();
-  }
-  Result<std::vector<FileRecord>> ReadRecords(const RecordRange& range,
-                                              size_t limit) override {
-    return store_->ReadRecords(range, limit);
-  }
-  Result<std::optional<FileRecord>> FindRecord(int64_t repository_id,
-                                               std::string_view path) override {
-    return store_->FindRecord(repository_id, path);
-  }
-  Result<std::vector<FileRecord>> FindRecordsByInode(int64_t repository_id,
-                                                     uint64_t device,
-                                                     uint64_t inode) override {
-    return store_->FindRecordsByInode(repository_id, device, inode);
-  }
-  Result<std::vector<Entity>> ListEntities(const EntityQuery& q) override {
-    return store_->ListEntities(q);
-  }
-  Result<RepositoryTotals> Totals(int64_t repository_id) override {
-    return store_->Totals(repository_id);
-  }
-  Result<std::vector<SyncOperation>> ListOperations(int64_t repository_id,
-                                                    size_t limit) override {
-    return store_->ListOperations(repository_id, limit);
-  }
-  Result<std::vector<WatchStatus>> ListWatchStatuses() override {
-    return store_->ListWatchStatuses();
-  }
-  Result<std::vector<SyncRequest>> ListRequests(int64_t repository_id,
-                                                bool pending_only) override {
-    return store_->ListRequests(repository_id, pending_only);
-  }
-  Result<std::optional<SyncRequest>> FindRequest(int64_t id) override {
-    return store_->FindRequest(id);
-  }
-  Status BeginBulkLoad() override { return store_->BeginBulkLoad(); }
-  Status EndBulkLoad() override { return store_->EndBulkLoad(); }
-
- protected:
-  Result<LeaseAcquisition> ClaimLease(int64_t repository_id,
-                                      const LeaseClaim& claim,
-                                      int64_t ttl_ms) override {
-    return store_->AcquireLease(repository_id, claim, ttl_ms);
-  }
-  Result<std::unique_ptr<CatalogTransaction>> BeginTransaction(
-      const WriteFence* fence) override {
-    return fence != nullptr ? store_->Begin(*fence) : store_->Begin();
-  }
+      : CatalogStoreWrapper(*store),
+        schema_(std::move(schema)),
+        store_(std::move(store)) {}
 
  private:
   // Declared first, destroyed last.

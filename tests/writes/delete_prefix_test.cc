@@ -190,7 +190,7 @@ TEST_P(DeletePrefixTest, ADryRunShowsThePlanAndChangesNothing) {
   EXPECT_EQ(Operations().size(), 1u);  // the seeding scan only
 }
 
-INSTANTIATE_WRITER_TEST_SUITE_P(DeletePrefixTest);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(DeletePrefixTest);
 
 }  // namespace
 }  // namespace tidemark

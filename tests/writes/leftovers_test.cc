@@ -18,11 +18,12 @@ namespace {
 constexpr char kPhoto[] = "products/p1/hero.jpg";
 constexpr char kPhotoFolder[] = "products/p1";
 
-// Numbered far past this process's own writes: the live writer's name
-// must not be the one the backend gives its own temporary (numbered from 1
-// in each process), which made the first Put fail.
+// A temporary of `writer`, numbered far beyond what this process's own
+// writes reach: the live writer is this process, and its next temporary
+// (numbered from 0 in a fresh process, as ctest runs each case) must not
+// be the file a case laid out (that Put would fail with EEXIST).
 std::string TempIn(const std::string& folder, const ProcessIdentity& writer) {
-  return JoinPath(folder, TemporaryName(writer, 1'000'001));
+  return JoinPath(folder, TemporaryName(writer, 1'000'000'000));
 }
 
 std::string OldCopyOf(const std::string& path, const ProcessIdentity& writer) {
@@ -289,7 +290,7 @@ TEST_P(LeftoversTest, AStreamedUploadIsHashedOnTheWayAndAllOrNothing) {
             HashBytes(content, HashAlgorithm::kSha256));
 }
 
-INSTANTIATE_WRITER_TEST_SUITE_P(LeftoversTest);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(LeftoversTest);
 
 }  // namespace
 }  // namespace tidemark

@@ -297,7 +297,7 @@ TEST_P(MovePrefixTest, ADryRunShowsThePlanAndChangesNothing) {
   EXPECT_EQ(Operations().size(), 1u);
 }
 
-INSTANTIATE_WRITER_TEST_SUITE_P(MovePrefixTest);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(MovePrefixTest);
 
 }  // namespace
 }  // namespace tidemark

@@ -169,11 +169,7 @@ TEST_P(UploadDeleteTest, WithoutAHashAlgorithmTheRecordHasNoHash) {
 }
 
 TEST_P(UploadDeleteTest, AnUnreachableRootFailsBeforeAnything) {
-  if (local()) {
-    RemoveTree(storage_dir_);
-  } else {
-    static_cast<MemoryStorage&>(*backend_).SetRootAvailable(false);
-  }
+  ASSERT_TRUE(hooks_->LoseRoot().ok());
   auto result = Writer().Upload(kHero, "x");
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kUnavailable);
@@ -293,7 +289,7 @@ TEST_P(UploadDeleteTest, DeleteAgainFinishesAnInterruptedDelete) {
   EXPECT_TRUE(Records().empty());
 }
 
-INSTANTIATE_WRITER_TEST_SUITE_P(UploadDeleteTest);
+INSTANTIATE_BACKEND_CATALOG_TEST_SUITE_P(UploadDeleteTest);
 
 }  // namespace
 }  // namespace tidemark
