@@ -1,9 +1,9 @@
 // Repositories, their files, operations and entities, and the sync
 // trigger (docs/API.md).
 #include "api/serve_state.h"
-#include "cli/domain.h"
+#include "app/domain.h"
+#include "app/repository_options.h"
 #include "cli/output.h"
-#include "cli/repository_options.h"
 #include "entities/entity_json.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
@@ -81,18 +81,18 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
     return BadRequest("url '" + url +
                       "' is relative; give an absolute path or a URL");
   }
-  cli::RepositoryOptions options;
+  app::RepositoryOptions options;
   API_ASSIGN(layout, JsonString(body, "layout"));
   API_ASSIGN(truth, JsonString(body, "truth"));
   API_ASSIGN(public_url, JsonString(body, "public_url"));
   if (!layout.empty()) {
-    if (auto p = cli::FindProfile(state.cli.config(), layout); !p.ok()) {
+    if (auto p = app::FindProfile(state.cli.config(), layout); !p.ok()) {
       return Fail(p.status());
     }
     options.layout = layout;
   }
   if (!truth.empty()) {
-    if (auto t = cli::ParseTruth(truth); !t.ok()) return Fail(t.status());
+    if (auto t = app::ParseTruth(truth); !t.ok()) return Fail(t.status());
     options.truth = truth;
   }
   if (!public_url.empty()) options.public_url = public_url;
@@ -116,7 +116,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
                       "register it anyway");
   }
   auto repo = state.daemon.AddRepository(name, root,
-                                         cli::RepositoryOptionsToJson(options));
+                                         app::RepositoryOptionsToJson(options));
   if (!repo.ok()) return Fail(repo.status());
   return JsonReply(RepositorySummary(state, *repo, WatchOf(state, name)), 201);
 }

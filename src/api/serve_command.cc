@@ -51,7 +51,7 @@ std::string FindWebRoot(const std::string& given) {
   return "";
 }
 
-Result<server::TokenTable> Tokens(const cli::ServeConfig& config) {
+Result<server::TokenTable> Tokens(const app::ServeConfig& config) {
   std::map<std::string, server::Role> tokens;
   for (const auto& [token, role] : config.tokens) {
     ASSIGN_OR_RETURN(tokens[token], server::ParseRole(role));
@@ -72,7 +72,7 @@ void PrintRoutes(const server::HttpServer& http) {
 }
 
 cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
-  const cli::ServeConfig& config = ctx.config().serve;
+  const app::ServeConfig& config = ctx.config().serve;
   auto listen =
       ParseListen(flags.listen.empty() ? config.listen : flags.listen);
   if (!listen.ok()) return ctx.ReportError(listen.status(), false);
@@ -93,7 +93,7 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
             "127.0.0.1"),
         false);
   }
-  for (const cli::WebhookConfig& w : config.webhooks) {
+  for (const app::WebhookConfig& w : config.webhooks) {
     if (Status s = server::ValidateWebhookUrl(w.url); !s.ok()) {
       return ctx.ReportError(s, false);
     }
@@ -125,7 +125,7 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
                 FormatIsoTime(ctx.clock().NowNanos()));
   });
   std::vector<server::WebhookTarget> targets;
-  for (const cli::WebhookConfig& w : config.webhooks) {
+  for (const app::WebhookConfig& w : config.webhooks) {
     targets.push_back({w.url, w.secret});
   }
   server::WebhookOptions webhook_options;

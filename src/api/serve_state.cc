@@ -1,7 +1,7 @@
 #include "api/serve_state.h"
 
 #include "api/job_runner.h"
-#include "cli/domain.h"
+#include "app/domain.h"
 #include "cli/output.h"
 #include "common/time_format.h"
 
@@ -51,7 +51,7 @@ std::variant<std::string, HttpError> LayoutRepository(
     // Only the name: this runs on every cars request, and compiling every
     // repository's profile each time (TOML and templates) was the largest
     // cost left in a cached GET /api/cars.
-    auto name = cli::ResolveLayoutName(state.cli.config(), repo);
+    auto name = app::ResolveLayoutName(state.cli.config(), repo);
     if (name.ok() && *name == layout) {
       found.push_back(repo.name);
     }
@@ -103,11 +103,11 @@ std::string DegradedReason(const Repository& repo,
 nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
                                  const std::optional<RepositoryStatus>& watch) {
   nlohmann::json j = cli::RepositoryJson(repo);
-  auto domain = cli::ResolveDomain(state.cli.config(), repo);
+  auto domain = app::ResolveDomain(state.cli.config(), repo);
   j["layout"] = domain.ok() && domain->layout
                     ? nlohmann::json(domain->layout_name)
                     : nlohmann::json(nullptr);
-  j["truth"] = domain.ok() ? std::string(cli::TruthName(domain->truth))
+  j["truth"] = domain.ok() ? std::string(app::TruthName(domain->truth))
                            : std::string("storage");
   if (auto totals = state.store.Totals(repo.id); totals.ok()) {
     j["totals"] = cli::TotalsJson(*totals);

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "app/config.h"
 #include "catalog/catalog_store.h"
-#include "cli/config.h"
 #include "cli/context.h"
 #include "daemon/sync_manager.h"
 #include "server/event_hub.h"
@@ -37,7 +37,7 @@ struct ServeState {
   server::EventHub& events;
   server::Metrics& metrics;
   JobRunner& jobs;
-  const cli::ServeConfig& settings;
+  const app::ServeConfig& settings;
   // Families /metrics adds to the server's own (operations, webhooks).
   std::function<std::vector<server::Family>()> extra_metrics;
   // What routes keep between requests (the cars sync throttle); destroyed

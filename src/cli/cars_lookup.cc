@@ -13,7 +13,7 @@ Result<LayoutTarget> OpenLayoutTarget(CliContext& ctx, const std::string& name,
                                       bool need_cars) {
   LayoutTarget t;
   ASSIGN_OR_RETURN(t.repo, ctx.FindRepository(name));
-  ASSIGN_OR_RETURN(t.domain, ResolveDomain(ctx.config(), t.repo));
+  ASSIGN_OR_RETURN(t.domain, app::ResolveDomain(ctx.config(), t.repo));
   if (t.domain.layout == nullptr) {
     return Status::FailedPrecondition(
         "repository '" + name +

@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "app/domain.h"
 #include "catalog/catalog_store.h"
 #include "catalog/records.h"
 #include "cli/context.h"
-#include "cli/domain.h"
 #include "common/result.h"
 
 namespace tidemark::cli {
@@ -20,7 +20,7 @@ namespace tidemark::cli {
 // The repository, its domain, and a check that it has the wanted layout.
 struct LayoutTarget {
   Repository repo;
-  RepositoryDomain domain;
+  app::RepositoryDomain domain;
 };
 
 // NotFound for an unknown repository; FailedPrecondition when it has no

@@ -4,8 +4,8 @@
 #include <map>
 #include <utility>
 
+#include "app/domain.h"
 #include "cli/cars_lookup.h"
-#include "cli/domain.h"
 #include "cli/lease_scope.h"
 #include "cli/scan_runner.h"
 #include "common/paths.h"
@@ -105,12 +105,12 @@ Result<CarsSyncResult> SyncCars(CliContext& ctx, const std::string& repository,
   };
   ASSIGN_OR_RETURN(LayoutTarget target,
                    OpenLayoutTarget(ctx, repository, true));
-  if (target.domain.truth == Truth::kCatalog) {
+  if (target.domain.truth == app::Truth::kCatalog) {
     // Syncing applies storage to the catalog, which a catalog-truth
     // repository only takes through repair (DESIGN.md).
     result.error_message = "repository '" + repository +
                            "' has truth 'catalog': " +
-                           CatalogTruthRefusal(repository, "'cars sync'");
+                           app::CatalogTruthRefusal(repository, "'cars sync'");
     out["error"] = result.error_message;
     return done(ExitCode::kUsage);
   }

@@ -9,12 +9,12 @@
 #include <iostream>
 #include <memory>
 
+#include "app/domain.h"
 #include "check/drift.h"
 #include "check/drift_format.h"
 #include "cli/check_service.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
 #include "cli/output.h"
 #include "common/paths.h"
 

@@ -23,7 +23,8 @@ Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
                                       const std::string& entity, bool* failed) {
   if (failed != nullptr) *failed = false;
   ASSIGN_OR_RETURN(Repository repo, ctx.FindRepository(repository));
-  ASSIGN_OR_RETURN(RepositoryDomain domain, ResolveDomain(ctx.config(), repo));
+  ASSIGN_OR_RETURN(app::RepositoryDomain domain,
+                   app::ResolveDomain(ctx.config(), repo));
   ASSIGN_OR_RETURN(SyncSettings settings,
                    ResolveSyncSettings(ctx, repo, ScanSettings{}));
   ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
@@ -64,7 +65,7 @@ Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
       {"scope", JsonPath(subject.scope)},
       {"layout", result.with_layout ? nlohmann::json(subject.domain.layout_name)
                                     : nlohmann::json(nullptr)},
-      {"truth", std::string(TruthName(subject.domain.truth))}};
+      {"truth", std::string(app::TruthName(subject.domain.truth))}};
   result.json.update(DriftReportJson(result.report, request.list_synced));
   result.repo = std::move(subject.repo);
   result.scope = std::move(subject.scope);

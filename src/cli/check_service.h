@@ -15,11 +15,11 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/domain.h"
 #include "catalog/catalog_store.h"
 #include "catalog/records.h"
 #include "check/drift.h"
 #include "cli/context.h"
-#include "cli/domain.h"
 #include "cli/scan_runner.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
@@ -58,7 +58,7 @@ Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
 // DriftOptionsFor was called: the options point into it.
 struct CheckSubject {
   Repository repo;
-  RepositoryDomain domain;
+  app::RepositoryDomain domain;
   SyncSettings settings;
   CatalogStore* store = nullptr;
   std::string scope;  // resolved ("" = the whole root)

@@ -7,7 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "cli/domain.h"
+#include "app/domain.h"
 #include "common/strict_parse.h"
 #include "entities/layout_indexer.h"
 
@@ -17,7 +17,7 @@ Status CliContext::Prepare() {
   const bool explicit_config = !options_.config_path.empty();
   const std::string config_path =
       explicit_config ? options_.config_path : "tidemark.toml";
-  auto config = LoadConfig(config_path, explicit_config);
+  auto config = app::LoadConfig(config_path, explicit_config);
   if (!config.ok()) return config.status();
   config_ = std::move(config).value();
 
@@ -32,9 +32,10 @@ Status CliContext::Prepare() {
     db_path_ = "tidemark.db";
   }
   if (const char* env = std::getenv("TIDEMARK_BUSY_TIMEOUT_MS")) {
-    ASSIGN_OR_RETURN(const int64_t ms,
-                     ParseInt64(env, "TIDEMARK_BUSY_TIMEOUT_MS",
-                                kMinBusyTimeoutMs, kMaxBusyTimeoutMs));
+    ASSIGN_OR_RETURN(
+        const int64_t ms,
+        ParseInt64(env, "TIDEMARK_BUSY_TIMEOUT_MS", app::kMinBusyTimeoutMs,
+                   app::kMaxBusyTimeoutMs));
     config_.busy_timeout_ms = static_cast<int>(ms);
   }
   if (!options_.worker_id.empty()) {
@@ -98,7 +99,8 @@ Result<std::shared_ptr<EntityIndexer>> CliContext::OpenIndexer(
   ASSIGN_OR_RETURN(std::vector<Repository> all, store.ListRepositories());
   for (const Repository& repo : all) {
     if (repo.id != repository_id) continue;
-    ASSIGN_OR_RETURN(RepositoryDomain domain, ResolveDomain(config_, repo));
+    ASSIGN_OR_RETURN(app::RepositoryDomain domain,
+                     app::ResolveDomain(config_, repo));
     if (domain.layout == nullptr) break;
     std::shared_ptr<StorageBackend> backend;
     if (auto opened = wiring_.open_backend(repo.url); opened.ok()) {

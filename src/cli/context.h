@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "app/config.h"
 #include "catalog/catalog_store.h"
-#include "cli/config.h"
 #include "cli/exit_codes.h"
 #include "cli/writer_turns.h"
 #include "common/clock.h"
@@ -66,7 +66,7 @@ class CliContext {
       : wiring_(wiring), clock_(clock) {}
 
   GlobalOptions& options() { return options_; }
-  const Config& config() const { return config_; }
+  const app::Config& config() const { return config_; }
   const Wiring& wiring() const { return wiring_; }
   Clock& clock() { return clock_; }
 
@@ -109,7 +109,7 @@ class CliContext {
   const Wiring& wiring_;
   Clock& clock_;
   GlobalOptions options_;
-  Config config_;
+  app::Config config_;
   std::string db_path_;
   std::string worker_id_;
   CatalogAccess access_ = CatalogAccess::kWrite;

@@ -1,11 +1,17 @@
 #include "cli/daemon_setup.h"
 
-#include "cli/domain.h"
-#include "cli/durations.h"
+#include "app/domain.h"
+#include "app/durations.h"
 #include "cli/output.h"
 #include "storage/storage_url.h"
 
 namespace tidemark::cli {
+
+using app::ApplyDuration;
+using app::CatalogTruthRefusal;
+using app::Config;
+using app::ResolveDomain;
+using app::Truth;
 
 Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
                                                        const DaemonFlags& flags,

@@ -11,12 +11,12 @@
 #include <iostream>
 #include <memory>
 
+#include "app/domain.h"
 #include "check/drift.h"
 #include "check/drift_format.h"
 #include "check/repair.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
 #include "cli/output.h"
 #include "cli/repair_service.h"
 #include "cli/stop_signals.h"

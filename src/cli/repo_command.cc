@@ -6,10 +6,10 @@
 #include <memory>
 #include <thread>
 
+#include "app/domain.h"
+#include "app/repository_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
 #include "cli/output.h"
-#include "cli/repository_options.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
 
@@ -31,7 +31,7 @@ struct AddFlags {
 };
 
 ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
-  RepositoryOptions options;
+  app::RepositoryOptions options;
   if (!flags.hash.empty()) {
     auto algo = ParseHashAlgorithm(flags.hash);
     if (!algo.ok()) return ctx.ReportError(algo.status(), flags.json);
@@ -41,10 +41,10 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   options.exclude = flags.exclude;
   if (flags.no_default_ignores) options.default_ignores = false;
   auto filters =
-      PathFilterRules::Create(EffectiveFilters(ctx.config(), options));
+      PathFilterRules::Create(app::EffectiveFilters(ctx.config(), options));
   if (!filters.ok()) return ctx.ReportError(filters.status(), flags.json);
   if (!flags.layout.empty()) {
-    auto profile = FindProfile(ctx.config(), flags.layout);
+    auto profile = app::FindProfile(ctx.config(), flags.layout);
     if (!profile.ok()) {
       return ctx.ReportError(
           Status::InvalidArgument("--layout: " + profile.status().message()),
@@ -53,7 +53,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
     options.layout = flags.layout;
   }
   if (!flags.truth.empty()) {
-    auto truth = ParseTruth(flags.truth);
+    auto truth = app::ParseTruth(flags.truth);
     if (!truth.ok()) {
       return ctx.ReportError(truth.status().WithContext("--truth"), flags.json);
     }
@@ -77,7 +77,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   auto gateway = ctx.GetGateway();
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), flags.json);
   auto repo = (*gateway)->AddRepository(flags.name, *url,
-                                        RepositoryOptionsToJson(options));
+                                        app::RepositoryOptionsToJson(options));
   if (repo.status().code() == StatusCode::kAlreadyExists) {
     // A detached repository at the same root is attached again, with its
     // records; anything else keeps the error.
@@ -85,8 +85,8 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
     if (existing.ok() && existing->detached && existing->url == *url) {
       // Its records were made under its stored options (layout, filters,
       // truth): options given now that differ are refused, not dropped.
-      const std::string given = RepositoryOptionsToJson(options);
-      if (given != RepositoryOptionsToJson(RepositoryOptions{}) &&
+      const std::string given = app::RepositoryOptionsToJson(options);
+      if (given != app::RepositoryOptionsToJson(app::RepositoryOptions{}) &&
           nlohmann::json::parse(given, nullptr, false) !=
               nlohmann::json::parse(existing->options_json, nullptr, false)) {
         return ctx.ReportError(

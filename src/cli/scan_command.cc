@@ -59,10 +59,11 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
   scan->add_option("--hash", flags->settings.hash,
                    "Hash new and changed files with sha256, xxh3 or none");
   AddWholeNumberOption(scan, "--batch-size", &flags->settings.batch_size, 1,
-                       kMaxBatchSize,
+                       app::kMaxBatchSize,
                        "Records per catalog transaction (default 5000)");
   AddWholeNumberOption(scan, "--threads", &flags->settings.threads, 1,
-                       kMaxThreads, "Walker and hashing threads (default 2)");
+                       app::kMaxThreads,
+                       "Walker and hashing threads (default 2)");
   scan->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
                  "Confirm removing more than the mass-removal threshold");
   scan->add_flag("--json", flags->settings.json, "Print the results as JSON");

@@ -3,11 +3,11 @@
 #include <iostream>
 #include <memory>
 
-#include "cli/domain.h"
+#include "app/domain.h"
+#include "app/repository_options.h"
 #include "cli/lease_scope.h"
 #include "cli/output.h"
 #include "cli/progress.h"
-#include "cli/repository_options.h"
 #include "common/paths.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
@@ -18,9 +18,9 @@ Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
                                          const Repository& repo,
                                          const ScanSettings& flags) {
   ASSIGN_OR_RETURN(auto options,
-                   ParseRepositoryOptions(repo.options_json, repo.name));
-  ASSIGN_OR_RETURN(auto filter, PathFilterRules::Create(
-                                    EffectiveFilters(ctx.config(), options)));
+                   app::ParseRepositoryOptions(repo.options_json, repo.name));
+  ASSIGN_OR_RETURN(auto filter, PathFilterRules::Create(app::EffectiveFilters(
+                                    ctx.config(), options)));
   HashAlgorithm hash = options.hash.value_or(ctx.config().hash);
   if (!flags.hash.empty()) {
     ASSIGN_OR_RETURN(hash, ParseHashAlgorithm(flags.hash));
@@ -49,14 +49,14 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
   if (!scope.ok()) return fail(scope.status());
   auto resolved = ResolveSyncSettings(ctx, repo, flags);
   if (!resolved.ok()) return fail(resolved.status());
-  auto domain = ResolveDomain(ctx.config(), repo);
+  auto domain = app::ResolveDomain(ctx.config(), repo);
   if (!domain.ok()) return fail(domain.status());
-  if (domain->truth == Truth::kCatalog) {
+  if (domain->truth == app::Truth::kCatalog) {
     // DESIGN.md: storage drift of a catalog-truth repository is reported
     // and repaired on request only, never applied by a sync.
-    const std::string why =
-        "repository '" + repo.name +
-        "' has truth 'catalog': " + CatalogTruthRefusal(repo.name, "a scan");
+    const std::string why = "repository '" + repo.name +
+                            "' has truth 'catalog': " +
+                            app::CatalogTruthRefusal(repo.name, "a scan");
     out = {{"repository", repo.name}, {"status", "skipped"}, {"reason", why}};
     if (!flags.json && !ctx.options().quiet) std::cout << why << "\n";
     return ExitCode::kOk;

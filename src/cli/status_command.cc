@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 
+#include "app/domain.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
 #include "cli/output.h"
 #include "sync/lease_keeper.h"
 
@@ -73,11 +73,11 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
             : std::string(WatchModeName(watch.mode)) + " by " + watch.holder +
                   (watch.reason.empty() ? "" : " — " + watch.reason);
     // The domain: layout and truth (an unknown layout is shown, not fatal).
-    auto domain = ResolveDomain(ctx.config(), repo);
+    auto domain = app::ResolveDomain(ctx.config(), repo);
     const std::string layout_name =
         domain.ok() ? domain->layout_name : domain.status().message();
     const std::string truth =
-        domain.ok() ? std::string(TruthName(domain->truth)) : "";
+        domain.ok() ? std::string(app::TruthName(domain->truth)) : "";
     if (json) {
       nlohmann::json j = RepositoryJson(repo);
       j["totals"] = TotalsJson(*totals);

@@ -9,8 +9,8 @@
 #include <iostream>
 #include <memory>
 
+#include "app/durations.h"
 #include "cli/commands.h"
-#include "cli/durations.h"
 #include "cli/output.h"
 #include "cli/scan_runner.h"
 #include "cli/stop_signals.h"
@@ -38,10 +38,10 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
   int64_t timeout = ctx.config().lease_timeout_ms;
   int64_t poll = 5000;
   for (Status s :
-       {ApplyDuration(flags.interval, "--interval", &interval),
-        ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat),
-        ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout),
-        ApplyDuration(flags.poll, "--poll", &poll)}) {
+       {app::ApplyDuration(flags.interval, "--interval", &interval),
+        app::ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat),
+        app::ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout),
+        app::ApplyDuration(flags.poll, "--poll", &poll)}) {
     if (!s.ok()) return ctx.ReportError(s, false);
   }
   WorkerOptions options;

@@ -3,19 +3,19 @@
 // side is the truth. Settings come from the repository's own options first,
 // then [repositories.NAME] in the config; the defaults are no layout and
 // truth "storage". Pure given the config; thread-safe.
-#ifndef TIDEMARK_CLI_DOMAIN_H_
-#define TIDEMARK_CLI_DOMAIN_H_
+#ifndef TIDEMARK_APP_DOMAIN_H_
+#define TIDEMARK_APP_DOMAIN_H_
 
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "app/config.h"
 #include "catalog/records.h"
-#include "cli/config.h"
 #include "common/result.h"
 #include "layout/layout.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 // Which side wins when storage and catalog disagree (DESIGN.md).
 enum class Truth {
@@ -55,8 +55,6 @@ Result<std::string> ResolveLayoutName(const Config& config,
 Result<RepositoryDomain> ResolveDomain(const Config& config,
                                        const Repository& repo);
 
-// Adds the two exclusive ways to narrow `check` and `repair`: --scope
-// FOLDER and --entity KEY.
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_DOMAIN_H_
+#endif  // TIDEMARK_APP_DOMAIN_H_

@@ -1,14 +1,14 @@
 // Durations on the command line: "500ms", "30s", "5m", "1h", or plain
 // milliseconds. Pure functions.
-#ifndef TIDEMARK_CLI_DURATIONS_H_
-#define TIDEMARK_CLI_DURATIONS_H_
+#ifndef TIDEMARK_APP_DURATIONS_H_
+#define TIDEMARK_APP_DURATIONS_H_
 
 #include <cstdint>
 #include <string>
 
 #include "common/result.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 // The longest duration a flag or config key takes: a year (366 days).
 inline constexpr int64_t kMaxDurationMs = 366LL * 86'400'000;
@@ -22,6 +22,6 @@ Result<int64_t> ParseDurationMs(const std::string& text, const char* flag);
 Status ApplyDuration(const std::string& text, const char* flag,
                      int64_t* out_ms);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_DURATIONS_H_
+#endif  // TIDEMARK_APP_DURATIONS_H_

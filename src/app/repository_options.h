@@ -1,18 +1,18 @@
 // RepositoryOptions: the per-repository settings kept in repositories.options
 // as JSON, and how they combine with the config file. Pure; thread-safe.
-#ifndef TIDEMARK_CLI_REPOSITORY_OPTIONS_H_
-#define TIDEMARK_CLI_REPOSITORY_OPTIONS_H_
+#ifndef TIDEMARK_APP_REPOSITORY_OPTIONS_H_
+#define TIDEMARK_APP_REPOSITORY_OPTIONS_H_
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "cli/config.h"
+#include "app/config.h"
 #include "common/hash_algorithm.h"
 #include "common/result.h"
 #include "sync/path_filter.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 struct RepositoryOptions {
   std::optional<HashAlgorithm> hash;
@@ -36,6 +36,6 @@ Result<RepositoryOptions> ParseRepositoryOptions(const std::string& json,
 FilterConfig EffectiveFilters(const Config& config,
                               const RepositoryOptions& options);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_REPOSITORY_OPTIONS_H_
+#endif  // TIDEMARK_APP_REPOSITORY_OPTIONS_H_

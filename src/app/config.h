@@ -1,10 +1,12 @@
-// Config: the settings read from tidemark.toml, with their defaults.
+// Config: the settings read from tidemark.toml, with their defaults, for
+// both front ends (the command line and `tidemark serve`).
 //
 // Precedence, highest first: command-line flags, the repository's own options
 // (set with `repo add`), the config file, built-in defaults. A plain value
-// type; loading is a pure parse of the file's text plus one read.
-#ifndef TIDEMARK_CLI_CONFIG_H_
-#define TIDEMARK_CLI_CONFIG_H_
+// type; loading is a pure parse of the file's text plus one read. Immutable
+// once loaded, so any thread may read it.
+#ifndef TIDEMARK_APP_CONFIG_H_
+#define TIDEMARK_APP_CONFIG_H_
 
 #include <map>
 #include <optional>
@@ -12,12 +14,13 @@
 #include <string_view>
 #include <vector>
 
+#include "app/serve_config.h"
 #include "common/hash_algorithm.h"
 #include "common/result.h"
 #include "layout/layout.h"
 #include "sync/path_filter.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 // [repositories.NAME]: domain settings for the repository called NAME, used
 // where its own options (repo add flags) leave them unset.
@@ -25,34 +28,6 @@ struct RepositoryConfig {
   std::optional<std::string> layout;      // layout
   std::optional<std::string> truth;       // truth
   std::optional<std::string> public_url;  // public_url
-};
-
-// [serve]: the HTTP API and dashboard (`tidemark serve`, docs/API.md).
-struct WebhookConfig {
-  std::string url;
-  std::string secret;
-};
-struct ServeConfig {
-  std::string listen = "127.0.0.1:8080";
-  std::map<std::string, std::string> tokens;  // [serve.tokens] token = role
-  std::vector<WebhookConfig> webhooks;        // [[serve.webhooks]]
-  int64_t webhook_max_attempts = 5;
-  std::string cars_repository;      // "" = the one with the cars layout
-  std::string products_repository;  // "" = the one with the products layout
-  int64_t sync_max_age_ms =
-      60'000;  // seed 000: sync on read at most this often
-  bool stale_while_revalidate = false;
-  int64_t max_body_bytes = 64LL << 20;
-  int64_t threads = 32;
-  std::string web_root;  // "" = the dashboard installed beside the binary
-  // The most time a request's whole header may take (408 past it).
-  int64_t header_timeout_ms = 10'000;
-  // The most connections one client address may have open at once (503
-  // past it); unset = half of `threads`, at least 6 (a browser's).
-  std::optional<int64_t> connections_per_address;
-  // Where POST /api/v1/repositories may register a repository: paths or
-  // URLs (storage/root_location.h); empty = nowhere (403).
-  std::vector<std::string> allowed_roots;
 };
 
 // The ranges of the numbers a user sets, shared by each config key and the
@@ -108,6 +83,6 @@ Result<Config> ParseConfig(std::string_view text, std::string_view origin);
 // path and the fix, like every other config error. Never blocks on a FIFO.
 Result<Config> LoadConfig(const std::string& path, bool required);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_CONFIG_H_
+#endif  // TIDEMARK_APP_CONFIG_H_

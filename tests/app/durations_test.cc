@@ -1,8 +1,8 @@
-#include "cli/durations.h"
+#include "app/durations.h"
 
 #include <gtest/gtest.h>
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 TEST(DurationsTest, ReadsEachUnit) {
@@ -61,4 +61,4 @@ TEST(DurationsTest, AnEmptyFlagKeepsTheDefault) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

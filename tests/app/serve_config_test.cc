@@ -3,9 +3,9 @@
 // config is read, so a typo never leaves the server open.
 #include <gtest/gtest.h>
 
-#include "cli/config.h"
+#include "app/config.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 TEST(ServeConfigTest, DefaultsAreSafe) {
@@ -62,4 +62,4 @@ TEST(ServeConfigTest, RefusesBadValuesNamingTheKey) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

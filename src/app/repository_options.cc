@@ -1,8 +1,8 @@
-#include "cli/repository_options.h"
+#include "app/repository_options.h"
 
 #include <nlohmann/json.hpp>
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 std::string RepositoryOptionsToJson(const RepositoryOptions& options) {
   nlohmann::json j = nlohmann::json::object();
@@ -72,4 +72,4 @@ FilterConfig EffectiveFilters(const Config& config,
   return f;
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

@@ -1,8 +1,8 @@
-#include "cli/repository_options.h"
+#include "app/repository_options.h"
 
 #include <gtest/gtest.h>
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 TEST(RepositoryOptionsTest, RoundTripsThroughJson) {
@@ -40,4 +40,4 @@ TEST(RepositoryOptionsTest, RepositoryGlobsAddToTheConfig) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

@@ -1,8 +1,8 @@
-#include "cli/domain.h"
+#include "app/domain.h"
 
-#include "cli/repository_options.h"
+#include "app/repository_options.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 std::string_view TruthName(Truth t) {
   return t == Truth::kCatalog ? "catalog" : "storage";
@@ -98,4 +98,4 @@ Result<RepositoryDomain> ResolveDomain(const Config& config,
   return domain;
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

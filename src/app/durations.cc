@@ -1,8 +1,8 @@
-#include "cli/durations.h"
+#include "app/durations.h"
 
 #include "common/strict_parse.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 Result<int64_t> ParseDurationMs(const std::string& text, const char* flag) {
   // The unit is the letters at the end; the number before it goes through
@@ -36,4 +36,4 @@ Status ApplyDuration(const std::string& text, const char* flag,
   return Status::Ok();
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "app/config.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,11 +12,11 @@
 #include <set>
 #include <type_traits>
 
-#include "cli/durations.h"
+#include "app/durations.h"
 #include "common/strict_parse.h"
 #include "storage/root_location.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 Status Bad(std::string_view origin, const toml::node& node,
@@ -470,4 +470,4 @@ Result<Config> LoadConfig(const std::string& path, bool required) {
   return ParseConfig(*text, path);
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

@@ -1,4 +1,4 @@
-#include "cli/config.h"
+#include "app/config.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -12,7 +12,7 @@
 
 #include "testing/capabilities.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 TEST(ConfigTest, DefaultsMatchSeed001) {
@@ -316,4 +316,4 @@ TEST_F(LoadConfigTest, AnOversizedFileIsRefused) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
