@@ -29,9 +29,9 @@ tidemark::Result<tidemark::StorageUrl> Parse(const std::string& url) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  tidemark::cli::Wiring wiring;
+  tidemark::app::Wiring wiring;
   wiring.open_catalog = [](const std::string& db, int busy_timeout_ms,
-                           tidemark::cli::CatalogAccess access)
+                           tidemark::app::CatalogAccess access)
       -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
     if (tidemark::IsPostgresUrl(db)) {
       tidemark::PostgresCatalogOptions options;
@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     }
     tidemark::SqliteCatalogOptions options;
     options.busy_timeout_ms = busy_timeout_ms;
-    options.read_only = access == tidemark::cli::CatalogAccess::kRead;
+    options.read_only = access == tidemark::app::CatalogAccess::kRead;
     return tidemark::OpenSqliteCatalog(db, options);
   };
   wiring.describe_db = [](const std::string& db) {

@@ -9,7 +9,7 @@
 
 namespace tidemark::cli {
 
-int RunCli(int argc, char** argv, const Wiring& wiring,
+int RunCli(int argc, char** argv, const app::Wiring& wiring,
            const std::vector<CommandRegistrar>& more) {
   CliContext ctx(wiring, SystemClock::Default());
   CLI::App app{

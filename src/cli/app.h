@@ -17,7 +17,7 @@ namespace tidemark::cli {
 using CommandRegistrar =
     std::function<void(CLI::App& app, CliContext& ctx, Runners& runners)>;
 
-int RunCli(int argc, char** argv, const Wiring& wiring,
+int RunCli(int argc, char** argv, const app::Wiring& wiring,
            const std::vector<CommandRegistrar>& more = {});
 
 }  // namespace tidemark::cli

@@ -5,10 +5,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/lease_scope.h"
 #include "cli/cars_lookup.h"
 #include "cli/cars_service.h"
 #include "cli/commands.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
 #include "common/paths.h"
 #include "entities/entity_json.h"
@@ -45,7 +45,9 @@ ExitCode RunEntities(CliContext& ctx, const EntitiesFlags& f) {
   auto store = ctx.Store();
   if (!store.ok()) return ctx.ReportError(store.status(), f.json);
   if (f.rebuild) {
-    auto keeper = TakeLease(ctx, target->repo);
+    auto app = ctx.App();
+    if (!app.ok()) return ctx.ReportError(app.status(), f.json);
+    auto keeper = app::TakeLease(**app, target->repo);
     if (!keeper.ok()) return ctx.ReportError(keeper.status(), f.json);
     Status s = (*ctx.GetGateway())->RebuildEntities(target->repo.id);
     if (!s.ok()) return ctx.ReportError(s, f.json);

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "app/domain.h"
+#include "app/lease_scope.h"
 #include "cli/cars_lookup.h"
-#include "cli/lease_scope.h"
 #include "cli/scan_runner.h"
 #include "common/paths.h"
 #include "entities/entity_json.h"
@@ -132,8 +132,9 @@ Result<CarsSyncResult> SyncCars(CliContext& ctx, const std::string& repository,
       return done(ExitCode::kFailed);
     }
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<WriteLease> lease,
-                   TakeLease(ctx, target.repo));
+  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
+  ASSIGN_OR_RETURN(std::unique_ptr<app::WriteLease> lease,
+                   app::TakeLease(*app, target.repo));
   ScanSettings settings;
   settings.scope = region;
   settings.json = true;
@@ -205,8 +206,9 @@ Result<ChangedSlot> ApplySlotChange(CliContext& ctx,
                    FindEntity(*store, target.repo.id, "slot",
                               changed.car.key + "/" + slot_name.first + "/" +
                                   slot_name.second));
-  ASSIGN_OR_RETURN(std::unique_ptr<WriteLease> lease,
-                   TakeLease(ctx, target.repo));
+  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
+  ASSIGN_OR_RETURN(std::unique_ptr<app::WriteLease> lease,
+                   app::TakeLease(*app, target.repo));
   ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
                    ctx.wiring().open_backend(target.repo.url));
   ASSIGN_OR_RETURN(SyncSettings settings,

@@ -3,9 +3,9 @@
 #include <memory>
 #include <utility>
 
+#include "app/lease_scope.h"
 #include "check/drift_format.h"
 #include "cli/check_service.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
 
 namespace tidemark::cli {
@@ -46,9 +46,10 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
   // so nobody else changes the catalog between the plan and its execution
   // (no other process, and no other one-off writer of this one; the daemon
   // of `serve`, when it watches the repository, goes on following storage).
-  std::unique_ptr<WriteLease> lease;
+  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
+  std::unique_ptr<app::WriteLease> lease;
   if (!request.dry_run) {
-    ASSIGN_OR_RETURN(lease, TakeLease(ctx, repo));
+    ASSIGN_OR_RETURN(lease, app::TakeLease(*app, repo));
   }
 
   DriftOptions check_options = subject.DriftOptionsFor(request.cancel);

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "app/domain.h"
+#include "app/lease_scope.h"
 #include "app/repository_options.h"
-#include "cli/lease_scope.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "common/paths.h"
@@ -138,7 +138,10 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
 // Scans one repository under its lease; fills `out` with its JSON result.
 ExitCode ScanUnderLease(CliContext& ctx, Repository& repo,
                         const ScanSettings& settings, nlohmann::json& out) {
-  auto keeper = TakeLease(ctx, repo);
+  auto app = ctx.App();
+  auto keeper = app.ok()
+                    ? app::TakeLease(**app, repo)
+                    : Result<std::unique_ptr<app::WriteLease>>(app.status());
   if (!keeper.ok()) {
     out = {{"repository", repo.name},
            {"status", "failed"},

@@ -7,8 +7,9 @@ Result<std::unique_ptr<WriteSession>> OpenWriteSession(CliContext& ctx,
                                                        bool dry_run) {
   auto session = std::make_unique<WriteSession>();
   session->repo = repo;
+  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
   if (!dry_run) {
-    ASSIGN_OR_RETURN(session->lease, TakeLease(ctx, session->repo));
+    ASSIGN_OR_RETURN(session->lease, app::TakeLease(*app, session->repo));
   }
   ASSIGN_OR_RETURN(session->settings,
                    ResolveSyncSettings(ctx, session->repo, ScanSettings{}));

@@ -11,9 +11,9 @@
 #include <memory>
 #include <optional>
 
+#include "app/lease_scope.h"
 #include "catalog/records.h"
 #include "cli/context.h"
-#include "cli/lease_scope.h"
 #include "cli/scan_runner.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
@@ -23,7 +23,7 @@ namespace tidemark::cli {
 
 struct WriteSession {
   Repository repo;
-  std::unique_ptr<WriteLease> lease;  // null for a dry run
+  std::unique_ptr<app::WriteLease> lease;  // null for a dry run
   std::unique_ptr<StorageBackend> backend;
   std::optional<SyncSettings> settings;  // set once opened
   std::unique_ptr<ConsistentWriter> writer;

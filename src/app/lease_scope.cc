@@ -1,12 +1,12 @@
-#include "cli/lease_scope.h"
+#include "app/lease_scope.h"
 
 #include <chrono>
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
-Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
+Result<std::unique_ptr<WriteLease>> TakeLease(const Context& ctx,
                                               Repository& repo) {
-  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  Gateway* gateway = &ctx.gateway();
   ASSIGN_OR_RETURN(WriterTurns::Turn turn,
                    ctx.writer_turns().Take(repo.id, repo.name,
                                            std::chrono::milliseconds(
@@ -33,4 +33,4 @@ Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
   return std::make_unique<WriteLease>(std::move(turn), std::move(keeper));
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

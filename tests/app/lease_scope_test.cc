@@ -2,7 +2,7 @@
 // (the daemon of `tidemark serve`), and the writer turn that keeps two
 // writers of one repository in this process from sharing a lease, over the
 // in-memory catalog.
-#include "cli/lease_scope.h"
+#include "app/lease_scope.h"
 
 #include <gtest/gtest.h>
 
@@ -11,11 +11,11 @@
 #include <memory>
 #include <thread>
 
-#include "cli/context.h"
+#include "app/context.h"
 #include "fakes/fake_clock.h"
 #include "fakes/memory_catalog.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 namespace {
 
 class TakeLeaseTest : public ::testing::Test {
@@ -31,10 +31,11 @@ class TakeLeaseTest : public ::testing::Test {
         [](const std::string& url) -> Result<std::unique_ptr<StorageBackend>> {
       return Status::NotFound("no backend for " + url);
     };
-    ctx_ = std::make_unique<CliContext>(wiring_, clock_);
-    auto gateway = ctx_->GetGateway();
-    ASSERT_TRUE(gateway.ok()) << gateway.status().message();
-    gateway_ = *gateway;
+    auto ctx = Context::Open(wiring_, clock_, ContextSettings{},
+                             CatalogAccess::kWrite);
+    ASSERT_TRUE(ctx.ok()) << ctx.status().message();
+    ctx_ = std::move(ctx).value();
+    gateway_ = &ctx_->gateway();
     auto repo = gateway_->AddRepository("photos", "file:///photos", "{}");
     ASSERT_TRUE(repo.ok()) << repo.status().message();
     repo_ = *repo;
@@ -42,7 +43,7 @@ class TakeLeaseTest : public ::testing::Test {
 
   FakeClock clock_;
   Wiring wiring_;
-  std::unique_ptr<CliContext> ctx_;
+  std::unique_ptr<Context> ctx_;
   Gateway* gateway_ = nullptr;
   Repository repo_;
 };
@@ -83,9 +84,7 @@ TEST_F(TakeLeaseTest, RemovedRepositoryUnderOurLeaseIsNotFound) {
 }
 
 TEST_F(TakeLeaseTest, AnotherHolderMakesItUnavailable) {
-  auto store = ctx_->Store();
-  ASSERT_TRUE(store.ok());
-  auto other = (*store)->AcquireLease(repo_.id, "other-worker", 60'000);
+  auto other = ctx_->store().AcquireLease(repo_.id, "other-worker", 60'000);
   ASSERT_TRUE(other.ok() && other->acquired);
   auto lease = TakeLease(*ctx_, repo_);
   ASSERT_FALSE(lease.ok());
@@ -151,4 +150,4 @@ TEST(WriterTurnsTest, AWriterKeptWaitingTooLongIsAborted) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

@@ -7,19 +7,19 @@
 // repository: the daemon of `tidemark serve` watches it), no keeper is made:
 // writes go out under that fence, and the turn keeps this process's other
 // one-off writers of the repository waiting until this one is done.
-// Thread-safe once the CliContext's gateway is open.
-#ifndef TIDEMARK_CLI_LEASE_SCOPE_H_
-#define TIDEMARK_CLI_LEASE_SCOPE_H_
+// Thread-safe, like the Context it uses.
+#ifndef TIDEMARK_APP_LEASE_SCOPE_H_
+#define TIDEMARK_APP_LEASE_SCOPE_H_
 
 #include <memory>
 
+#include "app/context.h"
+#include "app/writer_turns.h"
 #include "catalog/records.h"
-#include "cli/context.h"
-#include "cli/writer_turns.h"
 #include "common/result.h"
 #include "sync/lease_keeper.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 // What a writer holds while it writes one repository. Destruction releases
 // the lease (when this writer took it), then the turn.
@@ -43,9 +43,9 @@ class WriteLease {
 // when another writer of this process keeps the turn past the catalog's
 // busy timeout, and NotFound when the repository was removed meanwhile.
 // Keep the result alive while writing.
-Result<std::unique_ptr<WriteLease>> TakeLease(CliContext& ctx,
+Result<std::unique_ptr<WriteLease>> TakeLease(const Context& ctx,
                                               Repository& repo);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_LEASE_SCOPE_H_
+#endif  // TIDEMARK_APP_LEASE_SCOPE_H_

@@ -1,6 +1,6 @@
-#include "cli/writer_turns.h"
+#include "app/writer_turns.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 Result<WriterTurns::Turn> WriterTurns::Take(int64_t id, const std::string& name,
                                             std::chrono::milliseconds wait) {
@@ -22,4 +22,4 @@ Result<WriterTurns::Turn> WriterTurns::Take(int64_t id, const std::string& name,
   return held;
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

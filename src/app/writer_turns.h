@@ -3,15 +3,15 @@
 // threads (API writes, repair jobs, cars operations) may write the same one
 // at once. They would share one fence, and the first to finish would
 // release the lease under the others, so each of them takes the
-// repository's turn first (cli::TakeLease does) and gives it back only
+// repository's turn first (app::TakeLease does) and gives it back only
 // after its lease is released.
 //
 // A turn is a recursive timed mutex per repository id, made on first use and
 // kept for the life of the process (there are few repositories). A thread
 // that holds a turn may take it again (a write that runs a scan inside).
 // Thread-safe.
-#ifndef TIDEMARK_CLI_WRITER_TURNS_H_
-#define TIDEMARK_CLI_WRITER_TURNS_H_
+#ifndef TIDEMARK_APP_WRITER_TURNS_H_
+#define TIDEMARK_APP_WRITER_TURNS_H_
 
 #include <chrono>
 #include <cstdint>
@@ -22,7 +22,7 @@
 
 #include "common/result.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 class WriterTurns {
  public:
@@ -39,6 +39,6 @@ class WriterTurns {
   std::map<int64_t, std::unique_ptr<std::recursive_timed_mutex>> turns_;
 };
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_WRITER_TURNS_H_
+#endif  // TIDEMARK_APP_WRITER_TURNS_H_
