@@ -14,8 +14,8 @@
 #include "api/event_bridge.h"
 #include "api/job_runner.h"
 #include "api/serve_state.h"
+#include "app/daemon_setup.h"
 #include "cli/command_options.h"
-#include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
 #include "common/strict_parse.h"
 #include "common/time_format.h"
@@ -31,7 +31,7 @@ struct ServeFlags {
   std::string listen;
   std::string web_root;
   bool print_routes = false;
-  cli::DaemonFlags daemon;
+  app::DaemonFlags daemon;
 };
 
 // The dashboard: --web-root, [serve] web_root, or the folder installed
@@ -113,7 +113,7 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   server::EventHub hub;
   server::Metrics metrics;
   EventBridge bridge(**gateway, **store, hub);
-  auto daemon = cli::DaemonSetup::Make(ctx, flags.daemon, log);
+  auto daemon = app::DaemonSetup::Make(**ctx.App(), flags.daemon, log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   JobRunner jobs(ctx.clock(), 200, [&](const Job& job) {
     hub.Publish("ResourceChanged",
@@ -132,9 +132,9 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   webhook_options.max_attempts = static_cast<int>(config.webhook_max_attempts);
   server::WebhookSender webhooks(hub, targets, webhook_options);
 
-  ServeState state{ctx,     **store, **gateway, (*daemon)->manager(),
-                   hub,     metrics, jobs,      config,
-                   nullptr, {}};
+  ServeState state{ctx, **ctx.App(), **store, **gateway, (*daemon)->manager(),
+                   hub, metrics,     jobs,    config,    nullptr,
+                   {}};
   state.extra_metrics = [&] {
     server::Family deliveries{"tidemark_webhook_deliveries_total",
                               "Webhook deliveries, by result",

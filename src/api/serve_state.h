@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/config.h"
+#include "app/context.h"
 #include "catalog/catalog_store.h"
 #include "cli/context.h"
 #include "daemon/sync_manager.h"
@@ -31,6 +32,7 @@ class JobRunner;
 
 struct ServeState {
   cli::CliContext& cli;
+  const app::Context& app;
   CatalogStore& store;
   Gateway& gateway;
   SyncManager& daemon;

@@ -2,9 +2,9 @@
 // move of a folder, through the same ConsistentWriter as `put`, `rm` and
 // `mv` (writes/consistent_writer.h), under the repository's lease.
 #include "api/serve_state.h"
+#include "app/write_session.h"
 #include "check/drift_format.h"
 #include "cli/output.h"
-#include "cli/write_session.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
 #include "writes/consistent_writer.h"
@@ -19,10 +19,10 @@ using server::JsonReply;
 using server::QueryBool;
 using server::Role;
 
-std::variant<std::unique_ptr<cli::WriteSession>, HttpError> Open(
+std::variant<std::unique_ptr<app::WriteSession>, HttpError> Open(
     ServeState& state, const std::string& name, bool dry_run) {
   API_ASSIGN(repo, FindWritableRepo(state, name));
-  auto session = cli::OpenWriteSession(state.cli, repo, dry_run);
+  auto session = app::OpenWriteSession(state.app, repo, dry_run);
   if (!session.ok()) return Fail(session.status());
   return std::move(session).value();
 }

@@ -211,8 +211,9 @@ Result<ChangedSlot> ApplySlotChange(CliContext& ctx,
                    app::TakeLease(*app, target.repo));
   ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
                    ctx.wiring().open_backend(target.repo.url));
-  ASSIGN_OR_RETURN(SyncSettings settings,
-                   ResolveSyncSettings(ctx, target.repo, ScanSettings{}));
+  ASSIGN_OR_RETURN(
+      app::SyncSettings settings,
+      app::ResolveSyncSettings(*app, target.repo, app::ScanSettings{}));
   PathSyncOptions sync;
   sync.type = OperationType::kOnDemand;
   sync.hash = settings.hash;

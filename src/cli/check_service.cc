@@ -25,8 +25,9 @@ Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
   ASSIGN_OR_RETURN(Repository repo, ctx.FindRepository(repository));
   ASSIGN_OR_RETURN(app::RepositoryDomain domain,
                    app::ResolveDomain(ctx.config(), repo));
-  ASSIGN_OR_RETURN(SyncSettings settings,
-                   ResolveSyncSettings(ctx, repo, ScanSettings{}));
+  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
+  ASSIGN_OR_RETURN(app::SyncSettings settings,
+                   app::ResolveSyncSettings(*app, repo, app::ScanSettings{}));
   ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
   ASSIGN_OR_RETURN(
       std::string resolved,

@@ -59,7 +59,7 @@ Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
 struct CheckSubject {
   Repository repo;
   app::RepositoryDomain domain;
-  SyncSettings settings;
+  app::SyncSettings settings;
   CatalogStore* store = nullptr;
   std::string scope;  // resolved ("" = the whole root)
   std::unique_ptr<StorageBackend> backend;

@@ -13,6 +13,7 @@
 
 #include "catalog/records.h"
 #include "cli/json_writer.h"
+#include "common/human_format.h"
 
 namespace tidemark::cli {
 
@@ -31,11 +32,6 @@ nlohmann::json TotalsJson(const RepositoryTotals& totals);
 
 // One line of JSON; invalid UTF-8 (never expected) is replaced, not thrown.
 std::string DumpJson(const nlohmann::json& j);
-
-std::string FormatBytes(int64_t bytes);  // "1.5 MiB"
-std::string FormatCount(int64_t n);      // "1,234,567"
-std::string FormatTime(int64_t ns);      // "2026-11-23T12:00:00.123Z"
-std::string FormatDuration(int64_t ms);  // "1.23 s", "850 ms"
 
 }  // namespace tidemark::cli
 

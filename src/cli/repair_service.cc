@@ -38,7 +38,7 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
                    OpenCheckSubject(ctx, request.repository, request.scope,
                                     request.entity, failed_repair));
   Repository& repo = subject.repo;
-  const SyncSettings& settings = subject.settings;
+  const app::SyncSettings& settings = subject.settings;
   CatalogStore* store = subject.store;
   StorageBackend& backend = *subject.backend;
 

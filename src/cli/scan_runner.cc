@@ -5,7 +5,6 @@
 
 #include "app/domain.h"
 #include "app/lease_scope.h"
-#include "app/repository_options.h"
 #include "cli/output.h"
 #include "cli/progress.h"
 #include "common/paths.h"
@@ -13,26 +12,6 @@
 #include "sync/reconciler.h"
 
 namespace tidemark::cli {
-
-Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
-                                         const Repository& repo,
-                                         const ScanSettings& flags) {
-  ASSIGN_OR_RETURN(auto options,
-                   app::ParseRepositoryOptions(repo.options_json, repo.name));
-  ASSIGN_OR_RETURN(auto filter, PathFilterRules::Create(app::EffectiveFilters(
-                                    ctx.config(), options)));
-  HashAlgorithm hash = options.hash.value_or(ctx.config().hash);
-  if (!flags.hash.empty()) {
-    ASSIGN_OR_RETURN(hash, ParseHashAlgorithm(flags.hash));
-  }
-  return SyncSettings{
-      .hash = hash,
-      .batch_size =
-          flags.batch_size > 0 ? flags.batch_size : ctx.config().batch_size,
-      .threads = flags.threads > 0 ? flags.threads : ctx.config().threads,
-      .mass_removal_threshold = ctx.config().mass_removal_threshold,
-      .filter = std::move(filter)};
-}
 
 ExitCode ScanRepository(CliContext& ctx, Repository& repo,
                         const ScanSettings& flags, nlohmann::json& out) {
@@ -47,7 +26,9 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
   };
   auto scope = ParseUserScope(flags.scope, "--scope");
   if (!scope.ok()) return fail(scope.status());
-  auto resolved = ResolveSyncSettings(ctx, repo, flags);
+  auto app = ctx.App();
+  if (!app.ok()) return fail(app.status());
+  auto resolved = app::ResolveSyncSettings(**app, repo, flags);
   if (!resolved.ok()) return fail(resolved.status());
   auto domain = app::ResolveDomain(ctx.config(), repo);
   if (!domain.ok()) return fail(domain.status());

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "app/sync_settings.h"
 #include "catalog/records.h"
 #include "cli/context.h"
 #include "cli/exit_codes.h"
@@ -18,32 +19,13 @@
 
 namespace tidemark::cli {
 
-struct ScanSettings {
-  std::string hash;       // "" = the repository's or the config's
-  size_t batch_size = 0;  // 0 = the config's
-  int threads = 0;        // 0 = the config's
-  bool allow_mass_removal = false;
+// app::ScanSettings and how the result is shown.
+struct ScanSettings : app::ScanSettings {
   bool json = false;     // print nothing; the caller prints `out`
   bool progress = true;  // a progress line on a terminal
   // false: errors go into `out` only (its "error"), not to stderr.
   bool report_errors = true;
-  OperationType type = OperationType::kOnDemand;
-  std::string scope;  // "" = the whole root; else one directory below it
 };
-
-// How one repository is synced: its settings, the config's and the flags'
-// (in that order of precedence, flags first).
-struct SyncSettings {
-  HashAlgorithm hash = HashAlgorithm::kSha256;
-  size_t batch_size = 5000;
-  int threads = 2;
-  double mass_removal_threshold = 0.5;
-  PathFilterRules filter;
-};
-// InvalidArgument naming the repository for malformed options or globs.
-Result<SyncSettings> ResolveSyncSettings(CliContext& ctx,
-                                         const Repository& repo,
-                                         const ScanSettings& flags);
 
 // Scans `repo`, prints its result unless settings.json, and fills `out`
 // with the JSON result (also for errors; "error" only for those). With

@@ -11,21 +11,23 @@
 #include <memory>
 #include <mutex>
 
+#include "app/daemon_setup.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
 
 namespace tidemark::cli {
 namespace {
 
-ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
+ExitCode RunWatch(CliContext& ctx, const app::DaemonFlags& flags) {
   std::mutex log_mu;
   auto log = [&](const std::string& line) {
     std::lock_guard<std::mutex> lock(log_mu);
     if (!ctx.options().quiet) std::cout << line << std::endl;
   };
-  auto daemon = DaemonSetup::Make(ctx, flags, log);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), false);
+  auto daemon = app::DaemonSetup::Make(**opened, flags, log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   SyncManager& manager = (*daemon)->manager();
 
@@ -57,7 +59,7 @@ ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
 }  // namespace
 
 void RegisterWatchCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
-  auto flags = std::make_shared<DaemonFlags>();
+  auto flags = std::make_shared<app::DaemonFlags>();
   CLI::App* watch = app.add_subcommand(
       "watch",
       "Run the real-time daemon in the foreground: a startup sync, then "

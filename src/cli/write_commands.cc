@@ -12,10 +12,10 @@
 #include <memory>
 #include <optional>
 
+#include "app/write_session.h"
 #include "check/drift_format.h"
 #include "cli/commands.h"
 #include "cli/output.h"
-#include "cli/write_session.h"
 #include "common/paths.h"
 #include "writes/consistent_writer.h"
 
@@ -192,7 +192,9 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   if (!path.ok()) return ctx.ReportError(path.status(), flags.json);
   auto input = OpenInput(flags.file);
   if (!input.ok()) return ctx.ReportError(input.status(), flags.json);
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->Upload(*path, **input);
   if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
@@ -256,7 +258,9 @@ ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
     }
     prefix = true;
   }
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   ConsistentWriter& writer = *(*session)->writer;
   auto result = prefix ? writer.DeletePrefix(*path) : writer.Delete(*path);
@@ -294,7 +298,9 @@ ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
       !checked.ok()) {
     return ctx.ReportError(checked.status(), flags.json);
   }
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->MovePrefix(*from, *to);
   if (!result.ok()) {

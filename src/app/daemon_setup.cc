@@ -1,19 +1,13 @@
-#include "cli/daemon_setup.h"
+#include "app/daemon_setup.h"
 
 #include "app/domain.h"
 #include "app/durations.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "storage/storage_url.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
-using app::ApplyDuration;
-using app::CatalogTruthRefusal;
-using app::Config;
-using app::ResolveDomain;
-using app::Truth;
-
-Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
+Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(const Context& ctx,
                                                        const DaemonFlags& flags,
                                                        DaemonLogFn log) {
   const Config& config = ctx.config();
@@ -54,8 +48,8 @@ Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(CliContext& ctx,
     return self->NotFollowed(repo);
   };
 
-  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
-  ASSIGN_OR_RETURN(Gateway * gateway, ctx.GetGateway());
+  CatalogStore* store = &ctx.store();
+  Gateway* gateway = &ctx.gateway();
   for (const std::string& name : flags.names) {
     RETURN_IF_ERROR(ctx.FindRepository(name).status());
   }
@@ -101,4 +95,4 @@ std::string DaemonSetup::NotFollowed(const Repository& repo) {
          CatalogTruthRefusal(repo.name, "the daemon");
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app

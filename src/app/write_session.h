@@ -3,27 +3,26 @@
 // backend, its resolved sync settings and the ConsistentWriter over them.
 //
 // Heap-allocated by OpenWriteSession because the writer points into it; one
-// thread uses a session at a time. The CliContext's store and gateway must
-// outlive it.
-#ifndef TIDEMARK_CLI_WRITE_SESSION_H_
-#define TIDEMARK_CLI_WRITE_SESSION_H_
+// thread uses a session at a time. The Context must outlive it.
+#ifndef TIDEMARK_APP_WRITE_SESSION_H_
+#define TIDEMARK_APP_WRITE_SESSION_H_
 
 #include <memory>
 #include <optional>
 
+#include "app/context.h"
 #include "app/lease_scope.h"
+#include "app/sync_settings.h"
 #include "catalog/records.h"
-#include "cli/context.h"
-#include "cli/scan_runner.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
 #include "writes/consistent_writer.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 struct WriteSession {
   Repository repo;
-  std::unique_ptr<app::WriteLease> lease;  // null for a dry run
+  std::unique_ptr<WriteLease> lease;  // null for a dry run
   std::unique_ptr<StorageBackend> backend;
   std::optional<SyncSettings> settings;  // set once opened
   std::unique_ptr<ConsistentWriter> writer;
@@ -32,10 +31,10 @@ struct WriteSession {
 // Opens a session on `repo`. A dry run only reads, so it takes no lease (it
 // works while another process holds the repository). Fails as TakeLease,
 // ResolveSyncSettings or the backend's open fail.
-Result<std::unique_ptr<WriteSession>> OpenWriteSession(CliContext& ctx,
+Result<std::unique_ptr<WriteSession>> OpenWriteSession(const Context& ctx,
                                                        const Repository& repo,
                                                        bool dry_run);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_WRITE_SESSION_H_
+#endif  // TIDEMARK_APP_WRITE_SESSION_H_

@@ -4,22 +4,21 @@
 // the repository's settings), its log and the catalog-truth rule (a
 // catalog-truth repository is never followed).
 //
-// A DaemonSetup borrows the CliContext, whose store and gateway must be
-// open and outlive it. Its callbacks may run on the daemon's threads; they
-// take one lock, so they run one at a time.
-#ifndef TIDEMARK_CLI_DAEMON_SETUP_H_
-#define TIDEMARK_CLI_DAEMON_SETUP_H_
+// A DaemonSetup borrows the Context, which must outlive it. Its callbacks may
+// run on the daemon's threads; they take one lock, so they run one at a time.
+#ifndef TIDEMARK_APP_DAEMON_SETUP_H_
+#define TIDEMARK_APP_DAEMON_SETUP_H_
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include "cli/context.h"
-#include "cli/scan_runner.h"
+#include "app/context.h"
+#include "app/sync_settings.h"
 #include "daemon/sync_manager.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 struct DaemonFlags {
   std::vector<std::string> names;  // "" = every repository
@@ -38,7 +37,7 @@ class DaemonSetup {
  public:
   // InvalidArgument for a malformed duration or an unknown repository name;
   // the store's error when the catalog cannot be opened.
-  static Result<std::unique_ptr<DaemonSetup>> Make(CliContext& ctx,
+  static Result<std::unique_ptr<DaemonSetup>> Make(const Context& ctx,
                                                    const DaemonFlags& flags,
                                                    DaemonLogFn log);
 
@@ -47,12 +46,12 @@ class DaemonSetup {
   std::string Describe() const;
 
  private:
-  DaemonSetup(CliContext& ctx, DaemonFlags flags, DaemonLogFn log)
+  DaemonSetup(const Context& ctx, DaemonFlags flags, DaemonLogFn log)
       : ctx_(ctx), flags_(std::move(flags)), log_(std::move(log)) {}
   Result<RepositorySetup> Setup(const Repository& repo);
   std::string NotFollowed(const Repository& repo);
 
-  CliContext& ctx_;
+  const Context& ctx_;
   const DaemonFlags flags_;
   DaemonLogFn log_;
   DaemonOptions options_;
@@ -62,6 +61,6 @@ class DaemonSetup {
   std::unique_ptr<SyncManager> manager_;
 };
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_DAEMON_SETUP_H_
+#endif  // TIDEMARK_APP_DAEMON_SETUP_H_
