@@ -15,11 +15,11 @@
 #include "api/sync_throttle.h"
 #include "app/domain.h"
 #include "cli/cars_service.h"
-#include "cli/output.h"
 #include "common/strict_parse.h"
 #include "common/time_format.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::api {
 namespace {

@@ -3,11 +3,11 @@
 // (cli/check_service.h, cli/repair_service.h).
 #include "api/job_runner.h"
 #include "api/serve_state.h"
-#include "check/drift_format.h"
 #include "cli/check_service.h"
 #include "cli/repair_service.h"
 #include "common/strict_parse.h"
 #include "server/query_params.h"
+#include "wire/drift_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -20,7 +20,7 @@ using server::Role;
 
 // The dashboard's drift card: the totals of a check, and when.
 nlohmann::json DriftCard(const DriftTotals& totals, const std::string& at) {
-  nlohmann::json j = DriftTotalsJson(totals);
+  nlohmann::json j = wire::DriftTotalsJson(totals);
   j["checked_at"] = at;
   return j;
 }

@@ -3,12 +3,12 @@
 #include "api/serve_state.h"
 #include "app/domain.h"
 #include "app/repository_options.h"
-#include "cli/output.h"
-#include "entities/entity_json.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
 #include "storage/root_location.h"
 #include "storage/storage_url.h"
+#include "wire/catalog_json.h"
+#include "wire/entity_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -150,7 +150,7 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   // cost most of the CPU of a listing.
   std::string body;
   body.reserve(static_cast<size_t>(std::min<int64_t>(limit, 1000)) * 450);
-  cli::JsonWriter out(&body);
+  wire::JsonWriter out(&body);
   out.BeginObject();
   out.Key("files");
   out.BeginArray();
@@ -180,7 +180,7 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
         past = true;
         break;
       }
-      cli::WriteRecordJson(r, out);
+      wire::WriteRecordJson(r, out);
       ++listed;
       last = r.path;
     }
@@ -209,7 +209,7 @@ ApiResult GetFile(ServeState& state, const ApiRequest& request) {
     return server::NotFoundError("repository '" + repo.name +
                                  "' has no record of '" + *path + "'");
   }
-  return server::JsonTextReply(cli::RecordJsonText(**record));
+  return server::JsonTextReply(wire::RecordJsonText(**record));
 }
 
 ApiResult Operations(ServeState& state, const ApiRequest& request,
@@ -238,7 +238,7 @@ ApiResult Operations(ServeState& state, const ApiRequest& request,
   if (static_cast<int64_t>(ops.size()) > limit) ops.resize(limit);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [op, name] : ops) {
-    nlohmann::json j = cli::OperationJson(op);
+    nlohmann::json j = wire::OperationJson(op);
     j["repository"] = name;
     out.push_back(std::move(j));
   }
@@ -266,7 +266,7 @@ ApiResult Entities(ServeState& state, const ApiRequest& request) {
   nlohmann::json out = nlohmann::json::array();
   const bool more = list->size() > static_cast<size_t>(limit);
   if (more) list->pop_back();
-  for (const Entity& e : *list) out.push_back(EntityJson(e));
+  for (const Entity& e : *list) out.push_back(wire::EntityJson(e));
   return JsonReply({{"entities", std::move(out)},
                     {"next", more ? nlohmann::json(list->back().id)
                                   : nlohmann::json(nullptr)}});

@@ -2,8 +2,8 @@
 
 #include "api/job_runner.h"
 #include "app/domain.h"
-#include "cli/output.h"
 #include "common/time_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::api {
 
@@ -102,7 +102,7 @@ std::string DegradedReason(const Repository& repo,
 
 nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
                                  const std::optional<RepositoryStatus>& watch) {
-  nlohmann::json j = cli::RepositoryJson(repo);
+  nlohmann::json j = wire::RepositoryJson(repo);
   auto domain = app::ResolveDomain(state.cli.config(), repo);
   j["layout"] = domain.ok() && domain->layout
                     ? nlohmann::json(domain->layout_name)
@@ -110,7 +110,7 @@ nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
   j["truth"] = domain.ok() ? std::string(app::TruthName(domain->truth))
                            : std::string("storage");
   if (auto totals = state.store.Totals(repo.id); totals.ok()) {
-    j["totals"] = cli::TotalsJson(*totals);
+    j["totals"] = wire::TotalsJson(*totals);
   } else {
     j["totals"] = nullptr;
   }
@@ -122,7 +122,7 @@ nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
     last = ops->front();
   }
   j["last_operation"] =
-      last ? cli::OperationJson(*last) : nlohmann::json(nullptr);
+      last ? wire::OperationJson(*last) : nlohmann::json(nullptr);
   if (watch) {
     j["watch"] = {{"mode", std::string(WatchModeName(watch->mode))},
                   {"reason", watch->reason},

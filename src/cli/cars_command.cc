@@ -9,9 +9,10 @@
 #include "cli/cars_lookup.h"
 #include "cli/cars_service.h"
 #include "cli/commands.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "common/paths.h"
-#include "entities/entity_json.h"
+#include "wire/catalog_json.h"
+#include "wire/entity_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -64,8 +65,8 @@ ExitCode RunEntities(CliContext& ctx, const EntitiesFlags& f) {
   if (!all.ok()) return ctx.ReportError(all.status(), f.json);
   if (f.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const Entity& e : *all) out.push_back(EntityJson(e));
-    std::cout << DumpJson(out) << "\n";
+    for (const Entity& e : *all) out.push_back(wire::EntityJson(e));
+    std::cout << wire::DumpJson(out) << "\n";
     return ExitCode::kOk;
   }
   for (const Entity& e : *all) {
@@ -82,7 +83,8 @@ ExitCode RunCarsList(CliContext& ctx, const CarsFlags& f, bool one) {
                      : ListCars(ctx, f.name, f.region, f.include_deleted);
   if (!listing.ok()) return ctx.ReportError(listing.status(), f.json);
   if (f.json) {
-    std::cout << DumpJson(one ? listing->json.at(0) : listing->json) << "\n";
+    std::cout << wire::DumpJson(one ? listing->json.at(0) : listing->json)
+              << "\n";
     return ExitCode::kOk;
   }
   for (size_t i = 0; i < listing->cars.size(); ++i) {
@@ -116,7 +118,7 @@ ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
   }
   const nlohmann::json& out = result->json;
   if (f.json) {
-    std::cout << DumpJson(out) << "\n";
+    std::cout << wire::DumpJson(out) << "\n";
   } else if (!ctx.options().quiet) {
     const std::string& region = result->region;
     std::cout << "region " << (region.empty() ? "(all)" : DisplayPath(region))
@@ -142,7 +144,7 @@ ExitCode RunSlotOp(CliContext& ctx, const CarsFlags& f, SlotOp op) {
   if (!changed.ok()) return ctx.ReportError(changed.status(), f.json);
   const nlohmann::json& j = changed->json;
   if (f.json) {
-    std::cout << DumpJson(j) << "\n";
+    std::cout << wire::DumpJson(j) << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << changed->car.key << " " << j["slot_type"].get<std::string>()
               << "[" << j["slot_index"].dump() << "]: " << changed->slot.status

@@ -9,8 +9,8 @@
 #include "cli/cars_lookup.h"
 #include "cli/scan_runner.h"
 #include "common/paths.h"
-#include "entities/entity_json.h"
 #include "entities/entity_ops.h"
+#include "wire/entity_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -58,7 +58,7 @@ Result<CarListing> LoadCars(CliContext& ctx, const std::string& repository,
     for (Entity& s : slots) {
       s.updated_at_ns = std::max(s.updated_at_ns, last_sync_ns);
     }
-    listing.json.push_back(CarJson(car, slots, target.domain.public_url));
+    listing.json.push_back(wire::CarJson(car, slots, target.domain.public_url));
   }
   return listing;
 }
@@ -236,7 +236,7 @@ Result<ChangedSlot> ApplySlotChange(CliContext& ctx,
       break;
   }
   ASSIGN_OR_RETURN(changed.slot, std::move(done));
-  changed.json = SlotJson(changed.slot, target.domain.public_url);
+  changed.json = wire::SlotJson(changed.slot, target.domain.public_url);
   return changed;
 }
 

@@ -86,7 +86,7 @@ struct SlotChange {
 struct ChangedSlot {
   Entity car;
   Entity slot;          // as written
-  nlohmann::json json;  // its SlotJson
+  nlohmann::json json;  // its wire::SlotJson
 };
 // Locks, unlocks or marks a slot under the repository's lease.
 // FailedPrecondition when the slot is already (un)locked, as entity_ops.h

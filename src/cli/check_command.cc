@@ -15,8 +15,8 @@
 #include "cli/check_service.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -45,7 +45,7 @@ ExitCode RunCheckCommand(CliContext& ctx, const CheckFlags& flags) {
   }
   const DriftReport& report = result->report;
   if (flags.json) {
-    std::cout << DumpJson(result->json) << "\n";
+    std::cout << wire::DumpJson(result->json) << "\n";
   } else {
     std::string lines;
     for (const DriftItem& item : report.items) {

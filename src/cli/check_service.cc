@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "check/drift_format.h"
+#include "wire/drift_json.h"
 
 namespace tidemark::cli {
 
@@ -63,11 +63,11 @@ Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
   result.with_layout = subject.domain.layout != nullptr;
   result.json = {
       {"repository", subject.repo.name},
-      {"scope", JsonPath(subject.scope)},
+      {"scope", wire::JsonPath(subject.scope)},
       {"layout", result.with_layout ? nlohmann::json(subject.domain.layout_name)
                                     : nlohmann::json(nullptr)},
       {"truth", std::string(app::TruthName(subject.domain.truth))}};
-  result.json.update(DriftReportJson(result.report, request.list_synced));
+  result.json.update(wire::DriftReportJson(result.report, request.list_synced));
   result.repo = std::move(subject.repo);
   result.scope = std::move(subject.scope);
   return result;

@@ -4,7 +4,8 @@
 
 #include <cstdio>
 
-#include "cli/output.h"
+#include "common/human_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 

@@ -8,8 +8,9 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/scan_runner.h"
+#include "common/human_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -42,7 +43,7 @@ ExitCode RunHere(CliContext& ctx, Repository& repo,
                  const ReconcileFlags& flags) {
   nlohmann::json result;
   const ExitCode code = ScanUnderLease(ctx, repo, flags.settings, result);
-  if (flags.settings.json) std::cout << DumpJson(result) << "\n";
+  if (flags.settings.json) std::cout << wire::DumpJson(result) << "\n";
   return code;
 }
 
@@ -73,10 +74,10 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
   const std::string who = (*holder)->holder;
   if (flags.no_wait) {
     if (json) {
-      std::cout << DumpJson({{"repository", repo->name},
-                             {"request", request->id},
-                             {"holder", who},
-                             {"status", "queued"}})
+      std::cout << wire::DumpJson({{"repository", repo->name},
+                                   {"request", request->id},
+                                   {"holder", who},
+                                   {"status", "queued"}})
                 << "\n";
     } else if (!ctx.options().quiet) {
       std::cout << "asked " << who << " to reconcile '" << repo->name
@@ -106,10 +107,10 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
       for (const SyncOperation& op : *ops) {
         if (op.id != r.operation_id) continue;
         if (json) {
-          nlohmann::json out = OperationJson(op);
+          nlohmann::json out = wire::OperationJson(op);
           out["repository"] = repo->name;
           out["request"] = r.id;
-          std::cout << DumpJson(out) << "\n";
+          std::cout << wire::DumpJson(out) << "\n";
         } else if (!ctx.options().quiet) {
           const auto& c = op.counters;
           std::cout << repo->name << ": " << OperationStatusName(op.status)

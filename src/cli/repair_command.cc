@@ -17,10 +17,11 @@
 #include "check/repair.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/repair_service.h"
 #include "cli/stop_signals.h"
+#include "common/human_format.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -128,7 +129,7 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
     ctx.ReportError(result->failure, flags.json);
     return ExitCode::kFailed;
   }
-  if (flags.json) std::cout << DumpJson(result->json) << "\n";
+  if (flags.json) std::cout << wire::DumpJson(result->json) << "\n";
   if (flags.dry_run) {
     if (!flags.json && !ctx.options().quiet) {
       if (!safety.ok())

@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "app/lease_scope.h"
-#include "check/drift_format.h"
 #include "cli/check_service.h"
-#include "cli/output.h"
+#include "wire/catalog_json.h"
+#include "wire/drift_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -68,11 +68,11 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
       CheckRepairSafety(plan, settings.mass_removal_threshold, request.force);
   nlohmann::json& out = result.json;
   out = {{"repository", repo.name},
-         {"scope", JsonPath(subject.scope)},
+         {"scope", wire::JsonPath(subject.scope)},
          {"dry_run", request.dry_run},
          {"policy", PolicyJson(request.policy)},
-         {"before", DriftTotalsJson(before->totals)},
-         {"plan", RepairPlanJson(plan)}};
+         {"before", wire::DriftTotalsJson(before->totals)},
+         {"plan", wire::RepairPlanJson(plan)}};
   if (request.dry_run) {
     out["status"] = "dry-run";
     if (!result.safety.ok()) out["refused"] = result.safety.message();
@@ -86,7 +86,7 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
   if (plan.empty()) {
     result.code = plan.deferred.empty() ? ExitCode::kOk : ExitCode::kPartial;
     out["status"] = plan.deferred.empty() ? "converged" : "partial";
-    out["after"] = DriftTotalsJson(before->totals);
+    out["after"] = wire::DriftTotalsJson(before->totals);
     result.after = before->totals;
     return result;
   }
@@ -107,10 +107,10 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
         std::move(result),
         outcome.status().WithContext("repair of '" + repo.name + "' failed"));
   }
-  out.update(RepairOutcomeJson(*outcome));
+  out.update(wire::RepairOutcomeJson(*outcome));
   nlohmann::json operations = nlohmann::json::array();
   for (const SyncOperation& op : outcome->operations) {
-    operations.push_back(OperationJson(op));
+    operations.push_back(wire::OperationJson(op));
   }
   out["operations"] = std::move(operations);
   result.code = outcome->converged() ? ExitCode::kOk : ExitCode::kPartial;
@@ -121,7 +121,7 @@ Result<RepairResult> RunRepair(CliContext& ctx, const RepairRequest& request,
   auto after = CheckDrift(backend, *store, repo, check_options);
   out["status"] = result.code == ExitCode::kOk ? "converged" : "partial";
   if (after.ok()) {
-    out["after"] = DriftTotalsJson(after->totals);
+    out["after"] = wire::DriftTotalsJson(after->totals);
     out["clean_after"] = after->clean();
     result.after = after->totals;
   } else {

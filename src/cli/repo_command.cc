@@ -9,9 +9,10 @@
 #include "app/domain.h"
 #include "app/repository_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -108,7 +109,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
         return ctx.ReportError(s, flags.json);
       }
       if (flags.json) {
-        std::cout << DumpJson(RepositoryJson(*existing)) << "\n";
+        std::cout << wire::DumpJson(wire::RepositoryJson(*existing)) << "\n";
       } else if (!ctx.options().quiet) {
         std::cout << "attached repository '" << existing->name
                   << "' again, with its records; a running 'tidemark watch' "
@@ -120,7 +121,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   }
   if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
   if (flags.json) {
-    std::cout << DumpJson(RepositoryJson(*repo)) << "\n";
+    std::cout << wire::DumpJson(wire::RepositoryJson(*repo)) << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << "added repository '" << repo->name << "' at " << repo->url
               << "\nrun 'tidemark scan " << repo->name << "' to catalog it\n";
@@ -138,8 +139,8 @@ ExitCode RunList(CliContext& ctx, bool json) {
     auto totals = (*store)->Totals(repo.id);
     if (!totals.ok()) return ctx.ReportError(totals.status(), json);
     if (json) {
-      nlohmann::json j = RepositoryJson(repo);
-      j["totals"] = TotalsJson(*totals);
+      nlohmann::json j = wire::RepositoryJson(repo);
+      j["totals"] = wire::TotalsJson(*totals);
       out.push_back(std::move(j));
     } else {
       std::cout << repo.name << "\t" << repo.url << "\t"
@@ -149,7 +150,7 @@ ExitCode RunList(CliContext& ctx, bool json) {
                 << FormatBytes(totals->bytes) << "\n";
     }
   }
-  if (json) std::cout << DumpJson(out) << "\n";
+  if (json) std::cout << wire::DumpJson(out) << "\n";
   if (!json && repos->empty() && !ctx.options().quiet) {
     std::cout
         << "no repositories; add one with 'tidemark repo add NAME PATH'\n";
@@ -199,7 +200,7 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
   }
   if (!purge) {
     if (json) {
-      std::cout << DumpJson(
+      std::cout << wire::DumpJson(
                        {{"detached", name}, {"records_kept", totals->files}})
                 << "\n";
     } else if (!ctx.options().quiet) {
@@ -232,8 +233,8 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
     return ctx.ReportError(s, json);
   }
   if (json) {
-    std::cout << DumpJson({{"removed", name},
-                           {"records_removed", final_totals->files}})
+    std::cout << wire::DumpJson({{"removed", name},
+                                 {"records_removed", final_totals->files}})
               << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << "removed repository '" << name << "' and its "

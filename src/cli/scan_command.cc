@@ -4,8 +4,8 @@
 
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/scan_runner.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -45,7 +45,7 @@ ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
     if (!result.is_null()) results.push_back(std::move(result));
   }
   if (flags.settings.json)
-    std::cout << DumpJson({{"results", results}}) << "\n";
+    std::cout << wire::DumpJson({{"results", results}}) << "\n";
   return code;
 }
 

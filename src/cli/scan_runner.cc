@@ -5,11 +5,12 @@
 
 #include "app/domain.h"
 #include "app/lease_scope.h"
-#include "cli/output.h"
 #include "cli/progress.h"
+#include "common/human_format.h"
 #include "common/paths.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 
@@ -74,7 +75,7 @@ ExitCode ScanRepository(CliContext& ctx, Repository& repo,
   const SyncOperation& op = report->operation;
   out = {{"repository", repo.name},
          {"status", std::string(OperationStatusName(op.status))},
-         {"counters", OperationJson(op)["counters"]},
+         {"counters", wire::OperationJson(op)["counters"]},
          {"rows_written", report->rows_written},
          {"duration_ms", op.duration_ms},
          {"hash_algorithm", std::string(HashAlgorithmName(ro.hash))},

@@ -11,10 +11,11 @@
 
 #include "app/durations.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/scan_runner.h"
 #include "cli/stop_signals.h"
+#include "common/human_format.h"
 #include "sync/worker.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {

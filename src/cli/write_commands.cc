@@ -15,8 +15,10 @@
 #include "app/write_session.h"
 #include "check/drift_format.h"
 #include "cli/commands.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
+#include "wire/drift_json.h"
 #include "writes/consistent_writer.h"
 
 namespace tidemark::cli {
@@ -172,10 +174,10 @@ ExitCode Finish(CliContext& ctx, const SyncOperation& op, nlohmann::json out,
   if (flags.json) {
     out["status"] = std::string(OperationStatusName(op.status));
     out["dry_run"] = flags.dry_run;
-    if (!flags.dry_run) out["operation"] = OperationJson(op);
-    out["leftovers"] = LeftoverOutcomeJson(leftovers);
+    if (!flags.dry_run) out["operation"] = wire::OperationJson(op);
+    out["leftovers"] = wire::LeftoverOutcomeJson(leftovers);
     out["warnings"] = warnings;
-    std::cout << DumpJson(out) << "\n";
+    std::cout << wire::DumpJson(out) << "\n";
   } else {
     if (!ctx.options().quiet) {
       std::cout << line << LeftoverLines(leftovers, flags.dry_run) << "\n";
@@ -217,7 +219,7 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   nlohmann::json out = {{"repository", flags.name},
                         {"command", "put"},
                         {"replaced", result->replaced},
-                        {"record", RecordJson(r)}};
+                        {"record", wire::RecordJson(r)}};
   return Finish(ctx, result->operation, std::move(out), line, result->leftovers,
                 result->warnings, flags);
 }

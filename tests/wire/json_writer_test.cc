@@ -1,4 +1,4 @@
-#include "cli/json_writer.h"
+#include "wire/json_writer.h"
 
 #include <gtest/gtest.h>
 
@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/output.h"
+#include "wire/catalog_json.h"
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 namespace {
 
 // What JsonWriter promises: the text DumpJson gives for the same value.
@@ -92,4 +92,4 @@ TEST(JsonWriterTest, AppendsToWhatTheStringHeld) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire

@@ -1,9 +1,10 @@
-#include "cli/output.h"
+#include "wire/catalog_json.h"
 
+#include "common/human_format.h"
 #include "common/paths.h"
 #include "common/time_format.h"
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 
 void WriteRecordJson(const FileRecord& r, JsonWriter& out) {
   const std::string display = DisplayPath(r.path);
@@ -115,4 +116,4 @@ std::string DumpJson(const nlohmann::json& j) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire

@@ -1,25 +1,16 @@
-#include "cli/output.h"
+#include "wire/catalog_json.h"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 
+#include "common/human_format.h"
 #include "common/paths.h"
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 namespace {
 
-TEST(OutputTest, HumanFormats) {
-  EXPECT_EQ(FormatCount(1234567), "1,234,567");
-  EXPECT_EQ(FormatCount(12), "12");
-  EXPECT_EQ(FormatBytes(17), "17 B");
-  EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
-  EXPECT_EQ(FormatTime(1'700'000'000'123'000'000), "2023-11-14T22:13:20.123Z");
-  EXPECT_EQ(FormatDuration(850), "850 ms");
-  EXPECT_EQ(FormatDuration(1234), "1.23 s");
-}
-
-TEST(OutputTest, RecordJsonKeepsRawBytesOfEscapedNames) {
+TEST(CatalogJsonTest, RecordJsonKeepsRawBytesOfEscapedNames) {
   FileRecord r;
   r.path = "a\xff.jpg";
   r.content_hash = std::string("\x00\x01", 2);
@@ -59,7 +50,7 @@ nlohmann::json ExpectedRecordJson(const FileRecord& r, bool escaped) {
   return j;
 }
 
-TEST(OutputTest, RecordJsonTextIsDumpJsonOfEveryField) {
+TEST(CatalogJsonTest, RecordJsonTextIsDumpJsonOfEveryField) {
   FileRecord r;
   r.id = 42;
   r.path = "Москва/Toyota \"Camry\"/IMG_0001.jpg";
@@ -84,4 +75,4 @@ TEST(OutputTest, RecordJsonTextIsDumpJsonOfEveryField) {
 }
 
 }  // namespace
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire

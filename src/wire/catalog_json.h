@@ -1,21 +1,22 @@
-// Rendering of catalog values for people (tables, sizes, times) and for
-// scripts (--json). Pure functions; thread-safe.
+// The JSON of catalog rows (records, operations, leases, repositories and
+// their totals), the one shape both front ends print: `--json` on the
+// command line and the HTTP API's answers and events. Pure functions;
+// thread-safe.
 //
 // Paths are always rendered with DisplayPath, so output is valid UTF-8 even
 // for names that are not; JSON adds "path_hex" with the raw bytes whenever
 // the display form escaped something.
-#ifndef TIDEMARK_CLI_OUTPUT_H_
-#define TIDEMARK_CLI_OUTPUT_H_
+#ifndef TIDEMARK_WIRE_CATALOG_JSON_H_
+#define TIDEMARK_WIRE_CATALOG_JSON_H_
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "catalog/records.h"
-#include "cli/json_writer.h"
-#include "common/human_format.h"
+#include "wire/json_writer.h"
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 
 // A record as JSON: written into `out` (no intermediate DOM, for pages of
 // records), as text, or as a value to embed in a larger answer. All three
@@ -33,6 +34,6 @@ nlohmann::json TotalsJson(const RepositoryTotals& totals);
 // One line of JSON; invalid UTF-8 (never expected) is replaced, not thrown.
 std::string DumpJson(const nlohmann::json& j);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire
 
-#endif  // TIDEMARK_CLI_OUTPUT_H_
+#endif  // TIDEMARK_WIRE_CATALOG_JSON_H_

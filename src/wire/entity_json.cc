@@ -1,4 +1,4 @@
-#include "entities/entity_json.h"
+#include "wire/entity_json.h"
 
 #include <cmath>
 #include <ctime>
@@ -7,7 +7,7 @@
 #include "common/paths.h"
 #include "common/time_format.h"
 
-namespace tidemark {
+namespace tidemark::wire {
 namespace {
 
 nlohmann::json Parsed(const std::string& text) {
@@ -115,4 +115,4 @@ nlohmann::json CarJson(const Entity& car, const std::vector<Entity>& slots,
   return out;
 }
 
-}  // namespace tidemark
+}  // namespace tidemark::wire

@@ -2,15 +2,15 @@
 // layout, and the seed-000 shapes of a car with its slots (the fields of the
 // seed's cars and car_slots tables), shared by the CLI and the HTTP API.
 // Pure functions; thread-safe.
-#ifndef TIDEMARK_ENTITIES_ENTITY_JSON_H_
-#define TIDEMARK_ENTITIES_ENTITY_JSON_H_
+#ifndef TIDEMARK_WIRE_ENTITY_JSON_H_
+#define TIDEMARK_WIRE_ENTITY_JSON_H_
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "catalog/records.h"
 
-namespace tidemark {
+namespace tidemark::wire {
 
 // MiB with 2 decimals, as the seed stores total_size_mb.
 double SizeMb(int64_t bytes);
@@ -32,6 +32,6 @@ nlohmann::json SlotJson(const Entity& slot, const std::string& public_url);
 nlohmann::json CarJson(const Entity& car, const std::vector<Entity>& slots,
                        const std::string& public_url);
 
-}  // namespace tidemark
+}  // namespace tidemark::wire
 
-#endif  // TIDEMARK_ENTITIES_ENTITY_JSON_H_
+#endif  // TIDEMARK_WIRE_ENTITY_JSON_H_

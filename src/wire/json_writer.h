@@ -7,15 +7,15 @@
 //
 // Owns nothing: it appends to the caller's string, which must outlive it.
 // Not thread-safe; one writer per answer.
-#ifndef TIDEMARK_CLI_JSON_WRITER_H_
-#define TIDEMARK_CLI_JSON_WRITER_H_
+#ifndef TIDEMARK_WIRE_JSON_WRITER_H_
+#define TIDEMARK_WIRE_JSON_WRITER_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 
 class JsonWriter {
  public:
@@ -64,6 +64,6 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire
 
-#endif  // TIDEMARK_CLI_JSON_WRITER_H_
+#endif  // TIDEMARK_WIRE_JSON_WRITER_H_

@@ -1,9 +1,9 @@
-#include "cli/json_writer.h"
+#include "wire/json_writer.h"
 
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-namespace tidemark::cli {
+namespace tidemark::wire {
 namespace {
 
 // Whether nlohmann's dump writes `text` unchanged between quotes: printable
@@ -89,4 +89,4 @@ void JsonWriter::Raw(std::string_view json) {
   out_ += json;
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::wire
