@@ -7,10 +7,11 @@
 #include "app/domain.h"
 #include "app/lease_scope.h"
 #include "cli/cars_lookup.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
 #include "common/paths.h"
 #include "entities/entity_ops.h"
 #include "wire/entity_json.h"
+#include "wire/scan_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -135,14 +136,13 @@ Result<CarsSyncResult> SyncCars(CliContext& ctx, const std::string& repository,
   ASSIGN_OR_RETURN(app::Context * app, ctx.App());
   ASSIGN_OR_RETURN(std::unique_ptr<app::WriteLease> lease,
                    app::TakeLease(*app, target.repo));
-  ScanSettings settings;
+  app::ScanSettings settings;
   settings.scope = region;
-  settings.json = true;
-  settings.progress = false;
-  settings.report_errors = false;
   settings.allow_mass_removal = allow_mass_removal;
-  nlohmann::json scan;
-  const ExitCode code = ScanRepository(ctx, target.repo, settings, scan);
+  const app::ScanResult scanned =
+      app::ScanRepository(*app, target.repo, settings);
+  nlohmann::json scan = wire::ScanResultJson(scanned);
+  const ExitCode code = ScanExitCode(scanned);
   if (scan.contains("error")) {
     result.error_message = scan["error"].get<std::string>();
   }

@@ -16,11 +16,11 @@
 #include <string>
 
 #include "app/domain.h"
+#include "app/sync_settings.h"
 #include "catalog/catalog_store.h"
 #include "catalog/records.h"
 #include "check/drift.h"
 #include "cli/context.h"
-#include "cli/scan_runner.h"
 #include "common/result.h"
 #include "storage/storage_backend.h"
 

@@ -5,7 +5,6 @@
 #include <cstdio>
 
 #include "common/human_format.h"
-#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 

@@ -8,9 +8,10 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
 #include "common/human_format.h"
 #include "wire/catalog_json.h"
+#include "wire/scan_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -18,7 +19,8 @@ namespace {
 struct ReconcileFlags {
   std::string name;
   bool no_wait = false;
-  ScanSettings settings;
+  bool json = false;
+  app::ScanSettings settings;
 };
 
 constexpr auto kPollEvery = std::chrono::milliseconds(200);
@@ -41,14 +43,19 @@ Result<std::optional<Lease>> LiveHolder(CatalogStore& store,
 
 ExitCode RunHere(CliContext& ctx, Repository& repo,
                  const ReconcileFlags& flags) {
-  nlohmann::json result;
-  const ExitCode code = ScanUnderLease(ctx, repo, flags.settings, result);
-  if (flags.settings.json) std::cout << wire::DumpJson(result) << "\n";
+  ProgressLine progress(ctx.clock(), !flags.json && !ctx.options().quiet);
+  const app::ScanResult result = app::ScanUnderLease(
+      **ctx.App(), repo, flags.settings, ScanProgressTo(progress, repo.name));
+  progress.Clear();
+  const ExitCode code = ReportScan(ctx, result, flags.json);
+  if (flags.json) {
+    std::cout << wire::DumpJson(wire::ScanResultJson(result)) << "\n";
+  }
   return code;
 }
 
 ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
-  const bool json = flags.settings.json;
+  const bool json = flags.json;
   auto store = ctx.Store();
   if (!store.ok()) return ctx.ReportError(store.status(), json);
   auto gateway = ctx.GetGateway();
@@ -175,7 +182,7 @@ void RegisterReconcileCommand(CLI::App& app, CliContext& ctx,
                       flags->settings.allow_mass_removal,
                       "Confirm removals above the mass-removal threshold "
                       "(when it runs here)");
-  reconcile->add_flag("--json", flags->settings.json, "Print JSON");
+  reconcile->add_flag("--json", flags->json, "Print JSON");
   runners.emplace_back(reconcile,
                        [&ctx, flags] { return RunReconcile(ctx, *flags); });
 }

@@ -4,48 +4,52 @@
 
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
 #include "wire/catalog_json.h"
+#include "wire/scan_json.h"
 
 namespace tidemark::cli {
 namespace {
 
 struct ScanFlags {
   std::vector<std::string> names;
-  ScanSettings settings;
+  app::ScanSettings settings;
+  bool json = false;
 };
 
 ExitCode RunScan(CliContext& ctx, const ScanFlags& flags) {
   auto store = ctx.Store();
-  if (!store.ok()) return ctx.ReportError(store.status(), flags.settings.json);
+  if (!store.ok()) return ctx.ReportError(store.status(), flags.json);
   std::vector<Repository> repos;
   if (flags.names.empty()) {
     auto all = (*store)->ListRepositories();
-    if (!all.ok()) return ctx.ReportError(all.status(), flags.settings.json);
+    if (!all.ok()) return ctx.ReportError(all.status(), flags.json);
     repos = std::move(all).value();
     if (repos.empty()) {
       return ctx.ReportError(
           Status::NotFound("no repositories to scan in " + ctx.db_display() +
                            "; add one with 'tidemark repo add NAME PATH'"),
-          flags.settings.json);
+          flags.json);
     }
   } else {
     for (const std::string& name : flags.names) {
       auto repo = ctx.FindRepository(name);
-      if (!repo.ok())
-        return ctx.ReportError(repo.status(), flags.settings.json);
+      if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
       repos.push_back(std::move(repo).value());
     }
   }
+  app::Context& app = **ctx.App();
   ExitCode code = ExitCode::kOk;
   nlohmann::json results = nlohmann::json::array();
   for (Repository& repo : repos) {
-    nlohmann::json result;
-    code = Worse(code, ScanUnderLease(ctx, repo, flags.settings, result));
-    if (!result.is_null()) results.push_back(std::move(result));
+    ProgressLine progress(ctx.clock(), !flags.json && !ctx.options().quiet);
+    const app::ScanResult result = app::ScanUnderLease(
+        app, repo, flags.settings, ScanProgressTo(progress, repo.name));
+    progress.Clear();
+    code = Worse(code, ReportScan(ctx, result, flags.json));
+    results.push_back(wire::ScanResultJson(result));
   }
-  if (flags.settings.json)
-    std::cout << wire::DumpJson({{"results", results}}) << "\n";
+  if (flags.json) std::cout << wire::DumpJson({{"results", results}}) << "\n";
   return code;
 }
 
@@ -66,7 +70,7 @@ void RegisterScanCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
                        "Walker and hashing threads (default 2)");
   scan->add_flag("--allow-mass-removal", flags->settings.allow_mass_removal,
                  "Confirm removing more than the mass-removal threshold");
-  scan->add_flag("--json", flags->settings.json, "Print the results as JSON");
+  scan->add_flag("--json", flags->json, "Print the results as JSON");
   scan->add_option("--scope", flags->settings.scope,
                    "Scan only this directory below the root (its removals "
                    "still need a complete listing of it)");

@@ -11,7 +11,7 @@
 
 #include "app/durations.h"
 #include "cli/commands.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
 #include "cli/stop_signals.h"
 #include "common/human_format.h"
 #include "sync/worker.h"
@@ -26,7 +26,7 @@ struct WorkerFlags {
   std::string heartbeat;
   std::string lease_timeout;
   std::string poll;
-  ScanSettings settings;
+  app::ScanSettings settings;
 };
 
 void Log(const std::string& worker_id, const std::string& line) {
@@ -65,14 +65,14 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
   }
 
   const std::string id = ctx.worker_id();
-  ScanSettings settings = flags.settings;
-  settings.progress = false;
+  app::ScanSettings settings = flags.settings;
   settings.type = OperationType::kReconciliation;
+  const app::Context& app = **ctx.App();
   Worker worker(
       **store, **gateway, options,
       [&](Repository& repo) -> Status {
-        nlohmann::json ignored;
-        const ExitCode code = ScanRepository(ctx, repo, settings, ignored);
+        const ExitCode code = ReportScan(
+            ctx, app::ScanRepository(app, repo, settings), /*json=*/false);
         if (code == ExitCode::kFailed) {
           return Status::Internal("the scan failed (see above)");
         }
