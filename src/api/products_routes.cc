@@ -11,9 +11,10 @@
 //                      for good dropped (a file that came back is kept).
 // A product's folder is products/{id}.
 #include "api/serve_state.h"
-#include "cli/check_service.h"
-#include "cli/repair_service.h"
+#include "app/check_service.h"
+#include "app/repair_service.h"
 #include "server/request_path.h"
+#include "wire/check_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -74,11 +75,11 @@ const EntityDrift* ProductOf(const DriftReport& report, const std::string& id) {
 std::variant<DriftReport, HttpError> Check(ServeState& state,
                                            const std::string& repo,
                                            const std::string& scope) {
-  cli::CheckRequest check;
+  app::CheckRequest check;
   check.repository = repo;
   check.scope = scope;
   check.list_synced = true;
-  auto result = cli::RunCheck(state.cli, check);
+  auto result = app::RunCheck(state.app, check);
   if (!result.ok()) return Fail(result.status());
   return std::move(result->report);
 }
@@ -152,12 +153,12 @@ ApiResult Repair(ServeState& state, const ApiRequest& request,
   API_ASSIGN(body, JsonBody(request));
   bool force = false;
   API_ASSIGN(policy, SeedPolicy(body, &force));
-  cli::RepairRequest repair;
+  app::RepairRequest repair;
   repair.repository = repo;
   repair.scope = scope;
   repair.policy = policy;
   repair.force = force;
-  auto result = cli::RunRepair(state.cli, repair);
+  auto result = app::RunRepair(state.app, repair);
   if (!result.ok()) return Fail(result.status());
   if (!result->failure.ok()) return Fail(result->failure);
   API_ASSIGN(after, Check(state, repo, scope));
@@ -171,7 +172,7 @@ ApiResult Repair(ServeState& state, const ApiRequest& request,
   out["recreatedRecords"] = done.adopted;
   out["droppedRecords"] = done.records_dropped;
   out["skipped"] = static_cast<int64_t>(done.skipped.size());
-  out["repair"] = result->json;
+  out["repair"] = wire::RepairJson(*result);
   return JsonReply(out);
 }
 

@@ -113,7 +113,12 @@ cli::ExitCode RunServe(cli::CliContext& ctx, const ServeFlags& flags) {
   server::EventHub hub;
   server::Metrics metrics;
   EventBridge bridge(**gateway, **store, hub);
-  auto daemon = app::DaemonSetup::Make(**ctx.App(), flags.daemon, log);
+  auto daemon_options = app::ResolveDaemonOptions(ctx.config(), flags.daemon);
+  if (!daemon_options.ok()) {
+    return ctx.ReportError(daemon_options.status(), false);
+  }
+  auto daemon = app::DaemonSetup::Make(**ctx.App(), flags.daemon,
+                                       std::move(daemon_options).value(), log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   JobRunner jobs(ctx.clock(), 200, [&](const Job& job) {
     hub.Publish("ResourceChanged",

@@ -7,10 +7,8 @@
 
 namespace tidemark::app {
 
-Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(const Context& ctx,
-                                                       const DaemonFlags& flags,
-                                                       DaemonLogFn log) {
-  const Config& config = ctx.config();
+Result<DaemonOptions> ResolveDaemonOptions(const Config& config,
+                                           const DaemonFlags& flags) {
   int64_t debounce = config.watch_debounce_ms;
   int64_t reconcile = config.watch_reconcile_interval_ms;
   int64_t unwatched = config.watch_unwatched_rescan_ms;
@@ -26,9 +24,8 @@ Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(const Context& ctx,
   RETURN_IF_ERROR(ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat));
   RETURN_IF_ERROR(
       ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout));
-  std::unique_ptr<DaemonSetup> d(new DaemonSetup(ctx, flags, std::move(log)));
   using std::chrono::milliseconds;
-  DaemonOptions& options = d->options_;
+  DaemonOptions options;
   options.aggregation.debounce = milliseconds(debounce);
   options.aggregation.directory_burst =
       static_cast<size_t>(config.watch_directory_burst);
@@ -41,20 +38,27 @@ Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(const Context& ctx,
   options.lease = {milliseconds(heartbeat), milliseconds(timeout)};
   options.names = flags.names;
   options.allow_mass_removal = flags.settings.allow_mass_removal;
+  return options;
+}
+
+Result<std::unique_ptr<DaemonSetup>> DaemonSetup::Make(const Context& ctx,
+                                                       const DaemonFlags& flags,
+                                                       DaemonOptions options,
+                                                       DaemonLogFn log) {
+  std::unique_ptr<DaemonSetup> d(new DaemonSetup(ctx, flags, std::move(log)));
+  d->options_ = std::move(options);
   DaemonSetup* self = d.get();
   // DESIGN.md: a catalog-truth repository's storage drift is reported and
   // repaired on request, never followed.
-  options.not_followed = [self](const Repository& repo) {
+  d->options_.not_followed = [self](const Repository& repo) {
     return self->NotFollowed(repo);
   };
 
-  CatalogStore* store = &ctx.store();
-  Gateway* gateway = &ctx.gateway();
   for (const std::string& name : flags.names) {
     RETURN_IF_ERROR(ctx.FindRepository(name).status());
   }
   d->manager_ = std::make_unique<SyncManager>(
-      *store, *gateway, options,
+      ctx.store(), ctx.gateway(), d->options_,
       [self](const Repository& repo) { return self->Setup(repo); },
       ctx.wiring().open_change_source, d->log_);
   return d;

@@ -20,6 +20,9 @@
 
 namespace tidemark::app {
 
+// What the front end was told: --debounce, --reconcile-interval,
+// --unwatched-rescan, --poll, --heartbeat, --lease-timeout ("" = the
+// config's), --hash and --allow-mass-removal, and the repositories.
 struct DaemonFlags {
   std::vector<std::string> names;  // "" = every repository
   std::string debounce;
@@ -31,14 +34,20 @@ struct DaemonFlags {
   ScanSettings settings;
 };
 
-// --debounce, --reconcile-interval, --unwatched-rescan, --poll,
-// --heartbeat, --lease-timeout, --hash and --allow-mass-removal.
+// The daemon's typed options from the config and the flags (flags first),
+// without its callbacks (DaemonSetup adds them). InvalidArgument for a
+// malformed duration. Pure: a front end resolves them before it opens the
+// catalog.
+Result<DaemonOptions> ResolveDaemonOptions(const Config& config,
+                                           const DaemonFlags& flags);
+
 class DaemonSetup {
  public:
-  // InvalidArgument for a malformed duration or an unknown repository name;
-  // the store's error when the catalog cannot be opened.
+  // The daemon over `options` (ResolveDaemonOptions of the same flags).
+  // InvalidArgument for an unknown repository name; the catalog's error.
   static Result<std::unique_ptr<DaemonSetup>> Make(const Context& ctx,
                                                    const DaemonFlags& flags,
+                                                   DaemonOptions options,
                                                    DaemonLogFn log);
 
   SyncManager& manager() { return *manager_; }

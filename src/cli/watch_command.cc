@@ -25,9 +25,13 @@ ExitCode RunWatch(CliContext& ctx, const app::DaemonFlags& flags) {
     std::lock_guard<std::mutex> lock(log_mu);
     if (!ctx.options().quiet) std::cout << line << std::endl;
   };
+  // The flags are checked before the catalog is opened.
+  auto options = app::ResolveDaemonOptions(ctx.config(), flags);
+  if (!options.ok()) return ctx.ReportError(options.status(), false);
   auto opened = ctx.App();
   if (!opened.ok()) return ctx.ReportError(opened.status(), false);
-  auto daemon = app::DaemonSetup::Make(**opened, flags, log);
+  auto daemon =
+      app::DaemonSetup::Make(**opened, flags, std::move(options).value(), log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   SyncManager& manager = (*daemon)->manager();
 

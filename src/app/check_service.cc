@@ -1,10 +1,8 @@
-#include "cli/check_service.h"
+#include "app/check_service.h"
 
 #include <utility>
 
-#include "wire/drift_json.h"
-
-namespace tidemark::cli {
+namespace tidemark::app {
 
 DriftOptions CheckSubject::DriftOptionsFor(
     const std::atomic<bool>* cancel) const {
@@ -17,21 +15,18 @@ DriftOptions CheckSubject::DriftOptionsFor(
   return options;
 }
 
-Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
+Result<CheckSubject> OpenCheckSubject(const Context& ctx,
                                       const std::string& repository,
                                       const std::string& scope,
                                       const std::string& entity, bool* failed) {
   if (failed != nullptr) *failed = false;
   ASSIGN_OR_RETURN(Repository repo, ctx.FindRepository(repository));
-  ASSIGN_OR_RETURN(app::RepositoryDomain domain,
-                   app::ResolveDomain(ctx.config(), repo));
-  ASSIGN_OR_RETURN(app::Context * app, ctx.App());
-  ASSIGN_OR_RETURN(app::SyncSettings settings,
-                   app::ResolveSyncSettings(*app, repo, app::ScanSettings{}));
-  ASSIGN_OR_RETURN(CatalogStore * store, ctx.Store());
+  ASSIGN_OR_RETURN(RepositoryDomain domain, ResolveDomain(ctx.config(), repo));
+  ASSIGN_OR_RETURN(SyncSettings settings,
+                   ResolveSyncSettings(ctx, repo, ScanSettings{}));
   ASSIGN_OR_RETURN(
       std::string resolved,
-      ResolveCheckScope(*store, repo, domain.layout.get(), scope, entity));
+      ResolveCheckScope(ctx.store(), repo, domain.layout.get(), scope, entity));
   auto backend = ctx.wiring().open_backend(repo.url);
   if (!backend.ok()) {
     if (failed != nullptr) *failed = true;
@@ -40,37 +35,34 @@ Result<CheckSubject> OpenCheckSubject(CliContext& ctx,
   return CheckSubject{.repo = std::move(repo),
                       .domain = std::move(domain),
                       .settings = std::move(settings),
-                      .store = store,
                       .scope = std::move(resolved),
                       .backend = std::move(backend).value()};
 }
 
-Result<CheckResult> RunCheck(CliContext& ctx, const CheckRequest& request,
+Result<CheckResult> RunCheck(const Context& ctx, const CheckRequest& request,
                              bool* failed_check) {
   ASSIGN_OR_RETURN(CheckSubject subject,
                    OpenCheckSubject(ctx, request.repository, request.scope,
                                     request.entity, failed_check));
   DriftOptions options = subject.DriftOptionsFor(request.cancel);
   options.list_synced = request.list_synced;
+  Report(request.progress, Step::kCheck, 0, 0);
   auto report =
-      CheckDrift(*subject.backend, *subject.store, subject.repo, options);
+      CheckDrift(*subject.backend, ctx.store(), subject.repo, options);
   if (!report.ok()) {
     if (failed_check != nullptr) *failed_check = true;
     return report.status();
   }
+  Report(request.progress, Step::kCheck, report->totals.files,
+         report->totals.files);
   CheckResult result;
   result.report = std::move(report).value();
   result.with_layout = subject.domain.layout != nullptr;
-  result.json = {
-      {"repository", subject.repo.name},
-      {"scope", wire::JsonPath(subject.scope)},
-      {"layout", result.with_layout ? nlohmann::json(subject.domain.layout_name)
-                                    : nlohmann::json(nullptr)},
-      {"truth", std::string(app::TruthName(subject.domain.truth))}};
-  result.json.update(wire::DriftReportJson(result.report, request.list_synced));
+  result.layout_name = subject.domain.layout_name;
+  result.truth = subject.domain.truth;
   result.repo = std::move(subject.repo);
   result.scope = std::move(subject.scope);
   return result;
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
