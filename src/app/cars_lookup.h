@@ -1,32 +1,32 @@
 // Finding a layout repository's entities, cars and slots in the catalog:
-// the lookups `tidemark entities` and the cars flows (cars_service.h)
-// share. Read-only; thread-safe once the CliContext's store is open.
-#ifndef TIDEMARK_CLI_CARS_LOOKUP_H_
-#define TIDEMARK_CLI_CARS_LOOKUP_H_
+// the lookups `tidemark entities` and the cars service (cars_service.h)
+// share. Read-only; thread-safe, like the Context.
+#ifndef TIDEMARK_APP_CARS_LOOKUP_H_
+#define TIDEMARK_APP_CARS_LOOKUP_H_
 
 #include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/context.h"
 #include "app/domain.h"
 #include "catalog/catalog_store.h"
 #include "catalog/records.h"
-#include "cli/context.h"
 #include "common/result.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
 // The repository, its domain, and a check that it has the wanted layout.
 struct LayoutTarget {
   Repository repo;
-  app::RepositoryDomain domain;
+  RepositoryDomain domain;
 };
 
 // NotFound for an unknown repository; FailedPrecondition when it has no
 // layout, or (with need_cars) another layout than "cars".
-Result<LayoutTarget> OpenLayoutTarget(CliContext& ctx, const std::string& name,
-                                      bool need_cars);
+Result<LayoutTarget> OpenLayoutTarget(const Context& ctx,
+                                      const std::string& name, bool need_cars);
 
 // Every entity `q` matches (q.limit and q.after_id are used for paging).
 Result<std::vector<Entity>> ListAllEntities(CatalogStore& store, EntityQuery q);
@@ -50,6 +50,6 @@ void SortSlots(std::vector<Entity>& slots);
 // The slots of `car` (deleted ones too), in the seed's order.
 Result<std::vector<Entity>> SlotsOf(CatalogStore& store, const Entity& car);
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
 
-#endif  // TIDEMARK_CLI_CARS_LOOKUP_H_
+#endif  // TIDEMARK_APP_CARS_LOOKUP_H_

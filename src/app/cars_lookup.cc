@@ -1,4 +1,4 @@
-#include "cli/cars_lookup.h"
+#include "app/cars_lookup.h"
 
 #include <algorithm>
 #include <iterator>
@@ -7,13 +7,13 @@
 #include "common/strict_parse.h"
 #include "entities/entity_ops.h"
 
-namespace tidemark::cli {
+namespace tidemark::app {
 
-Result<LayoutTarget> OpenLayoutTarget(CliContext& ctx, const std::string& name,
-                                      bool need_cars) {
+Result<LayoutTarget> OpenLayoutTarget(const Context& ctx,
+                                      const std::string& name, bool need_cars) {
   LayoutTarget t;
   ASSIGN_OR_RETURN(t.repo, ctx.FindRepository(name));
-  ASSIGN_OR_RETURN(t.domain, app::ResolveDomain(ctx.config(), t.repo));
+  ASSIGN_OR_RETURN(t.domain, ResolveDomain(ctx.config(), t.repo));
   if (t.domain.layout == nullptr) {
     return Status::FailedPrecondition(
         "repository '" + name +
@@ -130,4 +130,4 @@ void SortSlots(std::vector<Entity>& slots) {
   slots = std::move(sorted);
 }
 
-}  // namespace tidemark::cli
+}  // namespace tidemark::app
