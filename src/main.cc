@@ -1,12 +1,11 @@
 // tidemark's entry point and the only place that names concrete backends:
 // it wires the SQLite and PostgreSQL catalogs and the local-folder storage
-// into the CLI, and adds `serve` (src/api) to its commands.
+// into the application (src/app) beneath the CLI and `serve`.
 #include <unistd.h>
 
 #include <climits>
 #include <string>
 
-#include "api/serve_command.h"
 #include "catalog/postgres/postgres_catalog.h"
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "cli/app.h"
@@ -71,6 +70,5 @@ int main(int argc, char** argv) {
   wiring.open_change_source = [](const std::string& root) {
     return tidemark::OpenInotifyChangeSource(root);
   };
-  return tidemark::cli::RunCli(argc, argv, wiring,
-                               {tidemark::api::RegisterServeCommand});
+  return tidemark::cli::RunCli(argc, argv, wiring);
 }

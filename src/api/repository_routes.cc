@@ -28,7 +28,7 @@ using server::Role;
 Result<Location> ResolvedLocation(ServeState& state, const std::string& text) {
   ASSIGN_OR_RETURN(Location location, ParseLocation(text));
   if (location.scheme != "file") return location;
-  ASSIGN_OR_RETURN(std::string real, state.cli.wiring().resolve_url(
+  ASSIGN_OR_RETURN(std::string real, state.app.wiring().resolve_url(
                                          FileUrlFromPath(location.path)));
   return ParseLocation(real);
 }
@@ -48,7 +48,7 @@ std::variant<std::string, HttpError> AllowedRoot(ServeState& state,
         "[\"/srv/media\"], and restart it; or run 'tidemark repo add' on "
         "its machine");
   }
-  auto resolved = state.cli.wiring().resolve_url(canonical);
+  auto resolved = state.app.wiring().resolve_url(canonical);
   if (!resolved.ok()) return Fail(resolved.status());
   auto root = ParseLocation(*resolved);
   if (!root.ok()) return Fail(root.status());
@@ -86,7 +86,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(truth, JsonString(body, "truth"));
   API_ASSIGN(public_url, JsonString(body, "public_url"));
   if (!layout.empty()) {
-    if (auto p = app::FindProfile(state.cli.config(), layout); !p.ok()) {
+    if (auto p = app::FindProfile(state.app.config(), layout); !p.ok()) {
       return Fail(p.status());
     }
     options.layout = layout;
@@ -97,7 +97,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   }
   if (!public_url.empty()) options.public_url = public_url;
   API_ASSIGN(allow_offline, JsonBool(body, "allow_offline"));
-  auto canonical = state.cli.wiring().canonical_url(url);
+  auto canonical = state.app.wiring().canonical_url(url);
   if (!canonical.ok()) return Fail(canonical.status());
   API_ASSIGN(root, AllowedRoot(state, *canonical));
   if (auto existing = state.store.FindRepository(name);
@@ -107,7 +107,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   }
   // As `tidemark repo add`: a root that cannot be used is refused unless
   // the request says it may be offline for now.
-  auto backend = state.cli.wiring().open_backend(root);
+  auto backend = state.app.wiring().open_backend(root);
   if (!backend.ok()) return Fail(backend.status());
   if (Status usable = (*backend)->CheckRoot(); !usable.ok() && !allow_offline) {
     return BadRequest("cannot use '" + root +

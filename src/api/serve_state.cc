@@ -10,7 +10,7 @@ namespace tidemark::api {
 using server::HttpError;
 
 std::string ServeState::Now() const {
-  return FormatIsoTime(cli.clock().NowNanos());
+  return FormatIsoTime(app.clock().NowNanos());
 }
 
 HttpError Fail(const Status& status) {
@@ -19,7 +19,7 @@ HttpError Fail(const Status& status) {
 
 std::variant<Repository, HttpError> FindRepo(ServeState& state,
                                              const std::string& name) {
-  auto repo = state.cli.FindRepository(name);
+  auto repo = state.app.FindRepository(name);
   if (!repo.ok()) return Fail(repo.status());
   return std::move(repo).value();
 }
@@ -51,7 +51,7 @@ std::variant<std::string, HttpError> LayoutRepository(
     // Only the name: this runs on every cars request, and compiling every
     // repository's profile each time (TOML and templates) was the largest
     // cost left in a cached GET /api/cars.
-    auto name = app::ResolveLayoutName(state.cli.config(), repo);
+    auto name = app::ResolveLayoutName(state.app.config(), repo);
     if (name.ok() && *name == layout) {
       found.push_back(repo.name);
     }
@@ -103,7 +103,7 @@ std::string DegradedReason(const Repository& repo,
 nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
                                  const std::optional<RepositoryStatus>& watch) {
   nlohmann::json j = wire::RepositoryJson(repo);
-  auto domain = app::ResolveDomain(state.cli.config(), repo);
+  auto domain = app::ResolveDomain(state.app.config(), repo);
   j["layout"] = domain.ok() && domain->layout
                     ? nlohmann::json(domain->layout_name)
                     : nlohmann::json(nullptr);

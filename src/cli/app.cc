@@ -9,8 +9,7 @@
 
 namespace tidemark::cli {
 
-int RunCli(int argc, char** argv, const app::Wiring& wiring,
-           const std::vector<CommandRegistrar>& more) {
+int RunCli(int argc, char** argv, const app::Wiring& wiring) {
   CliContext ctx(wiring, SystemClock::Default());
   CLI::App app{
       "tidemark keeps a database catalog in step with files on storage.\n"
@@ -48,7 +47,7 @@ int RunCli(int argc, char** argv, const app::Wiring& wiring,
   RegisterRepairCommand(app, ctx, runners);
   RegisterWriteCommands(app, ctx, runners);
   RegisterCarsCommands(app, ctx, runners);
-  for (const CommandRegistrar& add : more) add(app, ctx, runners);
+  RegisterServeCommand(app, ctx, runners);
 
   try {
     app.parse(argc, argv);

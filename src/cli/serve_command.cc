@@ -1,0 +1,98 @@
+// `tidemark serve`: the daemon together with the HTTP API, events,
+// webhooks and the dashboard (api/api_server.h, docs/API.md). This file is
+// its command line: the flags, the checks before the catalog is opened,
+// --print-routes, the log and the signals. SIGINT or SIGTERM stops it: the
+// HTTP server stops accepting, jobs are cancelled, the daemon stops as
+// `watch` does; a second signal exits at once.
+#include <condition_variable>
+#include <iostream>
+#include <memory>
+#include <mutex>
+
+#include "api/api_server.h"
+#include "app/daemon_setup.h"
+#include "cli/command_options.h"
+#include "cli/commands.h"
+#include "cli/stop_signals.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct ServeFlags {
+  api::ServeOptions serve;
+  bool print_routes = false;
+  app::DaemonFlags daemon;
+};
+
+ExitCode RunServe(CliContext& ctx, const ServeFlags& flags) {
+  auto listening = api::ResolveListening(ctx.config().serve, flags.serve);
+  if (!listening.ok()) return ctx.ReportError(listening.status(), false);
+  // Printing the routes only reads: it never creates a catalog.
+  if (flags.print_routes) ctx.OnlyReads();
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), false);
+  const app::Context& app = **opened;
+
+  std::mutex log_mu;
+  auto log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mu);
+    if (!ctx.options().quiet) std::cout << line << std::endl;
+  };
+  auto daemon_options = app::ResolveDaemonOptions(app.config(), flags.daemon);
+  if (!daemon_options.ok()) {
+    return ctx.ReportError(daemon_options.status(), false);
+  }
+  auto server = api::ApiServer::Make(app, std::move(listening).value(),
+                                     flags.serve, flags.daemon,
+                                     std::move(daemon_options).value(), log);
+  if (!server.ok()) return ctx.ReportError(server.status(), false);
+  if (flags.print_routes) {
+    std::cout << (*server)->RoutesJson().dump(1) << "\n";
+    return ExitCode::kOk;
+  }
+  if (Status s = (*server)->Bind(); !s.ok()) return ctx.ReportError(s, false);
+
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stop = false;
+  StopSignals signals([&] {
+    log("stopping (signal again to exit at once)");
+    std::lock_guard<std::mutex> lock(stop_mu);
+    stop = true;
+    stop_cv.notify_all();
+  });
+  if (Status s = (*server)->Start(); !s.ok()) return ctx.ReportError(s, false);
+  log("tidemark serve: " + (*server)->Describe());
+  {
+    std::unique_lock<std::mutex> lock(stop_mu);
+    stop_cv.wait(lock, [&] { return stop; });
+  }
+  (*server)->Stop();
+  log("stopped");
+  return ExitCode::kOk;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* serve = app.add_subcommand(
+      "serve",
+      "Run the daemon with the HTTP API (/api/v1), live events and the web "
+      "dashboard (docs/API.md)");
+  serve->add_option("--listen", flags->serve.listen,
+                    "HOST:PORT to listen on (default 127.0.0.1:8080, or "
+                    "[serve] listen)");
+  serve->add_option("--web-root", flags->serve.web_root,
+                    "The dashboard's folder (default: installed beside the "
+                    "binary)");
+  serve->add_flag("--print-routes", flags->print_routes,
+                  "Print the routes (method, path template, role) as JSON "
+                  "and exit, without listening or starting the daemon");
+  serve->add_option("names", flags->daemon.names,
+                    "Repositories the daemon watches (default: all)");
+  AddDaemonFlags(serve, &flags->daemon);
+  runners.emplace_back(serve, [&ctx, flags] { return RunServe(ctx, *flags); });
+}
+
+}  // namespace tidemark::cli
