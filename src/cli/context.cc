@@ -1,7 +1,8 @@
 #include "cli/context.h"
 
 #include <iostream>
-#include <nlohmann/json.hpp>
+
+#include "wire/error_json.h"
 
 namespace tidemark::cli {
 
@@ -38,11 +39,7 @@ Result<Repository> CliContext::FindRepository(const std::string& name) {
 
 ExitCode CliContext::ReportError(const Status& status, bool json) {
   std::cerr << "tidemark: error: " << status.message() << "\n";
-  if (json) {
-    nlohmann::json j = {{"error", status.message()},
-                        {"code", std::string(StatusCodeName(status.code()))}};
-    std::cout << j.dump() << "\n";
-  }
+  if (json) std::cout << wire::ErrorJson(status).dump() << "\n";
   return ExitCodeFor(status);
 }
 

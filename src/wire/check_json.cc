@@ -4,6 +4,7 @@
 
 #include "wire/catalog_json.h"
 #include "wire/drift_json.h"
+#include "wire/error_json.h"
 
 namespace tidemark::wire {
 
@@ -30,8 +31,7 @@ nlohmann::json RepairPolicyJson(const RepairPolicy& p) {
 
 nlohmann::json RepairJson(const app::RepairResult& result) {
   if (result.status == app::RepairStatus::kFailed) {
-    return {{"error", result.failure.message()},
-            {"code", std::string(StatusCodeName(result.failure.code()))}};
+    return ErrorJson(result.failure);
   }
   nlohmann::json out = {{"repository", result.repository},
                         {"scope", JsonPath(result.scope)},

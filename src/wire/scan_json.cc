@@ -3,6 +3,7 @@
 #include <string>
 
 #include "wire/catalog_json.h"
+#include "wire/error_json.h"
 
 namespace tidemark::wire {
 
@@ -13,10 +14,10 @@ nlohmann::json ScanResultJson(const app::ScanResult& result) {
             {"reason", result.skip_reason}};
   }
   if (!result.report.has_value()) {
-    return {{"repository", result.repository},
-            {"status", "failed"},
-            {"error", result.error.message()},
-            {"code", std::string(StatusCodeName(result.error.code()))}};
+    nlohmann::json out = ErrorJson(result.error);
+    out["repository"] = result.repository;
+    out["status"] = "failed";
+    return out;
   }
   const ReconcileReport& report = *result.report;
   const SyncOperation& op = report.operation;
