@@ -1,6 +1,6 @@
 // Checks and repairs over HTTP: each runs as a job (job_runner.h) through
 // the same flows as `tidemark check` and `tidemark repair`
-// (cli/check_service.h, cli/repair_service.h).
+// (app/check_service.h, app/repair_service.h).
 #include "api/job_runner.h"
 #include "api/serve_state.h"
 #include "app/check_service.h"

@@ -1,7 +1,8 @@
-// The CLI's exit codes, documented in README.md and docs/CLI.md:
+// The CLI's exit codes, documented in README.md ("Exit codes"):
 //   0 ok, 1 drift found (`check`, like `rclone check`), 2 usage error (bad
 //   flags, unknown repository, malformed URL), 3 partial (finished with
-//   errors), 4 failed.
+//   errors), 4 failed. The services in src/app return typed results; each
+//   command maps its result here. Pure functions; thread-safe.
 #ifndef TIDEMARK_CLI_EXIT_CODES_H_
 #define TIDEMARK_CLI_EXIT_CODES_H_
 
