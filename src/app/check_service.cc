@@ -15,6 +15,20 @@ DriftOptions CheckSubject::DriftOptionsFor(
   return options;
 }
 
+Result<DriftReport> CheckSubject::Check(const Context& ctx,
+                                        const DriftOptions& options, Step step,
+                                        const ProgressFn& progress,
+                                        bool* failed) const {
+  Report(progress, step, 0, 0);
+  auto report = CheckDrift(*backend, ctx.store(), repo, options);
+  if (!report.ok()) {
+    if (failed != nullptr) *failed = true;
+    return report.status();
+  }
+  Report(progress, step, report->totals.files, report->totals.files);
+  return report;
+}
+
 Result<CheckSubject> OpenCheckSubject(const Context& ctx,
                                       const std::string& repository,
                                       const std::string& scope,
@@ -46,17 +60,11 @@ Result<CheckResult> RunCheck(const Context& ctx, const CheckRequest& request,
                                     request.entity, failed_check));
   DriftOptions options = subject.DriftOptionsFor(request.cancel);
   options.list_synced = request.list_synced;
-  Report(request.progress, Step::kCheck, 0, 0);
-  auto report =
-      CheckDrift(*subject.backend, ctx.store(), subject.repo, options);
-  if (!report.ok()) {
-    if (failed_check != nullptr) *failed_check = true;
-    return report.status();
-  }
-  Report(request.progress, Step::kCheck, report->totals.files,
-         report->totals.files);
+  ASSIGN_OR_RETURN(DriftReport report,
+                   subject.Check(ctx, options, Step::kCheck, request.progress,
+                                 failed_check));
   CheckResult result;
-  result.report = std::move(report).value();
+  result.report = std::move(report);
   result.with_layout = subject.domain.layout != nullptr;
   result.layout_name = subject.domain.layout_name;
   result.truth = subject.domain.truth;

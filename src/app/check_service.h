@@ -66,6 +66,13 @@ struct CheckSubject {
 
   // The options of a check of this subject (synced items left out).
   DriftOptions DriftOptionsFor(const std::atomic<bool>* cancel) const;
+
+  // CheckDrift of this subject with `options`, reported to `progress` as
+  // `step` before (done 0) and after (done = total = the files compared).
+  // Its error is the check failing; *failed (when set) is then true.
+  Result<DriftReport> Check(const Context& ctx, const DriftOptions& options,
+                            Step step, const ProgressFn& progress,
+                            bool* failed = nullptr) const;
 };
 
 // Resolves `repository` and its domain, settings, scope (`scope` or

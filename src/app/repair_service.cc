@@ -44,14 +44,9 @@ Result<RepairResult> RunRepair(const Context& ctx, const RepairRequest& request,
   }
 
   DriftOptions check_options = subject.DriftOptionsFor(request.cancel);
-  Report(request.progress, Step::kCheck, 0, 0);
-  auto before = CheckDrift(backend, store, repo, check_options);
-  if (!before.ok()) {
-    if (failed_repair != nullptr) *failed_repair = true;
-    return before.status();
-  }
-  Report(request.progress, Step::kCheck, before->totals.files,
-         before->totals.files);
+  ASSIGN_OR_RETURN(DriftReport before,
+                   subject.Check(ctx, check_options, Step::kCheck,
+                                 request.progress, failed_repair));
 
   RepairResult result;
   result.repository = repo.name;
@@ -59,8 +54,8 @@ Result<RepairResult> RunRepair(const Context& ctx, const RepairRequest& request,
   result.policy = request.policy;
   result.dry_run = request.dry_run;
   result.with_layout = subject.domain.layout != nullptr;
-  result.before = before->totals;
-  result.plan = PlanRepair(*before, request.policy);
+  result.before = before.totals;
+  result.plan = PlanRepair(before, request.policy);
   const RepairPlan& plan = result.plan;
   result.safety =
       CheckRepairSafety(plan, settings.mass_removal_threshold, request.force);
@@ -75,7 +70,7 @@ Result<RepairResult> RunRepair(const Context& ctx, const RepairRequest& request,
   if (plan.empty()) {
     result.status = plan.deferred.empty() ? RepairStatus::kConverged
                                           : RepairStatus::kPartial;
-    result.after = before->totals;
+    result.after = before.totals;
     return result;
   }
 
@@ -103,11 +98,9 @@ Result<RepairResult> RunRepair(const Context& ctx, const RepairRequest& request,
 
   // The seed returns the sync status after a repair: check again.
   check_options.cancel = nullptr;
-  Report(request.progress, Step::kRecheck, 0, 0);
-  auto after = CheckDrift(backend, store, repo, check_options);
+  auto after =
+      subject.Check(ctx, check_options, Step::kRecheck, request.progress);
   if (after.ok()) {
-    Report(request.progress, Step::kRecheck, after->totals.files,
-           after->totals.files);
     result.after = after->totals;
     result.clean_after = after->clean();
   } else {

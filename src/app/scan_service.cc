@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "app/domain.h"
+#include "app/errors.h"
 #include "app/lease_scope.h"
 #include "common/paths.h"
 
@@ -14,16 +15,8 @@ namespace {
 ScanResult NotRun(const Repository& repo, Status error) {
   ScanResult result;
   result.repository = repo.name;
-  switch (error.code()) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kAlreadyExists:
-      result.status = ScanStatus::kRefused;
-      break;
-    default:
-      result.status = ScanStatus::kFailed;
-      break;
-  }
+  result.status =
+      IsCallerError(error) ? ScanStatus::kRefused : ScanStatus::kFailed;
   result.error = std::move(error);
   return result;
 }

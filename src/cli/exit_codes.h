@@ -6,6 +6,7 @@
 #ifndef TIDEMARK_CLI_EXIT_CODES_H_
 #define TIDEMARK_CLI_EXIT_CODES_H_
 
+#include "app/errors.h"
 #include "catalog/records.h"
 #include "common/status.h"
 
@@ -19,18 +20,11 @@ enum class ExitCode : int {
   kFailed = 4,
 };
 
-// InvalidArgument and NotFound are the caller's input: usage. Anything else
-// that stops a command is a failure.
+// The caller's input (app::IsCallerError: InvalidArgument, NotFound,
+// AlreadyExists) is usage. Anything else that stops a command is a failure.
 inline ExitCode ExitCodeFor(const Status& status) {
   if (status.ok()) return ExitCode::kOk;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kAlreadyExists:
-      return ExitCode::kUsage;
-    default:
-      return ExitCode::kFailed;
-  }
+  return app::IsCallerError(status) ? ExitCode::kUsage : ExitCode::kFailed;
 }
 
 inline ExitCode ExitCodeFor(OperationStatus status) {

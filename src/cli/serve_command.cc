@@ -4,7 +4,6 @@
 // --print-routes, the log and the signals. SIGINT or SIGTERM stops it: the
 // HTTP server stops accepting, jobs are cancelled, the daemon stops as
 // `watch` does; a second signal exits at once.
-#include <condition_variable>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -52,21 +51,10 @@ ExitCode RunServe(CliContext& ctx, const ServeFlags& flags) {
   }
   if (Status s = (*server)->Bind(); !s.ok()) return ctx.ReportError(s, false);
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop = false;
-  StopSignals signals([&] {
-    log("stopping (signal again to exit at once)");
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stop = true;
-    stop_cv.notify_all();
-  });
+  StopSignals signals([&] { log("stopping (signal again to exit at once)"); });
   if (Status s = (*server)->Start(); !s.ok()) return ctx.ReportError(s, false);
   log("tidemark serve: " + (*server)->Describe());
-  {
-    std::unique_lock<std::mutex> lock(stop_mu);
-    stop_cv.wait(lock, [&] { return stop; });
-  }
+  signals.Wait();
   (*server)->Stop();
   log("stopped");
   return ExitCode::kOk;

@@ -6,7 +6,6 @@
 // nothing is removed, and the leases are released. A second signal exits
 // at once (the catalog stays consistent; the leases then expire).
 
-#include <condition_variable>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -35,15 +34,7 @@ ExitCode RunWatch(CliContext& ctx, const app::DaemonFlags& flags) {
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   SyncManager& manager = (*daemon)->manager();
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop = false;
-  StopSignals signals([&] {
-    log("stopping (signal again to exit at once)");
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stop = true;
-    stop_cv.notify_all();
-  });
+  StopSignals signals([&] { log("stopping (signal again to exit at once)"); });
   log("watching " +
       (flags.names.empty()
            ? std::string("every repository")
@@ -51,10 +42,7 @@ ExitCode RunWatch(CliContext& ctx, const app::DaemonFlags& flags) {
       " in " + ctx.db_display() + " as " + ctx.worker_id() + "; " +
       (*daemon)->Describe());
   if (Status s = manager.Start(); !s.ok()) return ctx.ReportError(s, false);
-  {
-    std::unique_lock<std::mutex> lock(stop_mu);
-    stop_cv.wait(lock, [&] { return stop; });
-  }
+  signals.Wait();
   manager.Stop();
   log("stopped");
   return ExitCode::kOk;

@@ -12,38 +12,21 @@
 #include <thread>
 
 #include "app/context.h"
-#include "fakes/fake_clock.h"
-#include "fakes/memory_catalog.h"
+#include "app_fixture.h"
 
 namespace tidemark::app {
 namespace {
 
-class TakeLeaseTest : public ::testing::Test {
+class TakeLeaseTest : public AppFixture {
  protected:
   void SetUp() override {
-    wiring_.open_catalog =
-        [this](const std::string&, int,
-               CatalogAccess) -> Result<std::unique_ptr<CatalogStore>> {
-      return std::unique_ptr<CatalogStore>(
-          std::make_unique<MemoryCatalog>(&clock_));
-    };
-    wiring_.open_backend =
-        [](const std::string& url) -> Result<std::unique_ptr<StorageBackend>> {
-      return Status::NotFound("no backend for " + url);
-    };
-    auto ctx = Context::Open(wiring_, clock_, ContextSettings{},
-                             CatalogAccess::kWrite);
-    ASSERT_TRUE(ctx.ok()) << ctx.status().message();
-    ctx_ = std::move(ctx).value();
+    AppFixture::SetUp();
     gateway_ = &ctx_->gateway();
     auto repo = gateway_->AddRepository("photos", "file:///photos", "{}");
     ASSERT_TRUE(repo.ok()) << repo.status().message();
     repo_ = *repo;
   }
 
-  FakeClock clock_;
-  Wiring wiring_;
-  std::unique_ptr<Context> ctx_;
   Gateway* gateway_ = nullptr;
   Repository repo_;
 };
