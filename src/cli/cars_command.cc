@@ -128,17 +128,13 @@ ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
              scan->status != app::ScanStatus::kSkipped) {
     std::cerr << "tidemark: error: " << scan->error.message() << "\n";
   }
-  const nlohmann::json out = wire::CarsSyncJson(*result);
   if (f.json) {
-    std::cout << wire::DumpJson(out) << "\n";
+    std::cout << wire::DumpJson(wire::CarsSyncJson(*result)) << "\n";
   } else if (!ctx.options().quiet) {
     const std::string& region = result->region;
     std::cout << "region " << (region.empty() ? "(all)" : DisplayPath(region))
-              << ": " << out["carsFound"].dump() << " cars, "
-              << out["slotsFound"].dump() << " slots"
-              << (out.contains("reason")
-                      ? " (" + out["reason"].get<std::string>() + ")"
-                      : "")
+              << ": " << result->cars_found << " cars, " << result->slots_found
+              << " slots" << (result->region_missing ? " (region_missing)" : "")
               << "\n";
   }
   if (result->catalog_truth) return ExitCode::kUsage;
