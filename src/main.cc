@@ -1,15 +1,14 @@
 // tidemark's entry point and the only place that names concrete backends:
-// it wires the SQLite and PostgreSQL catalogs into the CLI, registers the
-// storage schemes (file: the local folder, watched by inotify) in the
-// BackendRegistry that everything else opens storage through, and adds
-// `serve` (src/api) to its commands.
+// it wires the SQLite and PostgreSQL catalogs into the application (src/app)
+// beneath the CLI and `serve`, and registers the storage schemes (file: the
+// local folder, watched by inotify) in the BackendRegistry that everything
+// else opens storage through.
 #include <unistd.h>
 
 #include <climits>
 #include <cstdio>
 #include <string>
 
-#include "api/serve_command.h"
 #include "catalog/postgres/postgres_catalog.h"
 #include "catalog/sqlite/sqlite_catalog.h"
 #include "cli/app.h"
@@ -58,10 +57,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tidemark: %s\n", s.ToString().c_str());
     return static_cast<int>(tidemark::cli::ExitCode::kFailed);
   }
-  tidemark::cli::Wiring wiring;
+  tidemark::app::Wiring wiring;
   wiring.backends = &backends;
   wiring.open_catalog = [](const std::string& db, int busy_timeout_ms,
-                           tidemark::cli::CatalogAccess access)
+                           tidemark::app::CatalogAccess access)
       -> tidemark::Result<std::unique_ptr<tidemark::CatalogStore>> {
     if (tidemark::IsPostgresUrl(db)) {
       tidemark::PostgresCatalogOptions options;
@@ -70,7 +69,7 @@ int main(int argc, char** argv) {
     }
     tidemark::SqliteCatalogOptions options;
     options.busy_timeout_ms = busy_timeout_ms;
-    options.read_only = access == tidemark::cli::CatalogAccess::kRead;
+    options.read_only = access == tidemark::app::CatalogAccess::kRead;
     return tidemark::OpenSqliteCatalog(db, options);
   };
   wiring.describe_db = [](const std::string& db) {
@@ -93,6 +92,5 @@ int main(int argc, char** argv) {
   wiring.open_backend = [&backends](const std::string& url) {
     return backends.OpenBackend(url);
   };
-  return tidemark::cli::RunCli(argc, argv, wiring,
-                               {tidemark::api::RegisterServeCommand});
+  return tidemark::cli::RunCli(argc, argv, wiring);
 }

@@ -2,7 +2,7 @@
 // and mark used, and the sync status and trigger. Reads sync first, through
 // the SyncThrottle ([serve] sync_max_age_ms, ?max_age=SECONDS, shared
 // syncs, stale_while_revalidate). The flows are `tidemark cars`'
-// (cli/cars_service.h). The list's bodies, plain and gzipped, are kept in
+// (app/cars_service.h). The list's bodies, plain and gzipped, are kept in
 // a ResponseCache until the catalog changes.
 #include <zlib.h>
 
@@ -13,13 +13,14 @@
 #include "api/response_cache.h"
 #include "api/serve_state.h"
 #include "api/sync_throttle.h"
-#include "cli/cars_service.h"
-#include "cli/domain.h"
-#include "cli/output.h"
+#include "app/cars_service.h"
+#include "app/domain.h"
 #include "common/strict_parse.h"
 #include "common/time_format.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
+#include "wire/cars_json.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -85,7 +86,7 @@ class CarsApi {
  public:
   explicit CarsApi(ServeState& state)
       : state_(state),
-        throttle_(state.cli.clock()),
+        throttle_(state.app.clock()),
         cache_([&store = state.store] { return store.ChangeStamp(); }) {
     // Every commit through this process's Gateway (syncs, slot changes,
     // the daemon's) makes the kept lists stale; the store's change stamp
@@ -119,14 +120,9 @@ class CarsApi {
 
   nlohmann::json Sync(const std::string& repo, const std::string& region) {
     std::lock_guard<std::mutex> lock(write_mu_);
-    auto result = cli::SyncCars(state_.cli, repo, region, false);
-    if (!result.ok()) {
-      return {{"success", false},
-              {"carsFound", 0},
-              {"slotsFound", 0},
-              {"error", result.status().message()}};
-    }
-    return result->json;
+    auto result = app::SyncCars(state_.app, repo, region, false);
+    if (!result.ok()) return wire::CarsSyncFailureJson(result.status());
+    return wire::CarsSyncJson(*result);
   }
 
   static void Describe(const SyncThrottle::Outcome& outcome, ApiReply& reply) {
@@ -153,9 +149,9 @@ class CarsApi {
     // The sync above has committed (or was young enough), so the body
     // below is computed after it or kept from a read with the same stamp.
     auto compute = [&]() -> Result<std::string> {
-      ASSIGN_OR_RETURN(nlohmann::json cars,
-                       cli::ListCarsJson(state_.cli, repo, region, deleted));
-      return std::move(JsonReply(cars).body);
+      ASSIGN_OR_RETURN(app::CarListing cars,
+                       app::ListCars(state_.app, repo, region, deleted));
+      return std::move(JsonReply(wire::CarListingJson(cars)).body);
     };
     ApiReply reply;
     if (request.header("Cache-Control").find("no-cache") != std::string::npos) {
@@ -191,20 +187,20 @@ class CarsApi {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
     API_ASSIGN(outcome, SyncForRead(request, repo, ""));
-    auto shown = cli::ShowCarJson(state_.cli, repo, car);
+    auto shown = app::ShowCar(state_.app, repo, car);
     if (!shown.ok()) return Fail(shown.status());
-    ApiReply reply = JsonReply(*shown);
+    ApiReply reply = JsonReply(wire::CarListingJson(*shown).at(0));
     Describe(outcome, reply);
     return reply;
   }
 
-  ApiResult Slot(const ApiRequest& request, cli::SlotOp op) {
+  ApiResult Slot(const ApiRequest& request, app::SlotOp op) {
     API_ASSIGN(repo, LayoutRepository(state_, "cars",
                                       state_.settings.cars_repository));
     API_ASSIGN(writable, FindWritableRepo(state_, repo));
     const std::string& name = writable.name;
     API_ASSIGN(body, JsonBody(request));
-    cli::SlotChange change;
+    app::SlotChange change;
     change.car = request.param("id");
     change.slot = request.param("type") + "/" + request.param("index");
     change.op = op;
@@ -212,16 +208,16 @@ class CarsApi {
     API_ASSIGN(note, JsonString(body, "note"));
     change.by = by.empty() ? "api" : by;
     change.note = note;
-    if (op == cli::SlotOp::kMarkUsed) {
+    if (op == app::SlotOp::kMarkUsed) {
       // Absent means true: POST .../used marks the slot used.
       const bool given = body.contains("is_used");
       API_ASSIGN(used, JsonBool(body, "is_used"));
       change.used = !given || used;
     }
     std::lock_guard<std::mutex> lock(write_mu_);
-    auto slot = cli::ChangeSlot(state_.cli, name, change);
+    auto slot = app::ApplySlotChange(state_.app, name, change);
     if (!slot.ok()) return Fail(slot.status());
-    return JsonReply(*slot);
+    return JsonReply(wire::ChangedSlotJson(*slot));
   }
 
   ApiResult Trigger(const ApiRequest& request) {
@@ -277,14 +273,14 @@ void AddCarsRoutes(server::HttpServer& http, ServeState& state) {
   const std::string slot = "/api/cars/{id}/slots/{type}/{index}";
   http.Route("POST", slot + "/lock", Role::kOperator,
              [cars](const ApiRequest& r) {
-               return cars->Slot(r, cli::SlotOp::kLock);
+               return cars->Slot(r, app::SlotOp::kLock);
              });
   http.Route("POST", slot + "/unlock", Role::kOperator,
              [cars](const ApiRequest& r) {
-               return cars->Slot(r, cli::SlotOp::kUnlock);
+               return cars->Slot(r, app::SlotOp::kUnlock);
              });
   http.Route("POST", slot + "/used", Role::kAdmin, [cars](const ApiRequest& r) {
-    return cars->Slot(r, cli::SlotOp::kMarkUsed);
+    return cars->Slot(r, app::SlotOp::kMarkUsed);
   });
 }
 

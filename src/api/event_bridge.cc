@@ -1,7 +1,7 @@
 #include "api/event_bridge.h"
 
-#include "cli/output.h"
 #include "common/time_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -108,7 +108,7 @@ void EventBridge::OnNotice(const GatewayNotice& n) {
                     {"action", "created"},
                     {"repository", repository},
                     {"id", n.operation.id},
-                    {"data", cli::OperationJson(n.operation)}},
+                    {"data", wire::OperationJson(n.operation)}},
                    Now());
       break;
     case Kind::kOperationFinished: {
@@ -117,7 +117,7 @@ void EventBridge::OnNotice(const GatewayNotice& n) {
         ++operations_[{std::string(OperationTypeName(n.operation.type)),
                        std::string(OperationStatusName(n.operation.status))}];
       }
-      nlohmann::json op = cli::OperationJson(n.operation);
+      nlohmann::json op = wire::OperationJson(n.operation);
       op["repository"] = repository;
       hub_.Publish("BulkOperationCompleted",
                    {{"repository", repository},

@@ -1,13 +1,14 @@
 // Checks and repairs over HTTP: each runs as a job (job_runner.h) through
 // the same flows as `tidemark check` and `tidemark repair`
-// (cli/check_service.h, cli/repair_service.h).
+// (app/check_service.h, app/repair_service.h).
 #include "api/job_runner.h"
 #include "api/serve_state.h"
-#include "check/drift_format.h"
-#include "cli/check_service.h"
-#include "cli/repair_service.h"
+#include "app/check_service.h"
+#include "app/repair_service.h"
 #include "common/strict_parse.h"
 #include "server/query_params.h"
+#include "wire/check_json.h"
+#include "wire/drift_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -20,7 +21,7 @@ using server::Role;
 
 // The dashboard's drift card: the totals of a check, and when.
 nlohmann::json DriftCard(const DriftTotals& totals, const std::string& at) {
-  nlohmann::json j = DriftTotalsJson(totals);
+  nlohmann::json j = wire::DriftTotalsJson(totals);
   j["checked_at"] = at;
   return j;
 }
@@ -31,19 +32,23 @@ ApiResult StartCheck(ServeState& state, const ApiRequest& request) {
   API_ASSIGN(scope, JsonString(body, "scope"));
   API_ASSIGN(entity, JsonString(body, "entity"));
   API_ASSIGN(list_synced, JsonBool(body, "list_synced"));
-  cli::CheckRequest check{repo.name, scope, entity, list_synced, nullptr};
+  app::CheckRequest check;
+  check.repository = repo.name;
+  check.scope = scope;
+  check.entity = entity;
+  check.list_synced = list_synced;
   auto job = state.jobs.Start(
       "check", repo.name, body,
       [&state,
        check](const std::atomic<bool>& cancel) -> Result<nlohmann::json> {
-        cli::CheckRequest r = check;
+        app::CheckRequest r = check;
         r.cancel = &cancel;
-        ASSIGN_OR_RETURN(cli::CheckResult result, RunCheck(state.cli, r));
+        ASSIGN_OR_RETURN(app::CheckResult result, app::RunCheck(state.app, r));
         if (r.scope.empty() && r.entity.empty()) {
           state.jobs.SetDrift(r.repository,
                               DriftCard(result.report.totals, state.Now()));
         }
-        return result.json;
+        return wire::CheckJson(result, r.list_synced);
       });
   if (!job.ok()) return Fail(job.status());
   return JsonReply(JobJson(*job), 202);
@@ -102,7 +107,7 @@ ApiResult StartRepair(ServeState& state, const ApiRequest& request) {
     return server::RoleRefusal(request.role, Role::kAdmin);
   }
   if (!dry_run && repo.detached) return DetachedRefusal(repo);
-  cli::RepairRequest repair;
+  app::RepairRequest repair;
   repair.repository = repo.name;
   repair.scope = scope;
   repair.entity = entity;
@@ -113,15 +118,16 @@ ApiResult StartRepair(ServeState& state, const ApiRequest& request) {
       "repair", repo.name, body,
       [&state,
        repair](const std::atomic<bool>& cancel) -> Result<nlohmann::json> {
-        cli::RepairRequest r = repair;
+        app::RepairRequest r = repair;
         r.cancel = &cancel;
-        ASSIGN_OR_RETURN(cli::RepairResult result, RunRepair(state.cli, r));
+        ASSIGN_OR_RETURN(app::RepairResult result,
+                         app::RunRepair(state.app, r));
         if (!result.failure.ok()) return result.failure;
         if (!r.dry_run && result.after && r.scope.empty() && r.entity.empty()) {
           state.jobs.SetDrift(r.repository,
                               DriftCard(*result.after, state.Now()));
         }
-        return result.json;
+        return wire::RepairJson(result);
       });
   if (!job.ok()) return Fail(job.status());
   return JsonReply(JobJson(*job), 202);

@@ -1,14 +1,14 @@
 // Repositories, their files, operations and entities, and the sync
 // trigger (docs/API.md).
 #include "api/serve_state.h"
-#include "cli/domain.h"
-#include "cli/output.h"
-#include "cli/repository_options.h"
-#include "entities/entity_json.h"
+#include "app/domain.h"
+#include "app/repository_options.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
 #include "storage/root_location.h"
 #include "storage/storage_url.h"
+#include "wire/catalog_json.h"
+#include "wire/entity_json.h"
 
 namespace tidemark::api {
 namespace {
@@ -28,7 +28,7 @@ using server::Role;
 Result<Location> ResolvedLocation(ServeState& state, const std::string& text) {
   ASSIGN_OR_RETURN(Location location, ParseLocation(text));
   if (location.scheme != "file") return location;
-  ASSIGN_OR_RETURN(std::string real, state.cli.wiring().resolve_url(
+  ASSIGN_OR_RETURN(std::string real, state.app.wiring().resolve_url(
                                          FileUrlFromPath(location.path)));
   return ParseLocation(real);
 }
@@ -48,7 +48,7 @@ std::variant<std::string, HttpError> AllowedRoot(ServeState& state,
         "[\"/srv/media\"], and restart it; or run 'tidemark repo add' on "
         "its machine");
   }
-  auto resolved = state.cli.wiring().resolve_url(canonical);
+  auto resolved = state.app.wiring().resolve_url(canonical);
   if (!resolved.ok()) return Fail(resolved.status());
   auto root = ParseLocation(*resolved);
   if (!root.ok()) return Fail(root.status());
@@ -81,23 +81,23 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
     return BadRequest("url '" + url +
                       "' is relative; give an absolute path or a URL");
   }
-  cli::RepositoryOptions options;
+  app::RepositoryOptions options;
   API_ASSIGN(layout, JsonString(body, "layout"));
   API_ASSIGN(truth, JsonString(body, "truth"));
   API_ASSIGN(public_url, JsonString(body, "public_url"));
   if (!layout.empty()) {
-    if (auto p = cli::FindProfile(state.cli.config(), layout); !p.ok()) {
+    if (auto p = app::FindProfile(state.app.config(), layout); !p.ok()) {
       return Fail(p.status());
     }
     options.layout = layout;
   }
   if (!truth.empty()) {
-    if (auto t = cli::ParseTruth(truth); !t.ok()) return Fail(t.status());
+    if (auto t = app::ParseTruth(truth); !t.ok()) return Fail(t.status());
     options.truth = truth;
   }
   if (!public_url.empty()) options.public_url = public_url;
   API_ASSIGN(allow_offline, JsonBool(body, "allow_offline"));
-  auto canonical = state.cli.wiring().canonical_url(url);
+  auto canonical = state.app.wiring().canonical_url(url);
   if (!canonical.ok()) return Fail(canonical.status());
   API_ASSIGN(root, AllowedRoot(state, *canonical));
   if (auto existing = state.store.FindRepository(name);
@@ -107,7 +107,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
   }
   // As `tidemark repo add`: a root that cannot be used is refused unless
   // the request says it may be offline for now.
-  auto backend = state.cli.wiring().open_backend(root);
+  auto backend = state.app.wiring().open_backend(root);
   if (!backend.ok()) return Fail(backend.status());
   if (Status usable = (*backend)->CheckRoot(); !usable.ok() && !allow_offline) {
     return BadRequest("cannot use '" + root +
@@ -116,7 +116,7 @@ ApiResult AddRepository(ServeState& state, const ApiRequest& request) {
                       "register it anyway");
   }
   auto repo = state.daemon.AddRepository(name, root,
-                                         cli::RepositoryOptionsToJson(options));
+                                         app::RepositoryOptionsToJson(options));
   if (!repo.ok()) return Fail(repo.status());
   return JsonReply(RepositorySummary(state, *repo, WatchOf(state, name)), 201);
 }
@@ -150,7 +150,7 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
   // cost most of the CPU of a listing.
   std::string body;
   body.reserve(static_cast<size_t>(std::min<int64_t>(limit, 1000)) * 450);
-  cli::JsonWriter out(&body);
+  wire::JsonWriter out(&body);
   out.BeginObject();
   out.Key("files");
   out.BeginArray();
@@ -180,7 +180,7 @@ ApiResult ListFiles(ServeState& state, const ApiRequest& request) {
         past = true;
         break;
       }
-      cli::WriteRecordJson(r, out);
+      wire::WriteRecordJson(r, out);
       ++listed;
       last = r.path;
     }
@@ -209,7 +209,7 @@ ApiResult GetFile(ServeState& state, const ApiRequest& request) {
     return server::NotFoundError("repository '" + repo.name +
                                  "' has no record of '" + *path + "'");
   }
-  return server::JsonTextReply(cli::RecordJsonText(**record));
+  return server::JsonTextReply(wire::RecordJsonText(**record));
 }
 
 ApiResult Operations(ServeState& state, const ApiRequest& request,
@@ -238,7 +238,7 @@ ApiResult Operations(ServeState& state, const ApiRequest& request,
   if (static_cast<int64_t>(ops.size()) > limit) ops.resize(limit);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [op, name] : ops) {
-    nlohmann::json j = cli::OperationJson(op);
+    nlohmann::json j = wire::OperationJson(op);
     j["repository"] = name;
     out.push_back(std::move(j));
   }
@@ -266,7 +266,7 @@ ApiResult Entities(ServeState& state, const ApiRequest& request) {
   nlohmann::json out = nlohmann::json::array();
   const bool more = list->size() > static_cast<size_t>(limit);
   if (more) list->pop_back();
-  for (const Entity& e : *list) out.push_back(EntityJson(e));
+  for (const Entity& e : *list) out.push_back(wire::EntityJson(e));
   return JsonReply({{"entities", std::move(out)},
                     {"next", more ? nlohmann::json(list->back().id)
                                   : nlohmann::json(nullptr)}});

@@ -1,16 +1,16 @@
 #include "api/serve_state.h"
 
 #include "api/job_runner.h"
-#include "cli/domain.h"
-#include "cli/output.h"
+#include "app/domain.h"
 #include "common/time_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::api {
 
 using server::HttpError;
 
 std::string ServeState::Now() const {
-  return FormatIsoTime(cli.clock().NowNanos());
+  return FormatIsoTime(app.clock().NowNanos());
 }
 
 HttpError Fail(const Status& status) {
@@ -19,7 +19,7 @@ HttpError Fail(const Status& status) {
 
 std::variant<Repository, HttpError> FindRepo(ServeState& state,
                                              const std::string& name) {
-  auto repo = state.cli.FindRepository(name);
+  auto repo = state.app.FindRepository(name);
   if (!repo.ok()) return Fail(repo.status());
   return std::move(repo).value();
 }
@@ -51,7 +51,7 @@ std::variant<std::string, HttpError> LayoutRepository(
     // Only the name: this runs on every cars request, and compiling every
     // repository's profile each time (TOML and templates) was the largest
     // cost left in a cached GET /api/cars.
-    auto name = cli::ResolveLayoutName(state.cli.config(), repo);
+    auto name = app::ResolveLayoutName(state.app.config(), repo);
     if (name.ok() && *name == layout) {
       found.push_back(repo.name);
     }
@@ -102,15 +102,15 @@ std::string DegradedReason(const Repository& repo,
 
 nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
                                  const std::optional<RepositoryStatus>& watch) {
-  nlohmann::json j = cli::RepositoryJson(repo);
-  auto domain = cli::ResolveDomain(state.cli.config(), repo);
+  nlohmann::json j = wire::RepositoryJson(repo);
+  auto domain = app::ResolveDomain(state.app.config(), repo);
   j["layout"] = domain.ok() && domain->layout
                     ? nlohmann::json(domain->layout_name)
                     : nlohmann::json(nullptr);
-  j["truth"] = domain.ok() ? std::string(cli::TruthName(domain->truth))
+  j["truth"] = domain.ok() ? std::string(app::TruthName(domain->truth))
                            : std::string("storage");
   if (auto totals = state.store.Totals(repo.id); totals.ok()) {
-    j["totals"] = cli::TotalsJson(*totals);
+    j["totals"] = wire::TotalsJson(*totals);
   } else {
     j["totals"] = nullptr;
   }
@@ -122,7 +122,7 @@ nlohmann::json RepositorySummary(ServeState& state, const Repository& repo,
     last = ops->front();
   }
   j["last_operation"] =
-      last ? cli::OperationJson(*last) : nlohmann::json(nullptr);
+      last ? wire::OperationJson(*last) : nlohmann::json(nullptr);
   if (watch) {
     j["watch"] = {{"mode", std::string(WatchModeName(watch->mode))},
                   {"reason", watch->reason},

@@ -1,11 +1,10 @@
-// ServeState: what every route of `tidemark serve` shares: the CLI context
-// (config, wiring, the open store and gateway), the daemon, the event hub,
-// the metrics, the job runner and the [serve] settings, plus the helpers
-// that turn catalog rows into API JSON.
+// ServeState: what every route of `tidemark serve` shares: the application
+// context (config, wiring, the open store and gateway), the daemon, the
+// event hub, the metrics, the job runner and the [serve] settings, plus the
+// helpers that turn catalog rows into API JSON.
 //
-// Built once by the serve command before the server starts, then read by
-// every handler thread. The store and gateway are open before any handler
-// runs, so the CliContext is only read: thread-safe.
+// Built once by ApiServer::Make before the server starts, then read by
+// every handler thread; the app::Context is thread-safe.
 #ifndef TIDEMARK_API_SERVE_STATE_H_
 #define TIDEMARK_API_SERVE_STATE_H_
 
@@ -16,9 +15,9 @@
 #include <string>
 #include <vector>
 
+#include "app/config.h"
+#include "app/context.h"
 #include "catalog/catalog_store.h"
-#include "cli/config.h"
-#include "cli/context.h"
 #include "daemon/sync_manager.h"
 #include "server/event_hub.h"
 #include "server/http_server.h"
@@ -30,14 +29,14 @@ namespace tidemark::api {
 class JobRunner;
 
 struct ServeState {
-  cli::CliContext& cli;
+  const app::Context& app;
   CatalogStore& store;
   Gateway& gateway;
   SyncManager& daemon;
   server::EventHub& events;
   server::Metrics& metrics;
   JobRunner& jobs;
-  const cli::ServeConfig& settings;
+  const app::ServeConfig& settings;
   // Families /metrics adds to the server's own (operations, webhooks).
   std::function<std::vector<server::Family>()> extra_metrics;
   // What routes keep between requests (the cars sync throttle); destroyed

@@ -2,11 +2,11 @@
 // move of a folder, through the same ConsistentWriter as `put`, `rm` and
 // `mv` (writes/consistent_writer.h), under the repository's lease.
 #include "api/serve_state.h"
-#include "check/drift_format.h"
-#include "cli/output.h"
-#include "cli/write_session.h"
+#include "app/write_session.h"
 #include "server/query_params.h"
 #include "server/request_path.h"
+#include "wire/catalog_json.h"
+#include "wire/drift_json.h"
 #include "writes/consistent_writer.h"
 
 namespace tidemark::api {
@@ -19,10 +19,10 @@ using server::JsonReply;
 using server::QueryBool;
 using server::Role;
 
-std::variant<std::unique_ptr<cli::WriteSession>, HttpError> Open(
+std::variant<std::unique_ptr<app::WriteSession>, HttpError> Open(
     ServeState& state, const std::string& name, bool dry_run) {
   API_ASSIGN(repo, FindWritableRepo(state, name));
-  auto session = cli::OpenWriteSession(state.cli, repo, dry_run);
+  auto session = app::OpenWriteSession(state.app, repo, dry_run);
   if (!session.ok()) return Fail(session.status());
   return std::move(session).value();
 }
@@ -49,9 +49,9 @@ ApiResult Upload(ServeState& state, const ApiRequest& request) {
   return JsonReply({{"repository", session->repo.name},
                     {"dry_run", dry_run},
                     {"replaced", result->replaced},
-                    {"record", cli::RecordJson(result->record)},
-                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
-                    {"operation", cli::OperationJson(result->operation)},
+                    {"record", wire::RecordJson(result->record)},
+                    {"leftovers", wire::LeftoverOutcomeJson(result->leftovers)},
+                    {"operation", wire::OperationJson(result->operation)},
                     {"warnings", Paths(result->warnings)}},
                    dry_run ? 200 : (result->replaced ? 200 : 201));
 }
@@ -92,8 +92,8 @@ ApiResult Delete(ServeState& state, const ApiRequest& request) {
                     {"objects_removed", result->objects_removed},
                     {"kept", Paths(result->kept)},
                     {"left_alone", Paths(result->left_alone)},
-                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
-                    {"operation", cli::OperationJson(result->operation)}});
+                    {"leftovers", wire::LeftoverOutcomeJson(result->leftovers)},
+                    {"operation", wire::OperationJson(result->operation)}});
 }
 
 ApiResult Move(ServeState& state, const ApiRequest& request) {
@@ -124,8 +124,8 @@ ApiResult Move(ServeState& state, const ApiRequest& request) {
                     {"duplicates_dropped", result->duplicates_dropped},
                     {"missing", Paths(result->missing)},
                     {"left_alone", Paths(result->left_alone)},
-                    {"leftovers", LeftoverOutcomeJson(result->leftovers)},
-                    {"operation", cli::OperationJson(result->operation)}});
+                    {"leftovers", wire::LeftoverOutcomeJson(result->leftovers)},
+                    {"operation", wire::OperationJson(result->operation)}});
 }
 
 }  // namespace

@@ -68,8 +68,7 @@ std::optional<std::string> FlagGivenAValue(CLI::App& app, int argc,
 
 }  // namespace
 
-int RunCli(int argc, char** argv, const Wiring& wiring,
-           const std::vector<CommandRegistrar>& more) {
+int RunCli(int argc, char** argv, const app::Wiring& wiring) {
   CliContext ctx(wiring, SystemClock::Default());
   CLI::App app{
       "tidemark keeps a database catalog in step with files on storage.\n"
@@ -107,7 +106,7 @@ int RunCli(int argc, char** argv, const Wiring& wiring,
   RegisterRepairCommand(app, ctx, runners);
   RegisterWriteCommands(app, ctx, runners);
   RegisterCarsCommands(app, ctx, runners);
-  for (const CommandRegistrar& add : more) add(app, ctx, runners);
+  RegisterServeCommand(app, ctx, runners);
   LogFormat log_format = LogFormat::kText;
   const std::vector<CLI::App*> daemons = app.get_subcommands(IsDaemonCommand);
   for (CLI::App* daemon : daemons) AddLogFormatOption(daemon, &log_format);

@@ -4,21 +4,12 @@
 #ifndef TIDEMARK_CLI_APP_H_
 #define TIDEMARK_CLI_APP_H_
 
-#include <functional>
-#include <vector>
-
 #include "cli/commands.h"
 #include "cli/context.h"
 
 namespace tidemark::cli {
 
-// Adds subcommands that live outside the cli library (`serve`, in
-// src/api, which itself builds on this library).
-using CommandRegistrar =
-    std::function<void(CLI::App& app, CliContext& ctx, Runners& runners)>;
-
-int RunCli(int argc, char** argv, const Wiring& wiring,
-           const std::vector<CommandRegistrar>& more = {});
+int RunCli(int argc, char** argv, const app::Wiring& wiring);
 
 }  // namespace tidemark::cli
 

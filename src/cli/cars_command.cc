@@ -5,13 +5,16 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/cars_lookup.h"
-#include "cli/cars_service.h"
+#include "app/cars_lookup.h"
+#include "app/cars_service.h"
+#include "app/lease_scope.h"
 #include "cli/commands.h"
-#include "cli/lease_scope.h"
-#include "cli/output.h"
+#include "cli/scan_report.h"
+#include "common/human_format.h"
 #include "common/paths.h"
-#include "entities/entity_json.h"
+#include "wire/cars_json.h"
+#include "wire/catalog_json.h"
+#include "wire/entity_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -40,14 +43,15 @@ struct CarsFlags {
 };
 
 ExitCode RunEntities(CliContext& ctx, const EntitiesFlags& f) {
-  auto target = OpenLayoutTarget(ctx, f.name, false);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), f.json);
+  const app::Context& app = **opened;
+  auto target = app::OpenLayoutTarget(app, f.name, false);
   if (!target.ok()) return ctx.ReportError(target.status(), f.json);
-  auto store = ctx.Store();
-  if (!store.ok()) return ctx.ReportError(store.status(), f.json);
   if (f.rebuild) {
-    auto keeper = TakeLease(ctx, target->repo);
+    auto keeper = app::TakeLease(app, target->repo);
     if (!keeper.ok()) return ctx.ReportError(keeper.status(), f.json);
-    Status s = (*ctx.GetGateway())->RebuildEntities(target->repo.id);
+    Status s = app.gateway().RebuildEntities(target->repo.id);
     if (!s.ok()) return ctx.ReportError(s, f.json);
   }
   auto scope = ParseUserScope(f.scope, "--scope");
@@ -58,12 +62,12 @@ ExitCode RunEntities(CliContext& ctx, const EntitiesFlags& f) {
   if (!f.key.empty()) q.key = f.key;
   q.path_scope = *scope;
   q.include_deleted = f.include_deleted;
-  auto all = ListAllEntities(**store, q);
+  auto all = app::ListAllEntities(app.store(), q);
   if (!all.ok()) return ctx.ReportError(all.status(), f.json);
   if (f.json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const Entity& e : *all) out.push_back(EntityJson(e));
-    std::cout << DumpJson(out) << "\n";
+    for (const Entity& e : *all) out.push_back(wire::EntityJson(e));
+    std::cout << wire::DumpJson(out) << "\n";
     return ExitCode::kOk;
   }
   for (const Entity& e : *all) {
@@ -76,19 +80,24 @@ ExitCode RunEntities(CliContext& ctx, const EntitiesFlags& f) {
 }
 
 ExitCode RunCarsList(CliContext& ctx, const CarsFlags& f, bool one) {
-  auto listing = one ? ShowCar(ctx, f.name, f.car)
-                     : ListCars(ctx, f.name, f.region, f.include_deleted);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), f.json);
+  auto listing =
+      one ? app::ShowCar(**opened, f.name, f.car)
+          : app::ListCars(**opened, f.name, f.region, f.include_deleted);
   if (!listing.ok()) return ctx.ReportError(listing.status(), f.json);
+  const nlohmann::json cars = wire::CarListingJson(*listing);
   if (f.json) {
-    std::cout << DumpJson(one ? listing->json.at(0) : listing->json) << "\n";
+    std::cout << wire::DumpJson(one ? cars.at(0) : cars) << "\n";
     return ExitCode::kOk;
   }
   for (size_t i = 0; i < listing->cars.size(); ++i) {
-    const Entity& car = listing->cars[i];
-    const nlohmann::json& j = listing->json[i];
-    std::cout << car.id << "\t" << EntityAttr(car, "region") << "\t"
-              << EntityAttr(car, "make") << " " << EntityAttr(car, "model")
-              << "\t" << EntityAttr(car, "vin") << "\t" << car.file_count
+    const Entity& car = listing->cars[i].car;
+    const nlohmann::json& j = cars[i];
+    std::cout << car.id << "\t" << app::EntityAttr(car, "region") << "\t"
+              << app::EntityAttr(car, "make") << " "
+              << app::EntityAttr(car, "model") << "\t"
+              << app::EntityAttr(car, "vin") << "\t" << car.file_count
               << " files\t" << j["total_size_mb"].dump() << " MB"
               << (car.deleted_at_ns != 0 ? "\tdeleted" : "") << "\n";
     if (!one) continue;
@@ -107,40 +116,46 @@ ExitCode RunCarsList(CliContext& ctx, const CarsFlags& f, bool one) {
 // seed 000's syncRegion: {success, carsFound, slotsFound, error?}, plus why
 // zero cars were found when the region folder is missing.
 ExitCode RunCarsSync(CliContext& ctx, const CarsFlags& f) {
-  auto result = SyncCars(ctx, f.name, f.region, f.allow_mass_removal);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), f.json);
+  auto result = app::SyncCars(**opened, f.name, f.region, f.allow_mass_removal);
   if (!result.ok()) return ctx.ReportError(result.status(), f.json);
-  if (!result->error_message.empty()) {
-    std::cerr << "tidemark: error: " << result->error_message << "\n";
+  // Why nothing was synced, or why the scan did not run.
+  if (result->catalog_truth) {
+    std::cerr << "tidemark: error: " << *result->error << "\n";
+  } else if (const auto& scan = result->scan;
+             scan && !scan->report &&
+             scan->status != app::ScanStatus::kSkipped) {
+    std::cerr << "tidemark: error: " << scan->error.message() << "\n";
   }
-  const nlohmann::json& out = result->json;
   if (f.json) {
-    std::cout << DumpJson(out) << "\n";
+    std::cout << wire::DumpJson(wire::CarsSyncJson(*result)) << "\n";
   } else if (!ctx.options().quiet) {
     const std::string& region = result->region;
     std::cout << "region " << (region.empty() ? "(all)" : DisplayPath(region))
-              << ": " << out["carsFound"].dump() << " cars, "
-              << out["slotsFound"].dump() << " slots"
-              << (out.contains("reason")
-                      ? " (" + out["reason"].get<std::string>() + ")"
-                      : "")
+              << ": " << result->cars_found << " cars, " << result->slots_found
+              << " slots" << (result->region_missing ? " (region_missing)" : "")
               << "\n";
   }
-  return result->code;
+  if (result->catalog_truth) return ExitCode::kUsage;
+  return result->scan ? ScanExitCode(*result->scan) : ExitCode::kFailed;
 }
 
-ExitCode RunSlotOp(CliContext& ctx, const CarsFlags& f, SlotOp op) {
-  SlotChange change;
+ExitCode RunSlotOp(CliContext& ctx, const CarsFlags& f, app::SlotOp op) {
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), f.json);
+  app::SlotChange change;
   change.car = f.car;
   change.slot = f.slot;
   change.op = op;
   change.by = f.by;
   change.note = f.note;
   change.used = !f.unused;
-  auto changed = ApplySlotChange(ctx, f.name, change);
+  auto changed = app::ApplySlotChange(**opened, f.name, change);
   if (!changed.ok()) return ctx.ReportError(changed.status(), f.json);
-  const nlohmann::json& j = changed->json;
+  const nlohmann::json j = wire::ChangedSlotJson(*changed);
   if (f.json) {
-    std::cout << DumpJson(j) << "\n";
+    std::cout << wire::DumpJson(j) << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << changed->car.key << " " << j["slot_type"].get<std::string>()
               << "[" << j["slot_index"].dump() << "]: " << changed->slot.status
@@ -222,20 +237,22 @@ void RegisterCarsCommands(CLI::App& app, CliContext& ctx, Runners& runners) {
     sub->add_option("--by", f->by, "Who locks it")->required();
     sub->add_option("--note", f->note, "A note kept in the lock file");
     runners.emplace_back(
-        sub, [&ctx, f = f] { return RunSlotOp(ctx, *f, SlotOp::kLock); });
+        sub, [&ctx, f = f] { return RunSlotOp(ctx, *f, app::SlotOp::kLock); });
   }
   {
     auto [sub, f] =
         add("unlock", "Unlock a slot: delete its _LOCK.json", true, true);
-    runners.emplace_back(
-        sub, [&ctx, f = f] { return RunSlotOp(ctx, *f, SlotOp::kUnlock); });
+    runners.emplace_back(sub, [&ctx, f = f] {
+      return RunSlotOp(ctx, *f, app::SlotOp::kUnlock);
+    });
   }
   {
     auto [sub, f] = add("mark-used", "Mark a slot used (admin)", true, true);
     sub->add_option("--by", f->by, "Who marks it")->required();
     sub->add_flag("--unused", f->unused, "Mark it unused instead");
-    runners.emplace_back(
-        sub, [&ctx, f = f] { return RunSlotOp(ctx, *f, SlotOp::kMarkUsed); });
+    runners.emplace_back(sub, [&ctx, f = f] {
+      return RunSlotOp(ctx, *f, app::SlotOp::kMarkUsed);
+    });
   }
 }
 

@@ -9,14 +9,15 @@
 #include <iostream>
 #include <memory>
 
+#include "app/check_service.h"
+#include "app/domain.h"
 #include "check/drift.h"
 #include "check/drift_format.h"
-#include "cli/check_service.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
-#include "cli/output.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
+#include "wire/check_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -31,21 +32,24 @@ struct CheckFlags {
 };
 
 ExitCode RunCheckCommand(CliContext& ctx, const CheckFlags& flags) {
-  CheckRequest request;
+  auto app = ctx.App();
+  if (!app.ok()) return ctx.ReportError(app.status(), flags.json);
+  app::CheckRequest request;
   request.repository = flags.name;
   request.scope = flags.scope;
   request.entity = flags.entity;
   // --combined lists synced paths on the terminal, not in the JSON.
   request.list_synced = flags.list_synced || (flags.combined && !flags.json);
   bool failed_check = false;
-  auto result = RunCheck(ctx, request, &failed_check);
+  auto result = app::RunCheck(**app, request, &failed_check);
   if (!result.ok()) {
     const ExitCode code = ctx.ReportError(result.status(), flags.json);
     return failed_check ? ExitCode::kFailed : code;
   }
   const DriftReport& report = result->report;
   if (flags.json) {
-    std::cout << DumpJson(result->json) << "\n";
+    std::cout << wire::DumpJson(wire::CheckJson(*result, request.list_synced))
+              << "\n";
   } else {
     std::string lines;
     for (const DriftItem& item : report.items) {

@@ -33,7 +33,7 @@ void AddScopeOptions(CLI::App* command, std::string* scope,
   by_entity->excludes(by_scope);
 }
 
-void AddDaemonFlags(CLI::App* command, DaemonFlags* flags) {
+void AddDaemonFlags(CLI::App* command, app::DaemonFlags* flags) {
   command->add_option("--debounce", flags->debounce,
                       "Quiet time before a changed path is synced (default "
                       "500ms, or [watch] debounce_ms)");

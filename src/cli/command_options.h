@@ -10,7 +10,7 @@
 #include <functional>
 #include <string>
 
-#include "cli/daemon_setup.h"
+#include "app/daemon_setup.h"
 
 namespace tidemark::cli {
 
@@ -39,7 +39,7 @@ void AddScopeOptions(CLI::App* command, std::string* scope,
                      std::string* entity);
 
 // The daemon's flags, as `watch` and `serve` take them.
-void AddDaemonFlags(CLI::App* command, DaemonFlags* flags);
+void AddDaemonFlags(CLI::App* command, app::DaemonFlags* flags);
 
 }  // namespace tidemark::cli
 

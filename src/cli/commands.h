@@ -30,6 +30,8 @@ void RegisterRepairCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 void RegisterWriteCommands(CLI::App& app, CliContext& ctx, Runners& runners);
 // `entities` and `cars`: layout entities and the cars profile's operations.
 void RegisterCarsCommands(CLI::App& app, CliContext& ctx, Runners& runners);
+// `serve`: the daemon with the HTTP API (serve_command.cc over src/api).
+void RegisterServeCommand(CLI::App& app, CliContext& ctx, Runners& runners);
 
 }  // namespace tidemark::cli
 

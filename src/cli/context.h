@@ -1,57 +1,26 @@
-// CliContext: what every subcommand shares — the global flags, the loaded
-// config, the wiring to concrete backends, and the catalog opened on demand.
+// CliContext: what every subcommand shares: the global flags, the settings
+// they and the config file resolve to, the wiring to concrete backends,
+// and the application context (app/context.h), opened on first use so
+// that a command that fails early never touches the catalog, and a command
+// that only reads opens it for reading.
 //
-// Owned by RunCli for one invocation. Single-threaded while a command sets
-// up; once the store and gateway are open, `tidemark serve`'s handler
-// threads share it read-only (and through writer_turns()).
+// Owned by RunCli for one invocation; single-threaded. What a command hands
+// to other threads is the app::Context (thread-safe), never this.
 #ifndef TIDEMARK_CLI_CONTEXT_H_
 #define TIDEMARK_CLI_CONTEXT_H_
 
-#include <functional>
 #include <memory>
 #include <string>
 
+#include "app/config.h"
+#include "app/context.h"
 #include "catalog/catalog_store.h"
-#include "cli/config.h"
 #include "cli/exit_codes.h"
-#include "cli/writer_turns.h"
 #include "common/clock.h"
-#include "storage/backend_registry.h"
-#include "storage/storage_backend.h"
 #include "sync/gateway.h"
 #include "sync/lease_keeper.h"
 
 namespace tidemark::cli {
-
-// How a command uses the catalog. kRead: it only reads, so the catalog is
-// opened without creating it, and read-only where that matters (a SQLite
-// file: see SqliteCatalogOptions::read_only).
-enum class CatalogAccess { kWrite, kRead };
-
-// The only knowledge of concrete implementations the CLI gets: main.cc fills
-// these in.
-struct Wiring {
-  std::function<Result<std::unique_ptr<CatalogStore>>(
-      const std::string& db, int busy_timeout_ms, CatalogAccess access)>
-      open_catalog;
-  // Canonicalizes a user-supplied URL or path (InvalidArgument if malformed).
-  std::function<Result<std::string>(const std::string& url_or_path)>
-      canonical_url;
-  // A canonical URL with the links in its path resolved, where that means
-  // something (a local path: storage/local/real_path.h); InvalidArgument or
-  // the filesystem's error when it cannot be resolved.
-  std::function<Result<std::string>(const std::string& canonical_url)>
-      resolve_url;
-  // The catalog as it may be shown in messages (passwords hidden).
-  std::function<std::string(const std::string& db)> describe_db;
-  // Opens the backend for a canonical URL.
-  std::function<Result<std::unique_ptr<StorageBackend>>(const std::string&)>
-      open_backend;
-  // The storage schemes of this build (storage/backend_registry.h): their
-  // backends, change sources and per-repository options. main.cc owns it
-  // and fills open_backend from it; null in tests that need neither.
-  const BackendRegistry* backends = nullptr;
-};
 
 struct GlobalOptions {
   std::string db;           // --db
@@ -63,60 +32,52 @@ struct GlobalOptions {
 
 class CliContext {
  public:
-  CliContext(const Wiring& wiring, Clock& clock)
+  CliContext(const app::Wiring& wiring, Clock& clock)
       : wiring_(wiring), clock_(clock) {}
 
   GlobalOptions& options() { return options_; }
-  const Config& config() const { return config_; }
-  const Wiring& wiring() const { return wiring_; }
+  const app::Config& config() const { return settings_.config; }
+  const app::Wiring& wiring() const { return wiring_; }
   Clock& clock() { return clock_; }
 
-  // Loads the config file and resolves the database path. Call once, after
-  // flags are parsed.
+  // Loads the config file and resolves the database path and the worker
+  // id (app::LoadContextSettings). Call once, after flags are parsed.
   Status Prepare();
 
-  // The catalog, opened on first use.
-  Result<CatalogStore*> Store();
   // Commands that only read call this before anything opens the catalog:
-  // Store() then opens it with CatalogAccess::kRead.
-  void OnlyReads() { access_ = CatalogAccess::kRead; }
+  // App() then opens it with CatalogAccess::kRead.
+  void OnlyReads() { access_ = app::CatalogAccess::kRead; }
+  // The application context, opened on first use (the catalog's error when
+  // it cannot be opened).
+  Result<app::Context*> App();
+  // App()'s store and Gateway.
+  Result<CatalogStore*> Store();
   Result<Gateway*> GetGateway();
 
   // The repository called `name`; NotFound listing the known names.
   Result<Repository> FindRepository(const std::string& name);
 
-  const std::string& db_path() const { return db_path_; }
+  const std::string& db_path() const { return settings_.db_path; }
   // db_path() fit for messages: without a password.
-  std::string db_display() const;
+  std::string db_display() const { return app::DescribeDb(wiring_, db_path()); }
 
   // Who this process is in leases and operation history.
-  const std::string& worker_id() const { return worker_id_; }
-  LeaseTiming lease_timing() const;
+  const std::string& worker_id() const { return settings_.worker_id; }
+  LeaseTiming lease_timing() const {
+    return app::LeaseTimingFor(settings_.config);
+  }
 
   // Prints an error for a failed command and returns its exit code. With
   // `json` the error is also printed on stdout as {"error", "code"}.
   ExitCode ReportError(const Status& status, bool json);
 
-  // Who writes which repository in this process now (lease_scope.h).
-  // Thread-safe, unlike the rest of the context.
-  WriterTurns& writer_turns() { return writer_turns_; }
-
  private:
-  // The layout indexer of a repository (null without a layout), for the
-  // Gateway.
-  Result<std::shared_ptr<EntityIndexer>> OpenIndexer(
-      CatalogStore& store, int64_t repository_id) const;
-
-  const Wiring& wiring_;
+  const app::Wiring& wiring_;
   Clock& clock_;
   GlobalOptions options_;
-  Config config_;
-  std::string db_path_;
-  std::string worker_id_;
-  CatalogAccess access_ = CatalogAccess::kWrite;
-  std::unique_ptr<CatalogStore> store_;
-  std::unique_ptr<Gateway> gateway_;
-  WriterTurns writer_turns_;
+  app::ContextSettings settings_;
+  app::CatalogAccess access_ = app::CatalogAccess::kWrite;
+  std::unique_ptr<app::Context> app_;
 };
 
 }  // namespace tidemark::cli

@@ -1,10 +1,12 @@
-// The CLI's exit codes, documented in README.md and docs/CLI.md:
+// The CLI's exit codes, documented in README.md ("Exit codes"):
 //   0 ok, 1 drift found (`check`, like `rclone check`), 2 usage error (bad
 //   flags, unknown repository, malformed URL), 3 partial (finished with
-//   errors), 4 failed.
+//   errors), 4 failed. The services in src/app return typed results; each
+//   command maps its result here. Pure functions; thread-safe.
 #ifndef TIDEMARK_CLI_EXIT_CODES_H_
 #define TIDEMARK_CLI_EXIT_CODES_H_
 
+#include "app/errors.h"
 #include "catalog/records.h"
 #include "common/status.h"
 
@@ -18,18 +20,11 @@ enum class ExitCode : int {
   kFailed = 4,
 };
 
-// InvalidArgument and NotFound are the caller's input: usage. Anything else
-// that stops a command is a failure.
+// The caller's input (app::IsCallerError: InvalidArgument, NotFound,
+// AlreadyExists) is usage. Anything else that stops a command is a failure.
 inline ExitCode ExitCodeFor(const Status& status) {
   if (status.ok()) return ExitCode::kOk;
-  switch (status.code()) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kAlreadyExists:
-      return ExitCode::kUsage;
-    default:
-      return ExitCode::kFailed;
-  }
+  return app::IsCallerError(status) ? ExitCode::kUsage : ExitCode::kFailed;
 }
 
 inline ExitCode ExitCodeFor(OperationStatus status) {

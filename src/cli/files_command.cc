@@ -4,8 +4,9 @@
 
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -50,7 +51,8 @@ ExitCode RunFiles(CliContext& ctx, const FilesFlags& flags) {
     }
     for (const FileRecord& r : *page) {
       if (flags.json) {
-        std::cout << (printed == 0 ? "" : ",") << "\n" << RecordJsonText(r);
+        std::cout << (printed == 0 ? "" : ",") << "\n"
+                  << wire::RecordJsonText(r);
       } else {
         std::cout << FormatBytes(r.size) << "\t" << FormatTime(r.mtime_ns)
                   << "\t"

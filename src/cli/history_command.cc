@@ -4,7 +4,8 @@
 
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/output.h"
+#include "common/human_format.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -21,8 +22,8 @@ ExitCode RunHistory(CliContext& ctx, const std::string& name, int64_t limit,
   if (!ops.ok()) return ctx.ReportError(ops.status(), json);
   if (json) {
     nlohmann::json out = nlohmann::json::array();
-    for (const SyncOperation& op : *ops) out.push_back(OperationJson(op));
-    std::cout << DumpJson(out) << "\n";
+    for (const SyncOperation& op : *ops) out.push_back(wire::OperationJson(op));
+    std::cout << wire::DumpJson(out) << "\n";
     return ExitCode::kOk;
   }
   for (const SyncOperation& op : *ops) {

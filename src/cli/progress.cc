@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "cli/output.h"
+#include "common/human_format.h"
 
 namespace tidemark::cli {
 

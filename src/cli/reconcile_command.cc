@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/output.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
+#include "common/human_format.h"
+#include "wire/catalog_json.h"
+#include "wire/scan_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -17,7 +19,8 @@ namespace {
 struct ReconcileFlags {
   std::string name;
   bool no_wait = false;
-  ScanSettings settings;
+  bool json = false;
+  app::ScanSettings settings;
 };
 
 constexpr auto kPollEvery = std::chrono::milliseconds(200);
@@ -40,14 +43,19 @@ Result<std::optional<Lease>> LiveHolder(CatalogStore& store,
 
 ExitCode RunHere(CliContext& ctx, Repository& repo,
                  const ReconcileFlags& flags) {
-  nlohmann::json result;
-  const ExitCode code = ScanUnderLease(ctx, repo, flags.settings, result);
-  if (flags.settings.json) std::cout << DumpJson(result) << "\n";
+  ProgressLine progress(ctx.clock(), !flags.json && !ctx.options().quiet);
+  const app::ScanResult result = app::ScanUnderLease(
+      **ctx.App(), repo, flags.settings, ScanProgressTo(progress, repo.name));
+  progress.Clear();
+  const ExitCode code = ReportScan(ctx, result, flags.json);
+  if (flags.json) {
+    std::cout << wire::DumpJson(wire::ScanResultJson(result)) << "\n";
+  }
   return code;
 }
 
 ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
-  const bool json = flags.settings.json;
+  const bool json = flags.json;
   auto store = ctx.Store();
   if (!store.ok()) return ctx.ReportError(store.status(), json);
   auto gateway = ctx.GetGateway();
@@ -73,10 +81,10 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
   const std::string who = (*holder)->holder;
   if (flags.no_wait) {
     if (json) {
-      std::cout << DumpJson({{"repository", repo->name},
-                             {"request", request->id},
-                             {"holder", who},
-                             {"status", "queued"}})
+      std::cout << wire::DumpJson({{"repository", repo->name},
+                                   {"request", request->id},
+                                   {"holder", who},
+                                   {"status", "queued"}})
                 << "\n";
     } else if (!ctx.options().quiet) {
       std::cout << "asked " << who << " to reconcile '" << repo->name
@@ -106,10 +114,10 @@ ExitCode RunReconcile(CliContext& ctx, const ReconcileFlags& flags) {
       for (const SyncOperation& op : *ops) {
         if (op.id != r.operation_id) continue;
         if (json) {
-          nlohmann::json out = OperationJson(op);
+          nlohmann::json out = wire::OperationJson(op);
           out["repository"] = repo->name;
           out["request"] = r.id;
-          std::cout << DumpJson(out) << "\n";
+          std::cout << wire::DumpJson(out) << "\n";
         } else if (!ctx.options().quiet) {
           const auto& c = op.counters;
           std::cout << repo->name << ": " << OperationStatusName(op.status)
@@ -174,7 +182,7 @@ void RegisterReconcileCommand(CLI::App& app, CliContext& ctx,
                       flags->settings.allow_mass_removal,
                       "Confirm removals above the mass-removal threshold "
                       "(when it runs here)");
-  reconcile->add_flag("--json", flags->settings.json, "Print JSON");
+  reconcile->add_flag("--json", flags->json, "Print JSON");
   runners.emplace_back(reconcile,
                        [&ctx, flags] { return RunReconcile(ctx, *flags); });
 }

@@ -11,16 +11,18 @@
 #include <iostream>
 #include <memory>
 
+#include "app/domain.h"
+#include "app/repair_service.h"
 #include "check/drift.h"
 #include "check/drift_format.h"
 #include "check/repair.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
-#include "cli/output.h"
-#include "cli/repair_service.h"
 #include "cli/stop_signals.h"
+#include "common/human_format.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
+#include "wire/check_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -70,6 +72,20 @@ std::string LeftoverPlanLine(const Leftover& l, bool any_writer) {
   return "keep leftover " + path + ": " + l.reason;
 }
 
+// 0 converged or dry run, 3 partial, 4 failed.
+ExitCode RepairExitCode(app::RepairStatus status) {
+  switch (status) {
+    case app::RepairStatus::kDryRun:
+    case app::RepairStatus::kConverged:
+      return ExitCode::kOk;
+    case app::RepairStatus::kPartial:
+      return ExitCode::kPartial;
+    case app::RepairStatus::kFailed:
+      return ExitCode::kFailed;
+  }
+  return ExitCode::kFailed;
+}
+
 void PrintPlan(const RepairPlan& plan) {
   std::string lines;
   auto add = [&](RepairAction action, const std::vector<DriftItem>& items) {
@@ -102,7 +118,7 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
             "interrupted writes left); add --dry-run to see the plan first"),
         flags.json);
   }
-  RepairRequest request;
+  app::RepairRequest request;
   request.repository = flags.name;
   request.scope = flags.scope;
   request.entity = flags.entity;
@@ -114,8 +130,10 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
   std::atomic<bool> cancel{false};
   StopSignals stop([&cancel] { cancel = true; });
   request.cancel = &cancel;
+  auto app = ctx.App();
+  if (!app.ok()) return ctx.ReportError(app.status(), flags.json);
   bool failed_repair = false;
-  auto result = RunRepair(ctx, request, &failed_repair);
+  auto result = app::RunRepair(**app, request, &failed_repair);
   if (!result.ok()) {
     const ExitCode code = ctx.ReportError(result.status(), flags.json);
     return failed_repair ? ExitCode::kFailed : code;
@@ -128,7 +146,9 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
     ctx.ReportError(result->failure, flags.json);
     return ExitCode::kFailed;
   }
-  if (flags.json) std::cout << DumpJson(result->json) << "\n";
+  if (flags.json)
+    std::cout << wire::DumpJson(wire::RepairJson(*result)) << "\n";
+  const ExitCode code = RepairExitCode(result->status);
   if (flags.dry_run) {
     if (!flags.json && !ctx.options().quiet) {
       if (!safety.ok())
@@ -143,11 +163,11 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
                               " actions planned")
                 << ")\n";
     }
-    return result->code;
+    return code;
   }
   if (!result->outcome.has_value()) {
     if (chatty) std::cerr << "tidemark: nothing to repair\n";
-    return result->code;
+    return code;
   }
   const RepairOutcome& outcome = *result->outcome;
   if (chatty) {
@@ -190,7 +210,7 @@ ExitCode RunRepairCommand(CliContext& ctx, const RepairFlags& flags) {
     std::cerr << "tidemark: warning: the check after the repair failed: "
               << result->after_error.message() << "\n";
   }
-  return result->code;
+  return code;
 }
 
 }  // namespace

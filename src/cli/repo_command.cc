@@ -6,12 +6,13 @@
 #include <memory>
 #include <thread>
 
+#include "app/domain.h"
+#include "app/repository_options.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
-#include "cli/output.h"
-#include "cli/repository_options.h"
+#include "common/human_format.h"
 #include "sync/lease_keeper.h"
 #include "sync/reconciler.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -31,7 +32,7 @@ struct AddFlags {
 };
 
 ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
-  RepositoryOptions options;
+  app::RepositoryOptions options;
   if (!flags.hash.empty()) {
     auto algo = ParseHashAlgorithm(flags.hash);
     if (!algo.ok()) return ctx.ReportError(algo.status(), flags.json);
@@ -41,10 +42,10 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   options.exclude = flags.exclude;
   if (flags.no_default_ignores) options.default_ignores = false;
   auto filters =
-      PathFilterRules::Create(EffectiveFilters(ctx.config(), options));
+      PathFilterRules::Create(app::EffectiveFilters(ctx.config(), options));
   if (!filters.ok()) return ctx.ReportError(filters.status(), flags.json);
   if (!flags.layout.empty()) {
-    auto profile = FindProfile(ctx.config(), flags.layout);
+    auto profile = app::FindProfile(ctx.config(), flags.layout);
     if (!profile.ok()) {
       return ctx.ReportError(
           Status::InvalidArgument("--layout: " + profile.status().message()),
@@ -53,7 +54,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
     options.layout = flags.layout;
   }
   if (!flags.truth.empty()) {
-    auto truth = ParseTruth(flags.truth);
+    auto truth = app::ParseTruth(flags.truth);
     if (!truth.ok()) {
       return ctx.ReportError(truth.status().WithContext("--truth"), flags.json);
     }
@@ -77,7 +78,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   auto gateway = ctx.GetGateway();
   if (!gateway.ok()) return ctx.ReportError(gateway.status(), flags.json);
   auto repo = (*gateway)->AddRepository(flags.name, *url,
-                                        RepositoryOptionsToJson(options));
+                                        app::RepositoryOptionsToJson(options));
   if (repo.status().code() == StatusCode::kAlreadyExists) {
     // A detached repository at the same root is attached again, with its
     // records; anything else keeps the error.
@@ -85,8 +86,8 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
     if (existing.ok() && existing->detached && existing->url == *url) {
       // Its records were made under its stored options (layout, filters,
       // truth): options given now that differ are refused, not dropped.
-      const std::string given = RepositoryOptionsToJson(options);
-      if (given != RepositoryOptionsToJson(RepositoryOptions{}) &&
+      const std::string given = app::RepositoryOptionsToJson(options);
+      if (given != app::RepositoryOptionsToJson(app::RepositoryOptions{}) &&
           nlohmann::json::parse(given, nullptr, false) !=
               nlohmann::json::parse(existing->options_json, nullptr, false)) {
         return ctx.ReportError(
@@ -108,7 +109,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
         return ctx.ReportError(s, flags.json);
       }
       if (flags.json) {
-        std::cout << DumpJson(RepositoryJson(*existing)) << "\n";
+        std::cout << wire::DumpJson(wire::RepositoryJson(*existing)) << "\n";
       } else if (!ctx.options().quiet) {
         std::cout << "attached repository '" << existing->name
                   << "' again, with its records; a running 'tidemark watch' "
@@ -120,7 +121,7 @@ ExitCode RunAdd(CliContext& ctx, const AddFlags& flags) {
   }
   if (!repo.ok()) return ctx.ReportError(repo.status(), flags.json);
   if (flags.json) {
-    std::cout << DumpJson(RepositoryJson(*repo)) << "\n";
+    std::cout << wire::DumpJson(wire::RepositoryJson(*repo)) << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << "added repository '" << repo->name << "' at " << repo->url
               << "\nrun 'tidemark scan " << repo->name << "' to catalog it\n";
@@ -138,8 +139,8 @@ ExitCode RunList(CliContext& ctx, bool json) {
     auto totals = (*store)->Totals(repo.id);
     if (!totals.ok()) return ctx.ReportError(totals.status(), json);
     if (json) {
-      nlohmann::json j = RepositoryJson(repo);
-      j["totals"] = TotalsJson(*totals);
+      nlohmann::json j = wire::RepositoryJson(repo);
+      j["totals"] = wire::TotalsJson(*totals);
       out.push_back(std::move(j));
     } else {
       std::cout << repo.name << "\t" << repo.url << "\t"
@@ -149,7 +150,7 @@ ExitCode RunList(CliContext& ctx, bool json) {
                 << FormatBytes(totals->bytes) << "\n";
     }
   }
-  if (json) std::cout << DumpJson(out) << "\n";
+  if (json) std::cout << wire::DumpJson(out) << "\n";
   if (!json && repos->empty() && !ctx.options().quiet) {
     std::cout
         << "no repositories; add one with 'tidemark repo add NAME PATH'\n";
@@ -199,7 +200,7 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
   }
   if (!purge) {
     if (json) {
-      std::cout << DumpJson(
+      std::cout << wire::DumpJson(
                        {{"detached", name}, {"records_kept", totals->files}})
                 << "\n";
     } else if (!ctx.options().quiet) {
@@ -232,8 +233,8 @@ ExitCode RunRemove(CliContext& ctx, const std::string& name, bool purge,
     return ctx.ReportError(s, json);
   }
   if (json) {
-    std::cout << DumpJson({{"removed", name},
-                           {"records_removed", final_totals->files}})
+    std::cout << wire::DumpJson({{"removed", name},
+                                 {"records_removed", final_totals->files}})
               << "\n";
   } else if (!ctx.options().quiet) {
     std::cout << "removed repository '" << name << "' and its "

@@ -5,10 +5,11 @@
 #include <map>
 #include <memory>
 
+#include "app/domain.h"
 #include "cli/commands.h"
-#include "cli/domain.h"
-#include "cli/output.h"
+#include "common/human_format.h"
 #include "sync/lease_keeper.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -73,21 +74,21 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
             : std::string(WatchModeName(watch.mode)) + " by " + watch.holder +
                   (watch.reason.empty() ? "" : " — " + watch.reason);
     // The domain: layout and truth (an unknown layout is shown, not fatal).
-    auto domain = ResolveDomain(ctx.config(), repo);
+    auto domain = app::ResolveDomain(ctx.config(), repo);
     const std::string layout_name =
         domain.ok() ? domain->layout_name : domain.status().message();
     const std::string truth =
-        domain.ok() ? std::string(TruthName(domain->truth)) : "";
+        domain.ok() ? std::string(app::TruthName(domain->truth)) : "";
     if (json) {
-      nlohmann::json j = RepositoryJson(repo);
-      j["totals"] = TotalsJson(*totals);
+      nlohmann::json j = wire::RepositoryJson(repo);
+      j["totals"] = wire::TotalsJson(*totals);
       j["layout"] = layout_name.empty() ? nlohmann::json(nullptr)
                                         : nlohmann::json(layout_name);
       j["truth"] = truth;
-      j["last_operation"] =
-          last != nullptr ? OperationJson(*last) : nlohmann::json(nullptr);
-      j["lease"] =
-          lease != nullptr ? LeaseJson(*lease, fate) : nlohmann::json(nullptr);
+      j["last_operation"] = last != nullptr ? wire::OperationJson(*last)
+                                            : nlohmann::json(nullptr);
+      j["lease"] = lease != nullptr ? wire::LeaseJson(*lease, fate)
+                                    : nlohmann::json(nullptr);
       j["watch"] = {{"mode", std::string(WatchModeName(watch.mode))},
                     {"watching", watch.mode == WatchMode::kWatching ||
                                      watch.mode == WatchMode::kDegraded},
@@ -139,8 +140,9 @@ ExitCode RunStatus(CliContext& ctx, const std::string& name, bool json) {
     }
   }
   if (json) {
-    std::cout << DumpJson(name.empty() ? nlohmann::json{{"repositories", out}}
-                                       : out.front())
+    std::cout << wire::DumpJson(name.empty()
+                                    ? nlohmann::json{{"repositories", out}}
+                                    : out.front())
               << "\n";
   } else if (repos.empty() && !ctx.options().quiet) {
     std::cout << "no repositories in " << ctx.db_display()

@@ -18,8 +18,16 @@ StopSignals::StopSignals(std::function<void()> on_stop) {
       if (finished_.load()) return;
       if (count > 0) _exit(128 + received);
       on_stop();
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_ = true;
+      stopped_cv_.notify_all();
     }
   });
+}
+
+void StopSignals::Wait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  stopped_cv_.wait(lock, [this] { return stopped_; });
 }
 
 StopSignals::~StopSignals() {

@@ -1,9 +1,9 @@
-// StopSignals: how the long-running commands (worker, watch) stop. SIGINT
-// and SIGTERM are blocked and taken by a thread of their own, so no signal
-// handler ever runs in the middle of a catalog write. The first signal
-// calls `on_stop` (on that thread); a second one exits the process at once
-// with 128 + the signal number (the catalog stays consistent; leases then
-// expire).
+// StopSignals: how the long-running commands (worker, watch, serve,
+// repair) stop. SIGINT and SIGTERM are blocked and taken by a thread of
+// their own, so no signal handler ever runs in the middle of a catalog
+// write. The first signal calls `on_stop` (on that thread) and then wakes
+// Wait; a second one exits the process at once with 128 + the signal
+// number (the catalog stays consistent; leases then expire).
 //
 // Construct it before starting other threads, which inherit the blocked
 // mask. Destruction wakes and joins the signal thread. Not copyable.
@@ -13,7 +13,9 @@
 #include <signal.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 namespace tidemark::cli {
@@ -25,9 +27,15 @@ class StopSignals {
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
 
+  // Blocks until the first signal was taken and `on_stop` returned.
+  void Wait();
+
  private:
   sigset_t signals_;
   std::atomic<bool> finished_{false};
+  std::mutex mu_;
+  std::condition_variable stopped_cv_;
+  bool stopped_ = false;  // guarded by mu_
   std::thread thread_;
 };
 

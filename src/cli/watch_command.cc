@@ -6,34 +6,31 @@
 // nothing is removed, and the leases are released. A second signal exits
 // at once (the catalog stays consistent; the leases then expire).
 
-#include <condition_variable>
 #include <memory>
 #include <mutex>
 
+#include "app/daemon_setup.h"
 #include "cli/command_options.h"
 #include "cli/commands.h"
-#include "cli/daemon_setup.h"
 #include "cli/stop_signals.h"
 #include "common/logging.h"
 
 namespace tidemark::cli {
 namespace {
 
-ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
+ExitCode RunWatch(CliContext& ctx, const app::DaemonFlags& flags) {
   auto log = [](const std::string& line) { Log(LogLevel::kInfo, line); };
-  auto daemon = DaemonSetup::Make(ctx, flags, &Log);
+  // The flags are checked before the catalog is opened.
+  auto options = app::ResolveDaemonOptions(ctx.config(), flags);
+  if (!options.ok()) return ctx.ReportError(options.status(), false);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), false);
+  auto daemon =
+      app::DaemonSetup::Make(**opened, flags, std::move(options).value(), &Log);
   if (!daemon.ok()) return ctx.ReportError(daemon.status(), false);
   SyncManager& manager = (*daemon)->manager();
 
-  std::mutex stop_mu;
-  std::condition_variable stop_cv;
-  bool stop = false;
-  StopSignals signals([&] {
-    log("stopping (signal again to exit at once)");
-    std::lock_guard<std::mutex> lock(stop_mu);
-    stop = true;
-    stop_cv.notify_all();
-  });
+  StopSignals signals([&] { log("stopping (signal again to exit at once)"); });
   log("watching " +
       (flags.names.empty()
            ? std::string("every repository")
@@ -41,10 +38,7 @@ ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
       " in " + ctx.db_display() + " as " + ctx.worker_id() + "; " +
       (*daemon)->Describe());
   if (Status s = manager.Start(); !s.ok()) return ctx.ReportError(s, false);
-  {
-    std::unique_lock<std::mutex> lock(stop_mu);
-    stop_cv.wait(lock, [&] { return stop; });
-  }
+  signals.Wait();
   manager.Stop();
   log("stopped");
   return ExitCode::kOk;
@@ -53,7 +47,7 @@ ExitCode RunWatch(CliContext& ctx, const DaemonFlags& flags) {
 }  // namespace
 
 void RegisterWatchCommand(CLI::App& app, CliContext& ctx, Runners& runners) {
-  auto flags = std::make_shared<DaemonFlags>();
+  auto flags = std::make_shared<app::DaemonFlags>();
   CLI::App* watch = app.add_subcommand(
       "watch",
       "Run the real-time daemon in the foreground: a startup sync, then "

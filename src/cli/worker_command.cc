@@ -8,13 +8,14 @@
 #include <chrono>
 #include <memory>
 
+#include "app/durations.h"
 #include "cli/commands.h"
-#include "cli/durations.h"
-#include "cli/output.h"
-#include "cli/scan_runner.h"
+#include "cli/scan_report.h"
 #include "cli/stop_signals.h"
 #include "common/logging.h"
+#include "common/human_format.h"
 #include "sync/worker.h"
+#include "wire/catalog_json.h"
 
 namespace tidemark::cli {
 namespace {
@@ -25,7 +26,7 @@ struct WorkerFlags {
   std::string heartbeat;
   std::string lease_timeout;
   std::string poll;
-  ScanSettings settings;
+  app::ScanSettings settings;
 };
 
 void LogAs(const std::string& worker_id, LogLevel level,
@@ -33,33 +34,31 @@ void LogAs(const std::string& worker_id, LogLevel level,
   Log(level, "worker " + worker_id + ": " + line);
 }
 
-// A scan's result (ScanRepository's JSON) as one log line; an error when it
-// failed, for the Worker to log.
-Status LogScan(const std::string& worker_id, const nlohmann::json& result) {
-  const std::string name = result.value("repository", "");
-  const std::string status = result.value("status", "");
-  if (result.contains("error")) {
-    return Status::Internal("the scan failed: " +
-                            result["error"].get<std::string>());
-  }
-  if (status == "skipped") {
-    LogAs(worker_id, LogLevel::kInfo,
-          name + ": skipped: " + result.value("reason", ""));
+// A scan's result as one log line; an error when it failed, for the
+// Worker to log.
+Status LogScan(const std::string& worker_id, const app::ScanResult& result) {
+  const std::string& name = result.repository;
+  if (result.status == app::ScanStatus::kSkipped) {
+    LogAs(worker_id, LogLevel::kInfo, name + ": skipped: " + result.skip_reason);
     return Status::Ok();
   }
-  const std::string note = result.value("error_message", "");
-  if (status == "failed") return Status::Internal("the scan failed: " + note);
-  const nlohmann::json& c = result["counters"];
-  LogAs(worker_id, status == "completed" ? LogLevel::kInfo : LogLevel::kWarning,
-        name + ": " + status + ": scanned " +
-            std::to_string(c.value("scanned", int64_t{0})) + ", +" +
-            std::to_string(c.value("added", int64_t{0})) + " ~" +
-            std::to_string(c.value("updated", int64_t{0})) + " >" +
-            std::to_string(c.value("moved", int64_t{0})) + " -" +
-            std::to_string(c.value("removed", int64_t{0})) + ", " +
-            std::to_string(c.value("errors", int64_t{0})) + " errors in " +
-            std::to_string(result.value("duration_ms", int64_t{0})) + " ms" +
-            (note.empty() ? "" : " (" + note + ")"));
+  if (!result.report.has_value()) {
+    return Status::Internal("the scan failed: " + result.error.message());
+  }
+  const SyncOperation& op = result.report->operation;
+  if (op.status == OperationStatus::kFailed) {
+    return Status::Internal("the scan failed: " + op.error_message);
+  }
+  const auto& c = op.counters;
+  const bool completed = op.status == OperationStatus::kCompleted;
+  LogAs(worker_id, completed ? LogLevel::kInfo : LogLevel::kWarning,
+        name + ": " + std::string(OperationStatusName(op.status)) +
+            ": scanned " + std::to_string(c.scanned) + ", +" +
+            std::to_string(c.added) + " ~" + std::to_string(c.updated) +
+            " >" + std::to_string(c.moved) + " -" +
+            std::to_string(c.removed) + ", " + std::to_string(c.errors) +
+            " errors in " + std::to_string(op.duration_ms) + " ms" +
+            (op.error_message.empty() ? "" : " (" + op.error_message + ")"));
   return Status::Ok();
 }
 
@@ -69,10 +68,10 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
   int64_t timeout = ctx.config().lease_timeout_ms;
   int64_t poll = 5000;
   for (Status s :
-       {ApplyDuration(flags.interval, "--interval", &interval),
-        ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat),
-        ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout),
-        ApplyDuration(flags.poll, "--poll", &poll)}) {
+       {app::ApplyDuration(flags.interval, "--interval", &interval),
+        app::ApplyDuration(flags.heartbeat, "--heartbeat", &heartbeat),
+        app::ApplyDuration(flags.lease_timeout, "--lease-timeout", &timeout),
+        app::ApplyDuration(flags.poll, "--poll", &poll)}) {
     if (!s.ok()) return ctx.ReportError(s, false);
   }
   WorkerOptions options;
@@ -95,18 +94,13 @@ ExitCode RunWorker(CliContext& ctx, const WorkerFlags& flags) {
   }
 
   const std::string id = ctx.worker_id();
-  ScanSettings settings = flags.settings;
-  settings.progress = false;
-  // Each scan's result is logged (LogScan), never printed beside the log.
-  settings.json = true;
-  settings.report_errors = false;
+  app::ScanSettings settings = flags.settings;
   settings.type = OperationType::kReconciliation;
+  const app::Context& app = **ctx.App();
   Worker worker(
       **store, **gateway, options,
       [&](Repository& repo) -> Status {
-        nlohmann::json result;
-        ScanRepository(ctx, repo, settings, result);
-        return LogScan(id, result);
+        return LogScan(id, app::ScanRepository(app, repo, settings));
       },
       [&id](LogLevel level, const std::string& line) {
         LogAs(id, level, line);

@@ -14,12 +14,14 @@
 #include <memory>
 #include <optional>
 
+#include "app/write_session.h"
 #include "check/drift_format.h"
 #include "cli/commands.h"
-#include "cli/output.h"
 #include "cli/stop_signals.h"
-#include "cli/write_session.h"
+#include "common/human_format.h"
 #include "common/paths.h"
+#include "wire/catalog_json.h"
+#include "wire/drift_json.h"
 #include "writes/consistent_writer.h"
 
 namespace tidemark::cli {
@@ -201,10 +203,10 @@ ExitCode Finish(CliContext& ctx, const SyncOperation& op, nlohmann::json out,
   if (flags.json) {
     out["status"] = std::string(OperationStatusName(op.status));
     out["dry_run"] = flags.dry_run;
-    if (!flags.dry_run) out["operation"] = OperationJson(op);
-    out["leftovers"] = LeftoverOutcomeJson(leftovers);
+    if (!flags.dry_run) out["operation"] = wire::OperationJson(op);
+    out["leftovers"] = wire::LeftoverOutcomeJson(leftovers);
     out["warnings"] = warnings;
-    std::cout << DumpJson(out) << "\n";
+    std::cout << wire::DumpJson(out) << "\n";
   } else {
     if (!ctx.options().quiet) {
       std::cout << line << LeftoverLines(leftovers, flags.dry_run) << "\n";
@@ -227,7 +229,9 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   std::atomic<bool> stop{false};
   StopSignals signals([&stop] { stop = true; });
   (*input)->StopOn(&stop);
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->Upload(*path, **input);
   if (!result.ok()) return ctx.ReportError(result.status(), flags.json);
@@ -250,7 +254,7 @@ ExitCode RunPut(CliContext& ctx, const WriteFlags& flags) {
   nlohmann::json out = {{"repository", flags.name},
                         {"command", "put"},
                         {"replaced", result->replaced},
-                        {"record", RecordJson(r)}};
+                        {"record", wire::RecordJson(r)}};
   return Finish(ctx, result->operation, std::move(out), line, result->leftovers,
                 result->warnings, flags);
 }
@@ -291,7 +295,9 @@ ExitCode RunRm(CliContext& ctx, const WriteFlags& flags) {
     }
     prefix = true;
   }
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   ConsistentWriter& writer = *(*session)->writer;
   auto result = prefix ? writer.DeletePrefix(*path) : writer.Delete(*path);
@@ -329,7 +335,9 @@ ExitCode RunMv(CliContext& ctx, const WriteFlags& flags) {
       !checked.ok()) {
     return ctx.ReportError(checked.status(), flags.json);
   }
-  auto session = OpenWriteSession(ctx, *repo, flags.dry_run);
+  auto opened = ctx.App();
+  if (!opened.ok()) return ctx.ReportError(opened.status(), flags.json);
+  auto session = app::OpenWriteSession(**opened, *repo, flags.dry_run);
   if (!session.ok()) return ctx.ReportError(session.status(), flags.json);
   auto result = (*session)->writer->MovePrefix(*from, *to);
   if (!result.ok()) {

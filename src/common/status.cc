@@ -32,6 +32,30 @@ std::string_view StatusCodeName(StatusCode code) {
   return "UNKNOWN";
 }
 
+std::string_view ErrorCodeName(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument:
+      return "invalid_argument";
+    case StatusCode::kNotFound:
+      return "not_found";
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kAborted:
+      return "conflict";
+    case StatusCode::kPermissionDenied:
+      return "forbidden";
+    case StatusCode::kUnavailable:
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kCancelled:
+      return "unavailable";
+    case StatusCode::kDataLoss:
+    case StatusCode::kInternal:
+    case StatusCode::kOk:
+      return "internal";
+  }
+  return "internal";
+}
+
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   std::string m(context);

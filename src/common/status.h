@@ -34,6 +34,15 @@ enum class StatusCode {
 
 std::string_view StatusCodeName(StatusCode code);
 
+// The public name of a code: the "code" of an error's {"error", "code"} as
+// both front ends print it (the HTTP API's answers, docs/API.md, and the
+// command line's --json): invalid_argument, not_found, conflict
+// (AlreadyExists, FailedPrecondition, Aborted), forbidden
+// (PermissionDenied), unavailable (Unavailable, ResourceExhausted,
+// Cancelled) or internal (DataLoss, Internal; Ok, which is no error).
+// Clients branch on it; the message says which conflict or refusal it was.
+std::string_view ErrorCodeName(StatusCode code);
+
 class [[nodiscard]] Status {
  public:
   Status() = default;

@@ -7,41 +7,33 @@ namespace tidemark::server {
 HttpError HttpErrorFromStatus(const Status& status) {
   HttpError e;
   e.message = status.message();
+  // docs/API.md gives each status one code (ErrorCodeName), which clients
+  // branch on; the message says which conflict or refusal it was.
+  e.code = std::string(ErrorCodeName(status.code()));
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
       e.status = 400;
-      e.code = "invalid_argument";
       break;
     case StatusCode::kNotFound:
       e.status = 404;
-      e.code = "not_found";
       break;
-    // docs/API.md gives each status one code, which clients branch on;
-    // the message says which conflict or refusal it was.
     case StatusCode::kAlreadyExists:
     case StatusCode::kFailedPrecondition:
     case StatusCode::kAborted:
       e.status = 409;
-      e.code = "conflict";
       break;
     case StatusCode::kPermissionDenied:
       e.status = 403;
-      e.code = "forbidden";
       break;
     case StatusCode::kUnavailable:
     case StatusCode::kResourceExhausted:
-      e.status = 503;
-      e.code = "unavailable";
-      break;
     case StatusCode::kCancelled:
       e.status = 503;
-      e.code = "unavailable";
       break;
     case StatusCode::kDataLoss:
     case StatusCode::kInternal:
     case StatusCode::kOk:
       e.status = 500;
-      e.code = "internal";
       break;
   }
   return e;

@@ -14,6 +14,7 @@
 #include "common/paths.h"
 #include "common/writer_files.h"
 #include "testing/writer_identities.h"
+#include "wire/drift_json.h"
 
 namespace tidemark {
 namespace {
@@ -83,7 +84,7 @@ TEST_P(DriftLeftoversTest, ACheckReportsLeftoversAsTheirOwnDrift) {
   EXPECT_TRUE(
       LeftoverLine(*partial).starts_with("~ " + partial_ + ": remove ("))
       << LeftoverLine(*partial);
-  nlohmann::json json = DriftReportJson(report, false);
+  nlohmann::json json = wire::DriftReportJson(report, false);
   EXPECT_EQ(json["clean"], false);
   EXPECT_EQ(json["totals"]["leftovers"], 3);
   ASSERT_EQ(json["leftovers"].size(), 3u);  // in path order

@@ -32,6 +32,21 @@ TEST(StatusTest, CodesAndMessages) {
   EXPECT_EQ(Status::Ok().ToString(), "OK");
 }
 
+// The codes both front ends print in {"error", "code"} (docs/API.md).
+TEST(StatusTest, ErrorCodeNamesAreTheApis) {
+  EXPECT_EQ(ErrorCodeName(StatusCode::kInvalidArgument), "invalid_argument");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kNotFound), "not_found");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kAlreadyExists), "conflict");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kFailedPrecondition), "conflict");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kAborted), "conflict");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kPermissionDenied), "forbidden");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kUnavailable), "unavailable");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kResourceExhausted), "unavailable");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kCancelled), "unavailable");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kDataLoss), "internal");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kInternal), "internal");
+}
+
 TEST(StatusTest, ResultPropagation) {
   EXPECT_EQ(*Quarter(8), 2);
   Result<int> bad = Quarter(6);

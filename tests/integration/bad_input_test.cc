@@ -97,7 +97,8 @@ TEST_P(BadInputTest, UnknownRepositoryIsAUsageErrorNamingTheKnownOnes) {
   EXPECT_TRUE(Contains(scan.err, "lib")) << scan.err;
   RunResult json = ws_.Run({"files", "nope", "--json"});
   EXPECT_EQ(json.exit_code, 2);
-  EXPECT_EQ(json.Json()["code"], "NOT_FOUND");
+  // The HTTP API's spelling of the code (docs/API.md).
+  EXPECT_EQ(json.Json()["code"], "not_found");
 }
 
 TEST_P(BadInputTest, MalformedUrlsAreRejected) {
