@@ -57,7 +57,6 @@ Result<Listening> ResolveListening(const app::ServeConfig& config,
 
 class ApiServer {
  public:
-
   // Builds the server: the event hub and bridge, the daemon over
   // `daemon_options` (app::ResolveDaemonOptions of `daemon_flags`), the
   // job runner, the webhooks, the routes and the dashboard. `log` gets the

@@ -12,8 +12,8 @@
 #include "cli/commands.h"
 #include "cli/scan_report.h"
 #include "cli/stop_signals.h"
-#include "common/logging.h"
 #include "common/human_format.h"
+#include "common/logging.h"
 #include "sync/worker.h"
 #include "wire/catalog_json.h"
 
@@ -39,7 +39,8 @@ void LogAs(const std::string& worker_id, LogLevel level,
 Status LogScan(const std::string& worker_id, const app::ScanResult& result) {
   const std::string& name = result.repository;
   if (result.status == app::ScanStatus::kSkipped) {
-    LogAs(worker_id, LogLevel::kInfo, name + ": skipped: " + result.skip_reason);
+    LogAs(worker_id, LogLevel::kInfo,
+          name + ": skipped: " + result.skip_reason);
     return Status::Ok();
   }
   if (!result.report.has_value()) {
@@ -54,10 +55,10 @@ Status LogScan(const std::string& worker_id, const app::ScanResult& result) {
   LogAs(worker_id, completed ? LogLevel::kInfo : LogLevel::kWarning,
         name + ": " + std::string(OperationStatusName(op.status)) +
             ": scanned " + std::to_string(c.scanned) + ", +" +
-            std::to_string(c.added) + " ~" + std::to_string(c.updated) +
-            " >" + std::to_string(c.moved) + " -" +
-            std::to_string(c.removed) + ", " + std::to_string(c.errors) +
-            " errors in " + std::to_string(op.duration_ms) + " ms" +
+            std::to_string(c.added) + " ~" + std::to_string(c.updated) + " >" +
+            std::to_string(c.moved) + " -" + std::to_string(c.removed) + ", " +
+            std::to_string(c.errors) + " errors in " +
+            std::to_string(op.duration_ms) + " ms" +
             (op.error_message.empty() ? "" : " (" + op.error_message + ")"));
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 #include <utility>
@@ -84,7 +85,9 @@ std::string WatchLimitReason() {
       open("/proc/sys/fs/inotify/max_user_watches", O_RDONLY | O_CLOEXEC);
   if (fd >= 0) {
     char text[32] = {};
-    if (read(fd, text, sizeof(text) - 1) > 0) limit = atoll(text);
+    const ssize_t n = read(fd, text, sizeof(text) - 1);
+    // The kernel writes the number and a newline; from_chars stops there.
+    if (n > 0) std::from_chars(text, text + n, limit);
     close(fd);
   }
   const long long suggested = std::max(2 * limit, 524288LL);
