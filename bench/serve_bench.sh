@@ -208,7 +208,7 @@ done
 BASE="http://127.0.0.1:$PORT"
 # The daemon's startup syncs take CPU: measure after them.
 for name in cars files; do
-  until grep -q "^$name: startup " "$SERVER_LOG"; do
+  until grep -qE "(^| )$name: startup " "$SERVER_LOG"; do
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_LOG" >&2; die "tidemark serve exited"; }
     ((SECONDS < deadline)) || die "no startup sync of $name within 60 s (log: $SERVER_LOG)"
     sleep 0.1

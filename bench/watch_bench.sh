@@ -230,7 +230,7 @@ start_daemon() {
     >"$DAEMON_LOG" 2>"$WORK/$label.err" &
   DAEMON_PID=$!
   local deadline=$((SECONDS + timeout_s))
-  until grep -q "^$name: startup " "$DAEMON_LOG"; do
+  until grep -qE "(^| )$name: startup " "$DAEMON_LOG"; do
     kill -0 "$DAEMON_PID" 2>/dev/null || {
       cat "$DAEMON_LOG" "$WORK/$label.err" >&2
       die "$label: the daemon exited before its startup sync finished"
@@ -239,8 +239,8 @@ start_daemon() {
     sleep 0.05
   done
   STARTUP_MS=$((($(now_ns) - t0) / 1000000))
-  grep -q "^$name: startup completed" "$DAEMON_LOG" ||
-    FAILED+=("$label: startup sync did not complete: $(grep "^$name: startup" "$DAEMON_LOG")")
+  grep -qE "(^| )$name: startup completed" "$DAEMON_LOG" ||
+    FAILED+=("$label: startup sync did not complete: $(grep -E "(^| )$name: startup" "$DAEMON_LOG")")
 }
 
 # stop_daemon: SIGTERM, wait, and check the log: a degraded daemon (some

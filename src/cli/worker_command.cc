@@ -43,12 +43,14 @@ Status LogScan(const std::string& worker_id, const app::ScanResult& result) {
           name + ": skipped: " + result.skip_reason);
     return Status::Ok();
   }
-  if (!result.report.has_value()) {
-    return Status::Internal("the scan failed: " + result.error.message());
-  }
+  if (!result.report.has_value()) return result.error;
   const SyncOperation& op = result.report->operation;
   if (op.status == OperationStatus::kFailed) {
-    return Status::Internal("the scan failed: " + op.error_message);
+    return Status::Internal(op.error_message +
+                            (result.report->offline
+                                 ? " (repository marked offline; no record "
+                                   "was changed)"
+                                 : ""));
   }
   const auto& c = op.counters;
   const bool completed = op.status == OperationStatus::kCompleted;

@@ -128,7 +128,20 @@ std::string TextLogLine(int64_t time_ns, LogLevel level,
   line += ' ';
   line += LogLevelName(level);
   line += ' ';
-  line += message;
+  // One event, one line: a newline or an escape sequence in a message (a
+  // folder name read from storage) must not forge a second line or repaint
+  // the operator's terminal.
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : message) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      line += "\\x";
+      line += kHex[byte >> 4];
+      line += kHex[byte & 0xf];
+    } else {
+      line += c;
+    }
+  }
   return line;
 }
 

@@ -46,9 +46,14 @@ std::string_view ErrorCodeName(StatusCode code) {
       return "forbidden";
     case StatusCode::kUnavailable:
     case StatusCode::kResourceExhausted:
-    case StatusCode::kCancelled:
       return "unavailable";
+    // Stopped on purpose (a signal, a cancelled job): not worth a retry.
+    case StatusCode::kCancelled:
+      return "cancelled";
+    // Damaged data (a truncated catalog, a malformed listing): not a bug in
+    // tidemark, and not fixed by retrying.
     case StatusCode::kDataLoss:
+      return "data_loss";
     case StatusCode::kInternal:
     case StatusCode::kOk:
       return "internal";

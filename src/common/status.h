@@ -38,8 +38,8 @@ std::string_view StatusCodeName(StatusCode code);
 // both front ends print it (the HTTP API's answers, docs/API.md, and the
 // command line's --json): invalid_argument, not_found, conflict
 // (AlreadyExists, FailedPrecondition, Aborted), forbidden
-// (PermissionDenied), unavailable (Unavailable, ResourceExhausted,
-// Cancelled) or internal (DataLoss, Internal; Ok, which is no error).
+// (PermissionDenied), unavailable (Unavailable, ResourceExhausted),
+// cancelled, data_loss or internal (Internal; Ok, which is no error).
 // Clients branch on it; the message says which conflict or refusal it was.
 std::string_view ErrorCodeName(StatusCode code);
 

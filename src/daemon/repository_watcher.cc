@@ -144,8 +144,9 @@ void RepositoryWatcher::SetMode(WatchMode mode, std::string reason) {
   published_reason_ = std::move(reason);
   std::string line = repo_.name + ": " + std::string(WatchModeName(mode));
   if (!published_reason_.empty()) line += " — " + published_reason_;
-  log_(mode == WatchMode::kDegraded ? LogLevel::kWarning : LogLevel::kInfo,
-       line);
+  // Polling because the root cannot be reached is as bad as degraded.
+  const bool unhealthy = mode == WatchMode::kDegraded || root_missing_;
+  log_(unhealthy ? LogLevel::kWarning : LogLevel::kInfo, line);
 }
 
 void RepositoryWatcher::Finished(const SyncOperation& op,

@@ -237,8 +237,10 @@ void Worker::ScanLoop() {
     }
     Status synced = sync_(repo);
     if (!synced.ok()) {
-      Log(LogLevel::kWarning,
-          "sync of '" + due + "' failed: " + synced.ToString());
+      // An error, not a warning: `-q` keeps errors, and a worker under cron
+      // or systemd must still say that a repository cannot be synced.
+      Log(LogLevel::kError,
+          "sync of '" + due + "' failed: " + synced.message());
     }
     if (!requests.empty()) {
       auto last = store_.ListOperations(repo.id, 1);

@@ -44,6 +44,17 @@ TEST(LoggingTest, TextLineIsTimeLevelMessage) {
             "2026-11-23T12:00:00.123Z warning x");
 }
 
+// A folder named "bad<ESC>[31m<newline>INJECTED ... error fake" must not
+// forge a second log line or colour the terminal.
+TEST(LoggingTest, TextLineEscapesControlCharacters) {
+  EXPECT_EQ(TextLogLine(kTime, LogLevel::kInfo,
+                        "car folder 'bad\x1b[31m\nINJECTED error fake'"),
+            "2026-11-23T12:00:00.123Z info car folder "
+            "'bad\\x1b[31m\\x0aINJECTED error fake'");
+  EXPECT_EQ(TextLogLine(kTime, LogLevel::kInfo, "tab\there\x7f"),
+            "2026-11-23T12:00:00.123Z info tab\\x09here\\x7f");
+}
+
 TEST(LoggingTest, JsonLineIsOneObjectWithTimeLevelMessageAndThread) {
   const std::string line =
       JsonLogLine(kTime, LogLevel::kDebug, 4242, "lib: lease renewed");

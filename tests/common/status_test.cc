@@ -42,8 +42,8 @@ TEST(StatusTest, ErrorCodeNamesAreTheApis) {
   EXPECT_EQ(ErrorCodeName(StatusCode::kPermissionDenied), "forbidden");
   EXPECT_EQ(ErrorCodeName(StatusCode::kUnavailable), "unavailable");
   EXPECT_EQ(ErrorCodeName(StatusCode::kResourceExhausted), "unavailable");
-  EXPECT_EQ(ErrorCodeName(StatusCode::kCancelled), "unavailable");
-  EXPECT_EQ(ErrorCodeName(StatusCode::kDataLoss), "internal");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kCancelled), "cancelled");
+  EXPECT_EQ(ErrorCodeName(StatusCode::kDataLoss), "data_loss");
   EXPECT_EQ(ErrorCodeName(StatusCode::kInternal), "internal");
 }
 

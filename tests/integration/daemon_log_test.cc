@@ -149,6 +149,30 @@ TEST_F(DaemonLogTest, WorkerLogsItsScansAsJsonLines) {
   EXPECT_TRUE(At(lines, "debug").empty()) << worker->out();
 }
 
+// -q keeps errors only: a worker whose scans fail (the root is gone) must
+// still say so, as it did before it logged in the daemon style.
+TEST_F(DaemonLogTest, AQuietWorkerStillLogsAFailedScanAsAnError) {
+  ASSERT_EQ(rename(ws_.root().c_str(), (ws_.root() + ".away").c_str()), 0);
+  auto worker = ws_.Start({"-q", "worker", "--worker-id", "w-1", "--interval",
+                           "1h", "--heartbeat", "100ms", "--lease-timeout",
+                           "1s", "--poll", "100ms", "--log-format", "json"},
+                          "w-1");
+  ASSERT_TRUE(WaitUntil([&] {
+    return Contains(worker->out(), "failed") || worker->Exited();
+  })) << worker->out()
+      << worker->err();
+  Stop(*worker);
+  const std::vector<nlohmann::json> lines = JsonLines(worker->out());
+  const std::vector<std::string> errors = At(lines, "error");
+  EXPECT_TRUE(AnyContains(errors, "sync of 'lib' failed")) << worker->out();
+  EXPECT_TRUE(AnyContains(errors,
+                          "repository marked offline; no record was "
+                          "changed"))
+      << worker->out();
+  EXPECT_FALSE(AnyContains(errors, "INTERNAL")) << worker->out();
+  EXPECT_TRUE(At(lines, "info").empty()) << worker->out();
+}
+
 TEST_F(DaemonLogTest, ServeWritesJsonLines) {
   auto serve = ws_.Start(
       {"serve", "--listen", "127.0.0.1:0", "--log-format", "json"}, "serve");
