@@ -14,8 +14,10 @@
 # 3. R rounds of the HTTP API: each binary serves its catalog in turn
 #    (`tidemark serve`, after its startup sync), and `wrk -t 2 -c 16 -d S`
 #    (default 5 s) measures GET /healthz and GET files?limit=100;
-# 4. prints medians and the ratio B/A (for times: above 1.00x, B is slower;
-#    for req/s: below 1.00x, B is slower).
+# 4. prints medians and the ratio B/A (for times and the server's CPU time
+#    per request: above 1.00x, B is slower; for req/s: below 1.00x, B is
+#    slower). On a shared machine the CPU time per request is the steadier
+#    of the two.
 #
 # The machine is shared and noisy: read the ratios, and run it again before
 # believing a difference under about 5%. Exits 1 if a run fails.
@@ -102,8 +104,11 @@ scan() {
   local side="$1" bin="$2" label="$3" db="$WORK/$1.db"
   measure "$label-$side" quiet "$bin" --db "$db" -q scan files --hash none ||
     die "$label with $side ($bin) failed (stderr in $WORK/$label-$side.err)"
+  local stats="$WORK/$label-$side.stat" cpu
+  cpu="$(awk -v u="$(json_num user_ms "$stats")" -v s="$(json_num sys_ms "$stats")" 'BEGIN {print u + s}')"
   add "$label" "$side" "$LAST_WALL_MS"
-  echo "    $label $side: $(fmt_ms "$LAST_WALL_MS")"
+  add "$label cpu" "$side" "$cpu"
+  echo "    $label $side: $(fmt_ms "$LAST_WALL_MS"), CPU $(fmt_ms "$cpu")"
 }
 
 side_bin() { [[ "$1" == A ]] && echo "$A_BIN" || echo "$B_BIN"; }
@@ -128,6 +133,7 @@ done
 # serve SIDE: starts `tidemark serve` on the side's catalog; sets BASE.
 serve() {
   local side="$1" log="$WORK/serve-$1.log" port="" deadline=$((SECONDS + 120))
+  : >"$log"
   "$(side_bin "$side")" --db "$WORK/$side.db" serve --listen 127.0.0.1:0 >"$log" 2>&1 &
   SERVER_PID=$!
   until [[ -n "$port" ]] && grep -qE "(^| )files: startup " "$log"; do
@@ -139,15 +145,24 @@ serve() {
   BASE="http://127.0.0.1:$port"
 }
 
-# load SIDE LABEL PATH: req/s of wrk on PATH.
+# The server's CPU time (user + system) in clock ticks.
+server_ticks() { sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}'; }
+
+# load SIDE LABEL PATH: wrk on PATH; records req/s and the server's CPU
+# time per request (steadier than req/s when other work shares the cores).
 load() {
-  local out="$WORK/wrk.out"
+  local out="$WORK/wrk.out" t0 t1
+  t0="$(server_ticks)"
   wrk -t 2 -c 16 -d "${DURATION}s" "$BASE$3" >"$out" 2>&1 || die "wrk failed: $(cat "$out")"
-  local rps
+  t1="$(server_ticks)"
+  local rps n cpu
   rps="$(awk '/^Requests\/sec:/ {print $2}' "$out")"
-  [[ -n "$rps" ]] || die "cannot read wrk's report: $(cat "$out")"
+  n="$(awk '/requests in/ {print $1}' "$out")"
+  [[ -n "$rps" && -n "$n" && "$n" -gt 0 ]] || die "cannot read wrk's report: $(cat "$out")"
+  cpu="$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')"
   add "$2" "$1" "$rps"
-  echo "    $2 $1: $rps req/s"
+  add "$2 cpu" "$1" "$cpu"
+  echo "    $2 $1: $rps req/s, $cpu us CPU/request"
 }
 
 for ((r = 1; r <= REPS; r++)); do
@@ -170,8 +185,12 @@ printf '%-22s %12s\n' "find -printf" "$(fmt_ms "$(med find ref)")"
 for label in "cold scan" "no-change rescan"; do
   a="$(med "$label" A)" b="$(med "$label" B)"
   printf '%-22s %12s %12s %8s\n' "$label" "$(fmt_ms "$a")" "$(fmt_ms "$b")" "$(fmt_ratio "$b" "$a")"
+  a="$(med "$label cpu" A)" b="$(med "$label cpu" B)"
+  printf '%-22s %12s %12s %8s\n' "  CPU (user + sys)" "$(fmt_ms "$a")" "$(fmt_ms "$b")" "$(fmt_ratio "$b" "$a")"
 done
 for label in "GET /healthz" "GET files?limit=100"; do
   a="$(med "$label" A)" b="$(med "$label" B)"
   printf '%-22s %10s/s %10s/s %8s\n' "$label" "$a" "$b" "$(fmt_ratio "$b" "$a")"
+  a="$(med "$label cpu" A)" b="$(med "$label cpu" B)"
+  printf '%-22s %9s us %9s us %8s\n' "  server CPU/request" "$a" "$b" "$(fmt_ratio "$b" "$a")"
 done
